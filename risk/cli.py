@@ -1,0 +1,45 @@
+"""Command line entry point: ``python -m risk {liq,odds,journal} ...``.
+
+Each subcommand lives in its own module (``risk/cli_<name>.py``) exposing
+``add_parser(subparsers)`` and ``run(args) -> int``. Bad input exits with status 2 and one line on
+stderr naming the problem; results go to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+SUBCOMMANDS = ("liq", "odds", "journal")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that prints ONE line on stderr and exits 2 on bad usage."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m risk", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for name in SUBCOMMANDS:
+        try:
+            module = importlib.import_module(f"risk.cli_{name}")
+        except ModuleNotFoundError:
+            continue
+        module.add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args) or 0)
+    except ValueError as exc:
+        msg = " ".join(str(exc).split())
+        sys.stderr.write(f"python -m risk {args.command}: error: {msg}\n")
+        return 2
