@@ -1,0 +1,47 @@
+"""Volatility presets and the typical move they imply.
+
+A preset is an annualized volatility ``vol_annual`` (a fraction: 0.54 = 54%), each with its source in
+``risk/data/volatility.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import numpy as np
+
+from risk._validate import ArrayLike, check_positive, check_range, scalar_or_array
+
+DAYS_PER_YEAR = 365.0  # crypto trades every day
+
+
+@dataclass(frozen=True)
+class VolPreset:
+    name: str
+    vol_annual: float
+    source: str
+    as_of: str
+
+
+@cache
+def vol_presets() -> dict[str, VolPreset]:
+    """Presets by name, in file order."""
+    doc = json.loads(resources.files("risk").joinpath("data", "volatility.json").read_text("utf-8"))
+    return {
+        name: VolPreset(name, float(p["vol_annual"]), p["source"], p["as_of"])
+        for name, p in doc["presets"].items()
+    }
+
+
+def typical_move_frac(vol_annual: ArrayLike, horizon_days: ArrayLike) -> float | np.ndarray:
+    """One standard deviation of the log return over ``horizon_days``:
+    ``vol_annual * sqrt(horizon_days / 365)`` (square-root-of-time scaling of a random walk).
+
+    A fraction of the price, e.g. 0.54 annualized gives 0.0283 for one day and 0.0058 for an hour.
+    """
+    v = check_range("vol_annual", vol_annual, 0.0, 20.0)
+    t = check_positive("horizon_days", horizon_days)
+    return scalar_or_array(v * np.sqrt(t / DAYS_PER_YEAR))
