@@ -53,7 +53,8 @@ def check_range(
         right = "" if hi is None else f" {'<' if hi_open else '<='} {_fmt(hi)}"
         suffix = f" ({why})" if why else ""
         raise ValueError(
-            f"{name}={_fmt(_first_bad(arr, bad))} is out of range; allowed: {left}{name}{right}{suffix}"
+            f"{name}={_fmt(_first_bad(arr, bad))} is out of range; "
+            f"allowed: {left}{name}{right}{suffix}"
         )
     return arr
 

@@ -40,28 +40,46 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--exchange", required=True, choices=EXCHANGES)
     p.add_argument("--symbol", default="BTCUSDT", help="tier table to use (default BTCUSDT)")
     p.add_argument("--contract", choices=("linear", "inverse"), default="linear")
-    p.add_argument("--contract-size", type=float, default=None,
-                   help="USD per inverse contract (default: Binance BTC 100, other 10; Bybit 1)")
+    p.add_argument(
+        "--contract-size",
+        type=float,
+        default=None,
+        help="USD per inverse contract (default: Binance BTC 100, other 10; Bybit 1)",
+    )
     p.add_argument("--side", required=True, choices=("long", "short"))
     p.add_argument("--entry", required=True, type=float, help="entry price")
-    p.add_argument("--quantity", required=True, type=float,
-                   help="base units (linear) or contracts (inverse)")
+    p.add_argument(
+        "--quantity", required=True, type=float, help="base units (linear) or contracts (inverse)"
+    )
     size = p.add_mutually_exclusive_group(required=True)
     size.add_argument("--leverage", type=float, help="leverage setting (>= 1)")
-    size.add_argument("--margin", type=float,
-                      help="isolated margin posted (quote; coin for inverse)")
+    size.add_argument(
+        "--margin", type=float, help="isolated margin posted (quote; coin for inverse)"
+    )
     p.add_argument("--mmr", type=float, help="maintenance margin rate, overrides the tier table")
     p.add_argument("--maintenance-amount", type=float, help="maintenance amount (with --mmr)")
     p.add_argument("--max-leverage", type=float, help="Hyperliquid's asset maximum leverage")
     p.add_argument("--tiers", help="JSON tier table to use instead of the shipped one")
-    p.add_argument("--taker-fee", type=float, default=0.0,
-                   help="taker fee fraction (0.0005 = 0.05%%); inside the trigger for okx/gate")
+    p.add_argument(
+        "--taker-fee",
+        type=float,
+        default=0.0,
+        help="taker fee fraction (0.0005 = 0.05%%); inside the trigger for okx/gate",
+    )
     p.add_argument("--mode", choices=("isolated", "cross"), default="isolated")
     p.add_argument("--wallet", type=float, help="wallet balance (cross: the cross wallet)")
-    p.add_argument("--other-maintenance", type=float, default=0.0,
-                   help="maintenance margin of the other cross positions (TMM1)")
-    p.add_argument("--other-upnl", type=float, default=0.0,
-                   help="unrealized PnL of the other cross positions (UPNL1)")
+    p.add_argument(
+        "--other-maintenance",
+        type=float,
+        default=0.0,
+        help="maintenance margin of the other cross positions (TMM1)",
+    )
+    p.add_argument(
+        "--other-upnl",
+        type=float,
+        default=0.0,
+        help="unrealized PnL of the other cross positions (UPNL1)",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(run=run)
 
@@ -86,8 +104,11 @@ def compute(args: argparse.Namespace) -> dict[str, Any]:
     size = args.contract_size
     if size is None:
         size = venue.default_contract_size(sym) if args.contract == "inverse" else 1.0
-    if args.mode == "cross" and args.wallet is None and args.other_maintenance == 0 and (
-        args.other_upnl == 0
+    if (
+        args.mode == "cross"
+        and args.wallet is None
+        and args.other_maintenance == 0
+        and (args.other_upnl == 0)
     ):
         wallet = None
     else:
@@ -153,8 +174,11 @@ def run(args: argparse.Namespace) -> int:
         return f"{x:.4%}" if pct else f"{x:,.8g}"
 
     rows = [
-        ("position", f"{out['side']} {args.quantity:g} @ {args.entry:,.8g} "
-                     f"({out['exchange']} {out['symbol']} {out['contract']}, {out['mode']})"),
+        (
+            "position",
+            f"{out['side']} {args.quantity:g} @ {args.entry:,.8g} "
+            f"({out['exchange']} {out['symbol']} {out['contract']}, {out['mode']})",
+        ),
         ("leverage", f"{out['leverage']:g}x (effective {out['effective_leverage']:.4g}x)"),
         ("notional", f"{out['notional']:,.8g} {unit}"),
         ("liquidation price", num(out["liquidation_price"])),
@@ -162,8 +186,10 @@ def run(args: argparse.Namespace) -> int:
         ("bankruptcy price", num(out["bankruptcy_price"])),
         ("initial margin", f"{out['initial_margin']:,.8g} {unit}"),
         ("maintenance margin", f"{out['maintenance_margin']:,.8g} {unit} at entry"),
-        ("tier at liquidation", f"mmr {out['mmr']:.4%}, maintenance amount "
-                                f"{out['maintenance_amount']:,.8g}"),
+        (
+            "tier at liquidation",
+            f"mmr {out['mmr']:.4%}, maintenance amount {out['maintenance_amount']:,.8g}",
+        ),
         ("fees open / close", f"{out['open_fee']:,.6g} / {out['close_fee_at_bankruptcy']:,.6g}"),
         ("break-even price", f"{out['break_even_price']:,.8g}"),
         ("tiers", f"{out['tiers']} (as of {out['tiers_as_of']})"),

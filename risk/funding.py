@@ -37,8 +37,13 @@ def funding_presets() -> dict[str, float]:
 
 
 def _rate(rate_per_interval: ArrayLike) -> np.ndarray:
-    return check_range("rate_per_interval", rate_per_interval, -0.04, 0.04,
-                       why="a fraction per interval; exchanges cap it far below 4%")
+    return check_range(
+        "rate_per_interval",
+        rate_per_interval,
+        -0.04,
+        0.04,
+        why="a fraction per interval; exchanges cap it far below 4%",
+    )
 
 
 def _interval(interval_hours: ArrayLike) -> np.ndarray:

@@ -135,7 +135,9 @@ def maintenance_margin(
     return scalar_or_array(mm)
 
 
-def equity(position: Position, price: ArrayLike, account: Account | None = None) -> float | np.ndarray:
+def equity(
+    position: Position, price: ArrayLike, account: Account | None = None
+) -> float | np.ndarray:
     """Margin balance that backs the position at ``price``: ``WB + UPNL1 + pnl(price)``."""
     wb, _, upnl = _context(position, account)
     return scalar_or_array(wb + upnl + np.asarray(position.pnl(price)))
@@ -181,9 +183,7 @@ def liquidation_price(
     return _positive_or_nan(lp)
 
 
-def bankruptcy_price(
-    position: Position, account: Account | None = None
-) -> float | np.ndarray:
+def bankruptcy_price(position: Position, account: Account | None = None) -> float | np.ndarray:
     """Price at which the margin backing the position is exhausted (equity = 0); NaN if none.
 
     Linear ``BP = EP - s*(WB + UPNL1)/Q``; inverse ``BP = s*S/(WB + UPNL1 + s*S/EP)``. Isolated

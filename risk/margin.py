@@ -134,7 +134,9 @@ def margin_ratio(
     mm = np.asarray(maintenance_margin(position, venue, mark, include_trigger_fee=True)) + tmm
     balance = wb + upnl + np.asarray(position.pnl(mark))
     with np.errstate(divide="ignore", invalid="ignore"):
-        return scalar_or_array(np.where(balance > 0, mm / np.where(balance > 0, balance, 1), np.inf))
+        return scalar_or_array(
+            np.where(balance > 0, mm / np.where(balance > 0, balance, 1), np.inf)
+        )
 
 
 @dataclass(frozen=True)

@@ -98,8 +98,9 @@ def max_leverage_for_stop(
 
     def ok(lev: float) -> bool:
         pos = Position(side, entry_price, quantity, leverage=lev)
-        return bool(stop_respects_buffer(side, entry_price, stop_price,
-                                         liquidation_price(pos, venue), b))
+        return bool(
+            stop_respects_buffer(side, entry_price, stop_price, liquidation_price(pos, venue), b)
+        )
 
     if ok(hi):
         return hi

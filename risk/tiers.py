@@ -101,8 +101,8 @@ class TierTable:
                 )
             except KeyError as exc:
                 raise ValueError(
-                    f"tier {i} of {name!r} lacks field {exc.args[0]!r}; allowed: a record with floor, "
-                    "cap, mmr, maintenance_amount, max_leverage"
+                    f"tier {i} of {name!r} lacks field {exc.args[0]!r}; allowed: a record "
+                    "with floor, cap, mmr, maintenance_amount, max_leverage"
                 ) from None
             except (TypeError, ValueError):
                 raise ValueError(f"tier {i} of {name!r}={r!r} has a non-numeric field") from None
@@ -175,9 +175,9 @@ def _check_tiers(name: str, tiers: tuple[Tier, ...]) -> None:
             expected = prev.maintenance_amount + t.floor * (t.mmr - prev.mmr)
             if abs(t.maintenance_amount - expected) > RECURRENCE_TOL * max(1.0, abs(expected)):
                 raise ValueError(
-                    f"tier {i} maintenance_amount of {name!r}={t.maintenance_amount:,.2f} breaks the "
-                    f"recurrence cum_n = cum_(n-1) + floor_n*(mmr_n - mmr_(n-1)); allowed: "
-                    f"{expected:,.2f}"
+                    f"tier {i} maintenance_amount of {name!r}={t.maintenance_amount:,.2f} "
+                    "breaks the recurrence cum_n = cum_(n-1) + floor_n*(mmr_n - mmr_(n-1)); "
+                    f"allowed: {expected:,.2f}"
                 )
         elif t.maintenance_amount != 0 and len(tiers) > 1:
             raise ValueError(

@@ -162,14 +162,18 @@ def get_venue(
     sym = normalize_symbol(exchange, symbol)
     if table is None:
         if mmr is not None:
-            table = TierTable.flat(mmr, maintenance_amount or 0.0, max_leverage, name=f"{sym} typed")
+            table = TierTable.flat(
+                mmr, maintenance_amount or 0.0, max_leverage, name=f"{sym} typed"
+            )
         elif max_leverage is not None and rules.mmr_from_max_leverage:
             lev = float(check_range("max_leverage", max_leverage, 1.0))
             table = TierTable.flat(
                 1.0 / (2.0 * lev), maintenance_amount or 0.0, lev, name=f"{sym} max {lev:g}x"
             )
         elif exchange == "generic":
-            raise ValueError("mmr=None for exchange 'generic'; allowed: 0 <= mmr < 1 (type the rate)")
+            raise ValueError(
+                "mmr=None for exchange 'generic'; allowed: 0 <= mmr < 1 (type the rate)"
+            )
         else:
             table = shipped_table(exchange, sym)
             if maintenance_amount is not None:

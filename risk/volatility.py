@@ -1,7 +1,7 @@
 """Volatility presets and the typical move they imply.
 
-A preset is an annualized volatility ``vol_annual`` (a fraction: 0.54 = 54%), each with its source in
-``risk/data/volatility.json``.
+A preset is an annualized volatility ``vol_annual`` (a fraction: 0.54 = 54%), each with its
+source in ``risk/data/volatility.json``.
 """
 
 from __future__ import annotations
