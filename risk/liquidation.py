@@ -90,14 +90,15 @@ def check_position(position: Position, venue: Venue, account: Account | None = N
             f"leverage={lev_b:g} is above the maximum for a {n_b:,.2f} {table.notional_unit} "
             f"position on {table.name}; allowed: 1 <= leverage <= {max_b:g}"
         )
-    if account is not None and position.margin_mode == "isolated":
+    if account is not None:
+        isolated = position.margin_mode == "isolated"
         check_range(
-            "margin",
-            position.isolated_margin,
+            "margin" if isolated else "initial_margin",
+            position.isolated_margin if isolated else position.initial_margin,
             0.0,
             account.wallet_balance,
             lo_open=True,
-            why="isolated margin cannot exceed the wallet balance",
+            why=f"{'isolated' if isolated else 'initial'} margin cannot exceed the wallet balance",
         )
     if position.margin_mode == "isolated":
         mm_entry = maintenance_margin(position, venue, position.ep, include_trigger_fee=True)
