@@ -1,0 +1,95 @@
+"""Leverage Lab: the entry point (`streamlit run app.py`).
+
+Declares every page with its section and draws the shared scenario in the sidebar; pages that
+other work adds later are included only once their file exists, so the app runs at every stage.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from ui import scenario
+
+ROOT = Path(__file__).resolve().parent
+
+#: (section, file, title, icon, url path). A page whose file is missing is left out.
+PAGES: list[tuple[str, str, str, str, str]] = [
+    (
+        "Before a trade",
+        "pages/liquidation_map.py",
+        "Liquidation map",
+        ":material/troubleshoot:",
+        "liquidation_map",
+    ),
+    (
+        "Before a trade",
+        "pages/size_from_risk.py",
+        "Size from risk",
+        ":material/straighten:",
+        "size_from_risk",
+    ),
+    (
+        "Before a trade",
+        "pages/margin_utilization.py",
+        "Margin & utilization",
+        ":material/speed:",
+        "margin_utilization",
+    ),
+    (
+        "Before a trade",
+        "pages/funding_drag.py",
+        "Funding drag",
+        ":material/schedule:",
+        "funding_drag",
+    ),
+    ("Learn", "pages/why_50x.py", "Why 50x is fragile", ":material/school:", "why_50x"),
+    (
+        "Learn",
+        "pages/correlated_positions.py",
+        "Correlated positions",
+        ":material/hub:",
+        "correlated_positions",
+    ),
+    (
+        "Learn",
+        "pages/trailing_stops.py",
+        "Trailing stops",
+        ":material/trending_up:",
+        "trailing_stops",
+    ),
+    (
+        "Learn",
+        "pages/trade_sequence.py",
+        "A sequence of trades",
+        ":material/casino:",
+        "trade_sequence",
+    ),
+    ("Journal", "pages/trade_plan.py", "Trade plan", ":material/edit_note:", "trade_plan"),
+    ("Journal", "pages/review.py", "Review", ":material/fact_check:", "review"),
+]
+
+
+def navigation_pages() -> dict[str, list[st.Page]]:
+    """Sections with the pages whose files exist; the first page is the default."""
+    sections: dict[str, list[st.Page]] = {}
+    first = True
+    for section, path, title, icon, url_path in PAGES:
+        if not (ROOT / path).is_file():
+            continue
+        page = st.Page(path, title=title, icon=icon, url_path=url_path, default=first)
+        first = False
+        sections.setdefault(section, []).append(page)
+    return sections
+
+
+st.set_page_config(
+    page_title="Leverage Lab",
+    page_icon=":material/query_stats:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+current_page = st.navigation(navigation_pages(), position="sidebar", expanded=True)
+scenario.sidebar()
+current_page.run()

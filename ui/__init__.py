@@ -1,0 +1,1 @@
+"""Leverage Lab's Streamlit layer: the shared scenario, chart data and pure Plotly builders."""

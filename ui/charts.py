@@ -1,0 +1,463 @@
+"""Plotly chart builders: pure functions, numbers in, ``plotly.graph_objects.Figure`` out.
+
+Conventions: fractions in (0.0964 = 9.64%), axes and hover text in percent; prices and money in
+the quote currency. Every trace has a ``name`` that tests and the legend rely on; reference
+lines and bands are traces too (not layout shapes), so their coordinates are plain data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+# Palette: one meaning per colour across pages.
+BLUE = "#1f5fbf"  # exchange-exact figures
+GREY = "#8a94a6"  # rules of thumb, references
+RED = "#c62828"  # liquidation, danger
+ORANGE = "#ef6c00"  # stops, warnings
+GREEN = "#2e7d32"  # entry, safe
+PURPLE = "#6a1b9a"  # bankruptcy
+BAND_DAY = "rgba(239,108,0,0.12)"
+BAND_HOUR = "rgba(239,108,0,0.28)"
+SERIES = ("#1f5fbf", "#ef6c00", "#2e7d32", "#c62828", "#6a1b9a", "#00838f", "#8d6e63")
+
+LEVERAGE_TICKS = (1, 2, 3, 5, 10, 20, 25, 50, 75, 100, 125)
+PCT_TICKS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
+
+
+def _base_layout(fig: go.Figure, title: str, *, height: int = 420) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0.0, "xanchor": "left", "font": {"size": 16}},
+        template="plotly_white",
+        height=height,
+        margin={"l": 60, "r": 20, "t": 60, "b": 50},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0.0},
+        hoverlabel={"namelength": -1},
+        font={"size": 13},
+    )
+    return fig
+
+
+def _pct_text(x: float) -> str:
+    return f"{x:.2%}" if x < 0.1 else f"{x:.1%}"
+
+
+def liquidation_distance_chart(
+    leverage: np.ndarray,
+    exact_frac: np.ndarray,
+    naive_frac: np.ndarray,
+    *,
+    exchange_label: str,
+    current_leverage: float | None = None,
+    current_frac: float | None = None,
+    move_1h_frac: float | None = None,
+    move_1d_frac: float | None = None,
+    vol_label: str = "",
+    max_leverage: float | None = None,
+    tier_changes: Sequence[tuple[float, str]] = (),
+) -> go.Figure:
+    """Distance to liquidation (fraction of the entry price) versus leverage, log-log.
+
+    Traces: ``"Rule of thumb: 1/leverage"`` (``naive_frac``), ``"<exchange_label> exact"``
+    (``exact_frac``; NaN gaps are leverages the exchange does not allow), ``"This position"``
+    (one marker), ``"Typical 1-day move"`` and ``"Typical 1-hour move"`` (bands from the axis
+    floor up to the move, over the whole leverage range), ``"Exchange maximum"`` (vertical line)
+    and ``"Tier change"`` markers.
+    """
+    lev = np.asarray(leverage, dtype=float)
+    exact = np.asarray(exact_frac, dtype=float)
+    naive = np.asarray(naive_frac, dtype=float)
+    finite = np.concatenate([exact[np.isfinite(exact)], naive[np.isfinite(naive)]])
+    lows = [finite.min() if finite.size else 0.01]
+    lows += [m for m in (move_1h_frac, move_1d_frac) if m]
+    y_floor = 10 ** np.floor(np.log10(max(min(lows) * 0.7, 1e-5)))
+    y_top = 1.3
+    x_lo, x_hi = float(lev.min()), float(lev.max())
+
+    fig = go.Figure()
+    for name, move, colour in (
+        ("Typical 1-day move", move_1d_frac, BAND_DAY),
+        ("Typical 1-hour move", move_1h_frac, BAND_HOUR),
+    ):
+        if move:
+            fig.add_trace(
+                go.Scatter(
+                    x=[x_lo, x_hi, x_hi, x_lo, x_lo],
+                    y=[y_floor, y_floor, move, move, y_floor],
+                    fill="toself",
+                    fillcolor=colour,
+                    line={"width": 0},
+                    mode="lines",
+                    name=name,
+                    hoverinfo="text",
+                    text=f"{name} (1σ{', ' + vol_label if vol_label else ''}): {_pct_text(move)}",
+                )
+            )
+    fig.add_trace(
+        go.Scatter(
+            x=lev,
+            y=naive,
+            mode="lines",
+            name="Rule of thumb: 1/leverage",
+            line={"color": GREY, "dash": "dash", "width": 2},
+            hovertemplate="%{x:.0f}x: rule of thumb %{y:.2%}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=lev,
+            y=exact,
+            mode="lines",
+            name=f"{exchange_label} exact",
+            line={"color": BLUE, "width": 3},
+            connectgaps=False,
+            customdata=np.stack([naive], axis=-1),
+            hovertemplate=(
+                "%{x:.0f}x: liquidated after a %{y:.2%} move"
+                "<br>rule of thumb says %{customdata[0]:.2%}<extra></extra>"
+            ),
+        )
+    )
+    if tier_changes:
+        fig.add_trace(
+            go.Scatter(
+                x=[t[0] for t in tier_changes],
+                y=[y_top * 0.8] * len(tier_changes),
+                mode="markers",
+                marker={"symbol": "triangle-down", "size": 10, "color": GREY},
+                name="Tier change",
+                text=[t[1] for t in tier_changes],
+                hovertemplate="%{text}<extra></extra>",
+            )
+        )
+    if max_leverage is not None and np.isfinite(max_leverage) and max_leverage < x_hi:
+        fig.add_trace(
+            go.Scatter(
+                x=[max_leverage, max_leverage],
+                y=[y_floor, y_top],
+                mode="lines",
+                name="Exchange maximum",
+                line={"color": RED, "dash": "dot", "width": 1.5},
+                hovertemplate=f"Highest leverage allowed for this size: {max_leverage:g}x"
+                "<extra></extra>",
+            )
+        )
+    if current_leverage is not None and current_frac is not None and np.isfinite(current_frac):
+        fig.add_trace(
+            go.Scatter(
+                x=[current_leverage],
+                y=[current_frac],
+                mode="markers+text",
+                name="This position",
+                marker={"color": RED, "size": 13, "line": {"color": "white", "width": 2}},
+                text=[f"{current_leverage:g}x: {_pct_text(current_frac)}"],
+                textposition="top right",
+                textfont={"color": RED, "size": 13},
+                hovertemplate="This position: %{x:g}x, liquidated after %{y:.2%}<extra></extra>",
+            )
+        )
+    _base_layout(fig, "How far the price can move before liquidation", height=460)
+    fig.update_xaxes(
+        type="log",
+        title="Leverage (log scale)",
+        tickvals=[t for t in LEVERAGE_TICKS if x_lo <= t <= x_hi],
+        ticktext=[f"{t}x" for t in LEVERAGE_TICKS if x_lo <= t <= x_hi],
+        range=[np.log10(x_lo), np.log10(x_hi)],
+    )
+    fig.update_yaxes(
+        type="log",
+        title="Adverse move to liquidation (% of entry, log scale)",
+        tickvals=[t for t in PCT_TICKS if y_floor <= t <= y_top],
+        ticktext=[f"{t:.1%}".replace(".0%", "%") for t in PCT_TICKS if y_floor <= t <= y_top],
+        range=[np.log10(y_floor), np.log10(y_top)],
+    )
+    return fig
+
+
+def price_ladder_chart(
+    levels: Sequence[tuple[str, float, float, float, float]],
+    *,
+    quote: str = "USDT",
+) -> go.Figure:
+    """A vertical price ladder: one horizontal rung per level.
+
+    ``levels`` holds ``(name, price, move_frac, pnl, pnl_after_fees)`` tuples. Each level is a
+    trace named after it whose ``y`` is ``[price, price]``; its label states the move from entry
+    and the PnL at that price.
+    """
+    colours = {"Entry": GREEN, "Stop": ORANGE, "Liquidation": RED, "Bankruptcy": PURPLE}
+    fig = go.Figure()
+    prices = [lv[1] for lv in levels]
+    for name, price, move, pnl, net in levels:
+        colour = colours.get(name, BLUE)
+        label = (
+            f"<b>{name}</b> {price:,.2f}"
+            + ("" if name == "Entry" else f"  ({move:+.2%})")
+            + f"<br>PnL {pnl:+,.2f} {quote} · after fees {net:+,.2f}"
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=[0.0, 1.0],
+                y=[price, price],
+                mode="lines+markers",
+                name=name,
+                line={"color": colour, "width": 3},
+                marker={"size": 8, "color": colour},
+                hovertemplate=label.replace("<br>", " · ") + "<extra></extra>",
+            )
+        )
+        fig.add_annotation(
+            x=1.02,
+            y=price,
+            xref="x",
+            yref="y",
+            text=label,
+            showarrow=False,
+            xanchor="left",
+            align="left",
+            font={"color": colour, "size": 12},
+        )
+    if prices:
+        lo, hi = min(prices), max(prices)
+        pad = (hi - lo) * 0.12 or hi * 0.01
+        fig.update_yaxes(range=[lo - pad, hi + pad])
+    _base_layout(fig, "Price ladder: where each level sits and what it costs", height=380)
+    fig.update_layout(showlegend=False, margin={"l": 80, "r": 20, "t": 60, "b": 30})
+    fig.update_xaxes(visible=False, range=[-0.05, 2.1])
+    fig.update_yaxes(title=f"Price ({quote})", tickformat=",.0f")
+    return fig
+
+
+def leverage_tradeoff_chart(
+    leverage: np.ndarray,
+    margin: np.ndarray,
+    liq_distance_frac: np.ndarray,
+    *,
+    stop_distance_frac: float,
+    max_leverage: float | None = None,
+    quote: str = "USDT",
+) -> go.Figure:
+    """Margin required (left axis) and liquidation distance (right axis) versus leverage.
+
+    Traces: ``"Margin required"`` (y), ``"Liquidation distance"`` (y2), ``"Stop distance"``
+    (horizontal line on y2 at ``stop_distance_frac``), ``"Highest safe leverage"`` (vertical line
+    on y2 at ``max_leverage``).
+    """
+    lev = np.asarray(leverage, dtype=float)
+    dist = np.asarray(liq_distance_frac, dtype=float)
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=lev,
+            y=np.asarray(margin, dtype=float),
+            mode="lines",
+            name="Margin required",
+            line={"color": GREY, "width": 2},
+            hovertemplate=f"%{{x:.1f}}x: post %{{y:,.2f}} {quote}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=lev,
+            y=dist,
+            mode="lines",
+            name="Liquidation distance",
+            yaxis="y2",
+            line={"color": BLUE, "width": 3},
+            hovertemplate="%{x:.1f}x: liquidated after %{y:.2%}<extra></extra>",
+        )
+    )
+    x_lo, x_hi = float(lev.min()), float(lev.max())
+    fig.add_trace(
+        go.Scatter(
+            x=[x_lo, x_hi],
+            y=[stop_distance_frac, stop_distance_frac],
+            mode="lines",
+            name="Stop distance",
+            yaxis="y2",
+            line={"color": ORANGE, "dash": "dash", "width": 2},
+            hovertemplate=f"Stop {stop_distance_frac:.2%} from entry<extra></extra>",
+        )
+    )
+    finite = dist[np.isfinite(dist)]
+    y2_hi = float(max(finite.max() if finite.size else 1.0, stop_distance_frac) * 1.1)
+    if max_leverage is not None and np.isfinite(max_leverage):
+        fig.add_trace(
+            go.Scatter(
+                x=[max_leverage, max_leverage],
+                y=[0.0, y2_hi],
+                mode="lines",
+                name="Highest safe leverage",
+                yaxis="y2",
+                line={"color": RED, "dash": "dot", "width": 2},
+                hovertemplate=f"Highest leverage with liquidation beyond the stop: "
+                f"{max_leverage:.1f}x<extra></extra>",
+            )
+        )
+    _base_layout(fig, "Leverage is an output: margin and liquidation distance for this size")
+    fig.update_layout(
+        xaxis={
+            "type": "log",
+            "title": "Leverage (log scale)",
+            "tickvals": [t for t in LEVERAGE_TICKS if x_lo <= t <= x_hi],
+            "ticktext": [f"{t}x" for t in LEVERAGE_TICKS if x_lo <= t <= x_hi],
+        },
+        yaxis={"title": f"Margin to post ({quote})", "tickformat": ",.0f", "rangemode": "tozero"},
+        yaxis2={
+            "title": "Move to liquidation (% of entry)",
+            "overlaying": "y",
+            "side": "right",
+            "tickformat": ".0%",
+            "range": [0.0, y2_hi],
+            "showgrid": False,
+        },
+    )
+    return fig
+
+
+def utilization_gauge(utilization: float, *, danger_from: float = 0.8) -> go.Figure:
+    """Margin utilization (initial margin in use / margin balance) as a gauge in percent, with the
+    zone from ``danger_from`` to 100% marked."""
+    value = float(utilization) * 100.0
+    top = max(100.0, value * 1.05) if np.isfinite(value) else 100.0
+    fig = go.Figure(
+        go.Indicator(
+            mode="gauge+number",
+            value=value,
+            number={"suffix": "%", "valueformat": ".1f"},
+            title={
+                "text": "Margin utilization<br><span style='font-size:0.8em'>"
+                "initial margin in use / margin balance</span>"
+            },
+            gauge={
+                "axis": {"range": [0, top], "ticksuffix": "%"},
+                "bar": {"color": BLUE},
+                "steps": [
+                    {"range": [0, danger_from * 100.0], "color": "rgba(46,125,50,0.12)"},
+                    {"range": [danger_from * 100.0, top], "color": "rgba(198,40,40,0.30)"},
+                ],
+                "threshold": {
+                    "line": {"color": RED, "width": 3},
+                    "thickness": 0.8,
+                    "value": danger_from * 100.0,
+                },
+            },
+        )
+    )
+    fig.update_layout(height=270, margin={"l": 30, "r": 30, "t": 70, "b": 10})
+    return fig
+
+
+def margin_ratio_gauge(ratio: float, *, warn_from: float = 0.8) -> go.Figure:
+    """Margin ratio (maintenance margin / margin balance) as a gauge in percent: liquidation at
+    100% (threshold line and red zone), a warning zone from ``warn_from``. A ratio that is not
+    finite (no margin balance left) is shown pinned past the liquidation line."""
+    value = float(ratio) * 100.0
+    shown = value if np.isfinite(value) else 150.0
+    top = max(120.0, shown * 1.05)
+    fig = go.Figure(
+        go.Indicator(
+            mode="gauge+number",
+            value=shown,
+            number={"suffix": "%", "valueformat": ".1f"},
+            title={
+                "text": "Margin ratio<br><span style='font-size:0.8em'>"
+                "maintenance / margin balance · liquidation at 100%</span>"
+            },
+            gauge={
+                "axis": {"range": [0, top], "ticksuffix": "%"},
+                "bar": {"color": BLUE},
+                "steps": [
+                    {"range": [0, warn_from * 100.0], "color": "rgba(46,125,50,0.12)"},
+                    {"range": [warn_from * 100.0, 100.0], "color": "rgba(239,108,0,0.25)"},
+                    {"range": [100.0, top], "color": "rgba(198,40,40,0.35)"},
+                ],
+                "threshold": {"line": {"color": RED, "width": 3}, "thickness": 0.8, "value": 100.0},
+            },
+        )
+    )
+    fig.update_layout(height=270, margin={"l": 30, "r": 30, "t": 70, "b": 10})
+    return fig
+
+
+def funding_curves_chart(
+    days: np.ndarray,
+    frac_by_leverage: Mapping[float, np.ndarray],
+    *,
+    marks: Sequence[float] = (0.25, 0.5, 1.0),
+) -> go.Figure:
+    """Cumulative funding as a fraction of the margin versus days held, one trace per leverage
+    (named ``"<lev>x"``), with dotted reference lines named ``"<mark>% of margin"``."""
+    d = np.asarray(days, dtype=float)
+    fig = go.Figure()
+    for i, (lev, frac) in enumerate(frac_by_leverage.items()):
+        fig.add_trace(
+            go.Scatter(
+                x=d,
+                y=np.asarray(frac, dtype=float),
+                mode="lines",
+                name=f"{lev:g}x",
+                line={"color": SERIES[i % len(SERIES)], "width": 2.5},
+                hovertemplate=f"{lev:g}x, day %{{x:.1f}}: funding = %{{y:.1%}} of margin"
+                "<extra></extra>",
+            )
+        )
+    for m in marks:
+        fig.add_trace(
+            go.Scatter(
+                x=[d.min(), d.max()],
+                y=[m, m],
+                mode="lines",
+                name=f"{m:.0%} of margin",
+                line={"color": GREY, "dash": "dot", "width": 1},
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+    _base_layout(fig, "Funding paid, as a share of the margin, by days held")
+    fig.update_xaxes(title="Days held")
+    fig.update_yaxes(title="Cumulative funding (% of margin)", tickformat=".0%")
+    return fig
+
+
+def liquidation_creep_chart(
+    days: np.ndarray,
+    liquidation_price: np.ndarray,
+    *,
+    entry_price: float,
+    quote: str = "USDT",
+) -> go.Figure:
+    """Isolated liquidation price as funding is paid out of the margin, versus days held.
+
+    Traces: ``"Liquidation price"`` and ``"Entry"`` (horizontal reference)."""
+    d = np.asarray(days, dtype=float)
+    lp = np.asarray(liquidation_price, dtype=float)
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=[d.min(), d.max()],
+            y=[entry_price, entry_price],
+            mode="lines",
+            name="Entry",
+            line={"color": GREEN, "dash": "dash", "width": 2},
+            hovertemplate=f"Entry {entry_price:,.2f} {quote}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=d,
+            y=lp,
+            mode="lines",
+            name="Liquidation price",
+            line={"color": RED, "width": 3},
+            customdata=np.abs(lp - entry_price) / entry_price,
+            hovertemplate=f"day %{{x:.1f}}: liquidation at %{{y:,.2f}} {quote}"
+            " (%{customdata:.2%} from entry)<extra></extra>",
+        )
+    )
+    _base_layout(fig, "Liquidation price creeping toward the entry as funding is paid")
+    fig.update_xaxes(title="Days held")
+    fig.update_yaxes(title=f"Price ({quote})", tickformat=",.0f")
+    return fig

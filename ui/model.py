@@ -1,0 +1,191 @@
+"""Chart data for the pages: calls into ``risk/`` and arranges the results as arrays.
+
+No formula lives here beyond the definitions the scenario already uses (notional = margin x
+leverage when the position is sized by margin, the naive rule of thumb ``1 / leverage``); every
+price, margin and distance comes from ``risk/``. Kept free of Streamlit so tests and benchmarks can
+call it directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from risk import Position, Venue, bankruptcy_price, distance_frac, liquidation_price
+from risk.liquidation import maintenance_margin
+from risk.margin import fee, open_fee
+from ui.scenario import LEVERAGE_CAP, Scenario
+
+
+def leverage_grid(lo: float = 1.0, hi: float = LEVERAGE_CAP, n: int = 241) -> np.ndarray:
+    """Log-spaced leverages from ``lo`` to ``hi`` plus every whole leverage, sorted and unique."""
+    whole = np.arange(np.ceil(lo), np.floor(hi) + 1)
+    return np.unique(np.concatenate([np.geomspace(lo, hi, n), whole]))
+
+
+@dataclass(frozen=True)
+class LiquidationCurve:
+    """Liquidation distance versus leverage for one scenario.
+
+    ``exact_frac`` is NaN where the exchange does not allow the leverage for the notional it
+    implies (the tier's maximum) or where the formula gives no liquidation price.
+    """
+
+    leverage: np.ndarray
+    exact_frac: np.ndarray
+    naive_frac: np.ndarray
+    allowed: np.ndarray
+    notional: np.ndarray
+
+    @property
+    def max_allowed_leverage(self) -> float:
+        """Highest leverage on the grid the exchange allows for this scenario (NaN: none)."""
+        lev = self.leverage[self.allowed]
+        return float(lev.max()) if lev.size else float("nan")
+
+
+def liquidation_curve(
+    scenario: Scenario, venue: Venue, leverage: np.ndarray | None = None
+) -> LiquidationCurve:
+    """Exchange-exact and naive liquidation distance over a leverage grid.
+
+    Sized by margin, the margin stays fixed and the notional grows with the leverage (so the tier
+    can change along the curve); sized by quantity, the notional stays fixed and the margin
+    shrinks. Leverages above the tier maximum for their notional are masked.
+    """
+    lev = leverage_grid() if leverage is None else np.asarray(leverage, dtype=float)
+    entry = scenario.entry_price
+    if scenario.size_by == "margin":
+        qty = scenario.margin * lev / entry
+    else:
+        qty = np.full_like(lev, scenario.quantity)
+    notional = qty * entry
+    table = venue.table
+    allowed = notional < table.max_notional
+    max_lev = np.full_like(lev, np.nan)
+    max_lev[allowed] = table.max_leverage(notional[allowed])
+    allowed &= lev <= max_lev * (1 + 1e-12)
+    exact = np.full_like(lev, np.nan)
+    if allowed.any():
+        pos = Position(scenario.side, entry, qty[allowed], leverage=lev[allowed])
+        # Keep only leverages whose initial margin covers the maintenance margin at entry.
+        mm = np.asarray(maintenance_margin(pos, venue, include_trigger_fee=True))
+        covered = np.asarray(pos.isolated_margin) > mm
+        idx = np.flatnonzero(allowed)
+        allowed[idx[~covered]] = False
+        if covered.any():
+            pos = Position(scenario.side, entry, qty[allowed], leverage=lev[allowed])
+            exact[allowed] = distance_frac(liquidation_price(pos, venue), entry)
+    return LiquidationCurve(
+        leverage=lev,
+        exact_frac=exact,
+        naive_frac=1.0 / lev,
+        allowed=allowed,
+        notional=notional,
+    )
+
+
+def leverage_at_distance(curve: LiquidationCurve, distance: float) -> float:
+    """Lowest leverage on the curve whose liquidation distance is at or below ``distance``
+    (linear interpolation in log-log space); NaN when the curve never gets that close."""
+    ok = curve.allowed & np.isfinite(curve.exact_frac)
+    lev, d = curve.leverage[ok], curve.exact_frac[ok]
+    if lev.size == 0 or d.min() > distance:
+        return float("nan")
+    if d[0] <= distance:
+        return float(lev[0])
+    i = int(np.argmax(d <= distance))
+    x0, x1 = np.log(lev[i - 1]), np.log(lev[i])
+    y0, y1 = np.log(d[i - 1]), np.log(d[i])
+    t = (np.log(distance) - y0) / (y1 - y0)
+    return float(np.exp(x0 + t * (x1 - x0)))
+
+
+@dataclass(frozen=True)
+class Level:
+    """One rung of the price ladder."""
+
+    name: str
+    price: float
+    move_frac: float  # signed move from entry, fraction
+    pnl: float  # mark-to-market PnL at the price, quote
+    pnl_after_fees: float  # minus the fee to open and the fee to close at the price
+
+
+def price_levels(position: Position, venue: Venue, stop_price: float | None = None) -> list[Level]:
+    """Entry, optional stop, liquidation and bankruptcy prices with the PnL at each, highest
+    price first. Levels with no price (NaN) are left out."""
+    entry = float(position.ep)
+    prices: list[tuple[str, float]] = [("Entry", entry)]
+    if stop_price is not None:
+        prices.append(("Stop", float(stop_price)))
+    prices.append(("Liquidation", float(liquidation_price(position, venue))))
+    prices.append(("Bankruptcy", float(bankruptcy_price(position))))
+    out = []
+    opening = float(open_fee(position, venue.taker_fee))
+    for name, p in prices:
+        if not np.isfinite(p):
+            continue
+        pnl = float(position.pnl(p))
+        closing = float(fee(position, p, venue.taker_fee))
+        out.append(Level(name, p, (p - entry) / entry, pnl, pnl - opening - closing))
+    return sorted(out, key=lambda lv: -lv.price)
+
+
+def tier_changes(
+    scenario: Scenario, venue: Venue, hi: float = LEVERAGE_CAP
+) -> list[tuple[float, str]]:
+    """Leverages at which a margin-sized position's notional (margin x leverage) enters the next
+    tier, with a label; empty when sized by quantity (the notional does not move with leverage)."""
+    if scenario.size_by != "margin":
+        return []
+    out = []
+    for i, t in enumerate(venue.table.tiers[1:], start=2):
+        at = t.floor / scenario.margin
+        if 1.0 < at <= hi:
+            out.append(
+                (
+                    float(at),
+                    f"Tier {i} from {at:.0f}x: notional ≥ {t.floor:,.0f}, maintenance rate "
+                    f"{t.mmr:.2%}, maximum {t.max_leverage:g}x",
+                )
+            )
+    return out
+
+
+def naive_distance_frac(leverage: float) -> float:
+    """The rule of thumb: a position at ``leverage`` survives a ``1 / leverage`` adverse move."""
+    return 1.0 / leverage
+
+
+@dataclass(frozen=True)
+class StopCheck:
+    """What is wrong with a stop, as sentences (``None`` when nothing is)."""
+
+    error: str | None = None
+    warning: str | None = None
+
+    @property
+    def usable(self) -> bool:
+        return self.error is None
+
+
+def check_stop(side: str, entry_price: float, stop_price: float, liq_price: float) -> StopCheck:
+    """A stop must sit on the losing side of the entry (below for a long, above for a short);
+    when the liquidation price comes before it, the stop never fills."""
+    long = side == "long"
+    if (stop_price >= entry_price) if long else (stop_price <= entry_price):
+        return StopCheck(
+            error=f"A stop for a {side} must be {'below' if long else 'above'} the entry price "
+            f"({entry_price:,.2f}); you typed {stop_price:,.2f}. Move the stop to the other side "
+            "of the entry, or clear it."
+        )
+    beyond = (stop_price <= liq_price) if long else (stop_price >= liq_price)
+    if np.isfinite(liq_price) and beyond:
+        return StopCheck(
+            warning=f"The liquidation price ({liq_price:,.2f}) comes before your stop "
+            f"({stop_price:,.2f}): the exchange closes the position first and the stop never "
+            "fills. Lower the leverage or move the stop closer to the entry."
+        )
+    return StopCheck()

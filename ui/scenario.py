@@ -1,0 +1,342 @@
+"""The shared scenario: one position described in the sidebar, kept across pages and in the URL.
+
+Every widget has a stable short key that doubles as its URL query parameter
+(``bind="query-params"``), so a copied link reopens the same scenario. ``app.py`` draws the
+widgets on every rerun, before the page runs, so their values also survive page switches. Pages
+read the scenario with :func:`current`, which falls back to the defaults when the sidebar has not
+run (a page opened on its own in a test).
+
+The default is the case a beginner reads about: a 500 USDT long on BTCUSDT at 10x (5,000
+notional) on Binance's first BTC tier (maintenance rate 0.4%), which the rule of thumb says survives
+a 10% fall and which Binance liquidates after a 9.64% fall.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import streamlit as st
+
+from risk import Position, Venue, get_venue
+from risk.liquidation import check_position
+from risk.tiers import shipped_symbols
+from risk.venues import EXCHANGES, normalize_symbol
+
+#: How each rule family is named in the sidebar.
+EXCHANGE_LABELS: dict[str, str] = {
+    "binance": "Binance USDⓈ-M",
+    "bybit": "Bybit USDT perpetual",
+    "okx": "OKX (fee in trigger)",
+    "gate": "Gate (fee in trigger)",
+    "hyperliquid": "Hyperliquid",
+    "generic": "Generic (typed rate)",
+}
+SYMBOLS: tuple[str, ...] = ("BTCUSDT", "ETHUSDT", "custom")
+SIDES: tuple[str, ...] = ("long", "short")
+SIZE_BY: tuple[str, ...] = ("margin", "quantity")
+#: Highest leverage the sidebar and the charts offer (Binance's first BTC tier).
+LEVERAGE_CAP = 125
+
+#: Widget keys; each is also the URL query parameter that carries the value.
+K_EXCHANGE = "ex"
+K_SYMBOL = "sym"
+K_MMR = "mmr"
+K_SIDE = "side"
+K_ENTRY = "entry"
+K_SIZE_BY = "size_by"
+K_MARGIN = "margin"
+K_QTY = "qty"
+K_LEVERAGE = "lev"
+K_FEE = "fee"
+
+#: The embedded default scenario (percent inputs are in percent, as typed).
+DEFAULTS: dict[str, object] = {
+    K_EXCHANGE: "binance",
+    K_SYMBOL: "BTCUSDT",
+    K_MMR: 0.5,  # percent; only used when no shipped table applies
+    K_SIDE: "long",
+    K_ENTRY: 100_000.0,
+    K_SIZE_BY: "margin",
+    K_MARGIN: 500.0,
+    K_QTY: 0.05,
+    K_LEVERAGE: 10,
+    # Binance USDⓈ-M regular-tier taker fee, 0.05% (binance.com/en/fee/futureFee).
+    K_FEE: 0.05,
+}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """The sidebar's inputs, in library units (fractions, not percents)."""
+
+    exchange: str = "binance"
+    symbol: str = "BTCUSDT"
+    mmr: float = 0.005  # typed rate, used only when ``needs_typed_mmr``
+    side: str = "long"
+    entry_price: float = 100_000.0
+    size_by: str = "margin"
+    margin: float = 500.0
+    quantity: float = 0.05
+    leverage: float = 10.0
+    taker_fee: float = 0.0005
+
+    @property
+    def needs_typed_mmr(self) -> bool:
+        """True when no shipped tier table covers the exchange and symbol."""
+        return needs_typed_mmr(self.exchange, self.symbol)
+
+    @property
+    def symbol_label(self) -> str:
+        return "custom symbol" if self.symbol == "custom" else self.symbol
+
+    @property
+    def asset(self) -> str:
+        """Base asset used to pick a volatility preset ("BTC", "ETH" or "")."""
+        return self.symbol[:3] if self.symbol in ("BTCUSDT", "ETHUSDT") else ""
+
+    def venue(self) -> Venue:
+        """The exchange's rules and tier table for the symbol (``ValueError`` if none)."""
+        if self.needs_typed_mmr:
+            return get_venue(
+                self.exchange,
+                self.symbol if self.symbol != "custom" else "CUSTOM",
+                mmr=self.mmr,
+                max_leverage=_typed_max_leverage(self.mmr),
+                taker_fee=self.taker_fee,
+            )
+        return get_venue(self.exchange, self.symbol, taker_fee=self.taker_fee)
+
+    def quantity_for(self) -> float:
+        """Base units: typed, or ``margin * leverage / entry`` when sized by margin (the notional
+        that the margin controls at the leverage setting, divided by the price)."""
+        if self.size_by == "quantity":
+            return self.quantity
+        return self.margin * self.leverage / self.entry_price
+
+    def position(self) -> Position:
+        """The isolated position the sidebar describes (``ValueError`` on bad input)."""
+        return Position(self.side, self.entry_price, self.quantity_for(), leverage=self.leverage)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A scenario with its venue and position, or the message that says what to change."""
+
+    scenario: Scenario
+    venue: Venue | None
+    position: Position | None
+    error: str | None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def needs_typed_mmr(exchange: str, symbol: str) -> bool:
+    """Whether the user must type the maintenance rate (custom symbol or no shipped table)."""
+    if symbol == "custom" or exchange == "generic":
+        return True
+    return normalize_symbol(exchange, symbol) not in shipped_symbols(exchange)
+
+
+def _typed_max_leverage(mmr: float) -> float:
+    """Leverage cap for a typed rate: the chart's cap, and never a leverage whose initial margin
+    would not cover the maintenance rate."""
+    if mmr <= 0:
+        return float(LEVERAGE_CAP)
+    return float(max(1.0, min(LEVERAGE_CAP, math.floor(0.999 / mmr))))
+
+
+def leverage_cap(venue: Venue | None) -> int:
+    """Slider maximum: the venue's highest tier leverage, at most :data:`LEVERAGE_CAP`."""
+    if venue is None:
+        return LEVERAGE_CAP
+    top = max(t.max_leverage for t in venue.table.tiers)
+    return int(max(1, min(LEVERAGE_CAP, math.floor(top))))
+
+
+def resolve(scenario: Scenario, venue: Venue | None = None) -> Resolved:
+    """Build the venue and position and check them; turn every ``ValueError`` into a sentence
+    that says what to change."""
+    try:
+        venue = venue or scenario.venue()
+    except ValueError as exc:
+        return Resolved(scenario, None, None, f"The exchange settings do not work: {exc}.")
+    try:
+        position = scenario.position()
+    except ValueError as exc:
+        return Resolved(scenario, venue, None, f"The position is not valid: {exc}.")
+    table = venue.table
+    notional = float(position.notional)
+    if notional >= table.max_notional:
+        return Resolved(
+            scenario,
+            venue,
+            None,
+            f"A {notional:,.0f} notional is above the largest position {table.name} accepts "
+            f"({table.max_notional:,.0f}). Reduce the margin, the quantity or the leverage.",
+        )
+    max_lev = float(table.max_leverage(notional))
+    if scenario.leverage > max_lev + 1e-9:
+        what = "the margin" if scenario.size_by == "margin" else "the quantity"
+        return Resolved(
+            scenario,
+            venue,
+            None,
+            f"Leverage {scenario.leverage:g}x is above the maximum {max_lev:g}x that "
+            f"{EXCHANGE_LABELS[scenario.exchange]} allows for a {notional:,.0f} "
+            f"{table.notional_unit} position on {scenario.symbol_label}. Lower the leverage to "
+            f"{max_lev:g}x or less, or reduce {what}.",
+        )
+    try:
+        check_position(position, venue)
+    except ValueError as exc:
+        return Resolved(scenario, venue, None, f"This position cannot be opened: {exc}.")
+    return Resolved(scenario, venue, position, None)
+
+
+# --- Streamlit glue ---------------------------------------------------------------------------
+def _state(key: str) -> object:
+    return st.session_state.get(key, DEFAULTS[key])
+
+
+def current() -> Scenario:
+    """The scenario in session state (defaults for anything the sidebar has not set)."""
+    mmr_pct = float(_state(K_MMR))
+    return Scenario(
+        exchange=str(_state(K_EXCHANGE)),
+        symbol=str(_state(K_SYMBOL)),
+        mmr=mmr_pct / 100.0,
+        side=str(_state(K_SIDE)),
+        entry_price=float(_state(K_ENTRY)),
+        size_by=str(_state(K_SIZE_BY)),
+        margin=float(_state(K_MARGIN)),
+        quantity=float(_state(K_QTY)),
+        leverage=float(_state(K_LEVERAGE)),
+        taker_fee=float(_state(K_FEE)) / 100.0,
+    )
+
+
+def current_resolved() -> Resolved:
+    """:func:`current` resolved into a venue and a position (or an error message)."""
+    return resolve(current())
+
+
+def sidebar() -> Scenario:
+    """Draw the scenario widgets in the sidebar and return the scenario they describe."""
+    sb = st.sidebar
+    sb.markdown("#### Scenario")
+    sb.selectbox(
+        "Exchange rules",
+        EXCHANGES,
+        index=EXCHANGES.index(str(DEFAULTS[K_EXCHANGE])),
+        format_func=EXCHANGE_LABELS.get,
+        key=K_EXCHANGE,
+        bind="query-params",
+        help="Each exchange computes the liquidation price its own way (which tier applies, "
+        "whether the closing fee counts).",
+    )
+    sb.selectbox(
+        "Symbol",
+        SYMBOLS,
+        index=0,
+        key=K_SYMBOL,
+        bind="query-params",
+        help="BTCUSDT and ETHUSDT use the exchange's published maintenance tiers; 'custom' lets "
+        "you type a maintenance rate.",
+    )
+    exchange = str(_state(K_EXCHANGE))
+    symbol = str(_state(K_SYMBOL))
+    if needs_typed_mmr(exchange, symbol):
+        sb.number_input(
+            "Maintenance margin rate (%)",
+            min_value=0.0,
+            max_value=50.0,
+            value=float(DEFAULTS[K_MMR]),
+            step=0.05,
+            format="%.3f",
+            key=K_MMR,
+            bind="query-params",
+            help="No tier table ships for this exchange and symbol: type the rate from the "
+            "exchange's contract page.",
+        )
+    sb.segmented_control(
+        "Side",
+        SIDES,
+        default=str(DEFAULTS[K_SIDE]),
+        required=True,
+        key=K_SIDE,
+        bind="query-params",
+    )
+    sb.number_input(
+        "Entry price (USDT)",
+        min_value=1e-6,
+        max_value=1e9,
+        value=float(DEFAULTS[K_ENTRY]),
+        step=100.0,
+        format="%.2f",
+        key=K_ENTRY,
+        bind="query-params",
+    )
+    sb.radio(
+        "Size by",
+        SIZE_BY,
+        horizontal=True,
+        key=K_SIZE_BY,
+        bind="query-params",
+        help="Margin: the money you post; quantity: the coins the position holds.",
+    )
+    if str(_state(K_SIZE_BY)) == "margin":
+        sb.number_input(
+            "Margin (USDT)",
+            min_value=0.01,
+            max_value=1e9,
+            value=float(DEFAULTS[K_MARGIN]),
+            step=50.0,
+            format="%.2f",
+            key=K_MARGIN,
+            bind="query-params",
+        )
+    else:
+        sb.number_input(
+            "Quantity (base units)",
+            min_value=1e-8,
+            max_value=1e9,
+            value=float(DEFAULTS[K_QTY]),
+            step=0.01,
+            format="%.6f",
+            key=K_QTY,
+            bind="query-params",
+        )
+    try:
+        cap = leverage_cap(replace(current(), leverage=1.0).venue())
+    except ValueError:
+        cap = LEVERAGE_CAP
+    if int(_state(K_LEVERAGE)) > cap:
+        st.session_state[K_LEVERAGE] = cap
+        sb.caption(f"Leverage lowered to {cap}x, this exchange's maximum for the symbol.")
+    sb.slider(
+        "Leverage",
+        min_value=1,
+        max_value=cap,
+        value=min(int(DEFAULTS[K_LEVERAGE]), cap),
+        step=1,
+        format="%dx",
+        key=K_LEVERAGE,
+        bind="query-params",
+        help="The leverage setting: margin = notional / leverage.",
+    )
+    sb.number_input(
+        "Taker fee (%)",
+        min_value=0.0,
+        max_value=1.0,
+        value=float(DEFAULTS[K_FEE]),
+        step=0.01,
+        format="%.3f",
+        key=K_FEE,
+        bind="query-params",
+        help="Fee per side as a percent of the notional (Binance regular tier: 0.05%).",
+    )
+    sb.caption("Every setting is in the page address: copy the link to share this scenario.")
+    return current()

@@ -1,0 +1,49 @@
+"""Number formatting and the plain sentences the pages show (no risk math here)."""
+
+from __future__ import annotations
+
+import math
+
+
+def price(x: float) -> str:
+    """A price with thousands separators; more decimals for small prices; '—' when there is none."""
+    if x is None or not math.isfinite(x):
+        return "—"
+    if abs(x) >= 1000:
+        return f"{x:,.2f}"
+    if abs(x) >= 1:
+        return f"{x:,.4f}"
+    return f"{x:.6g}"
+
+
+def money(x: float, quote: str = "USDT") -> str:
+    """An amount in the quote currency, two decimals."""
+    if x is None or not math.isfinite(x):
+        return "—"
+    return f"{x:,.2f} {quote}"
+
+
+def pct(frac: float, digits: int = 2) -> str:
+    """A fraction as a percent: 0.0964 -> '9.64%'."""
+    if frac is None or not math.isfinite(frac):
+        return "—"
+    return f"{frac * 100:.{digits}f}%"
+
+
+def lev(x: float) -> str:
+    """A leverage: 10 -> '10x', 12.5 -> '12.5x'."""
+    if x is None or not math.isfinite(x):
+        return "—"
+    return f"{x:.1f}x" if abs(x - round(x)) > 0.05 else f"{round(x)}x"
+
+
+def adverse_word(side: str) -> str:
+    """The move that hurts the position: a fall for a long, a rise for a short."""
+    return "fall" if side == "long" else "rise"
+
+
+def closes_sentence(side: str, distance_frac: float) -> str:
+    """'A 9.6% fall closes this position.'"""
+    if not math.isfinite(distance_frac):
+        return "No price move liquidates this position: its margin covers any fall."
+    return f"A {pct(distance_frac, 1)} {adverse_word(side)} closes this position."
