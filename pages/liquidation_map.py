@@ -30,29 +30,35 @@ if position is not None and venue is not None:
     naive = model.naive_distance_frac(sc.leverage)
     bp = float(bankruptcy_price(position))
     mm = float(maintenance_margin(position, venue))
-    c = st.columns(5)
+    c = st.columns(3) + st.columns(3)
     c[0].metric(
-        "Liquidation price",
+        f"Liquidation price ({quote})",
         text.price(lp),
         help="Mark price at which the exchange closes the position.",
     )
     c[1].metric(
         f"{text.adverse_word(sc.side).capitalize()} to liquidation",
         text.pct(dist),
-        delta=f"rule of thumb {text.pct(naive, 1)}",
-        delta_color="off",
-        help="Move from the entry price to the liquidation price. The rule of thumb is "
-        "1 / leverage.",
+        help="Exact move from the entry price to the liquidation price, with this exchange's "
+        "maintenance tiers.",
     )
-    c[2].metric("Bankruptcy price", text.price(bp), help="Price at which the margin is gone.")
+    c[2].metric(
+        f"Rule of thumb: 1 / {text.lev(sc.leverage)}",
+        text.pct(naive, 1),
+        help="What '1 / leverage' promises. The exact figure is smaller: the maintenance margin "
+        "must stay in the position.",
+    )
     c[3].metric(
-        "Initial margin",
-        text.money(float(position.initial_margin), quote),
-        help="Notional / leverage: what you post.",
+        f"Bankruptcy price ({quote})", text.price(bp), help="Price at which the margin is gone."
     )
     c[4].metric(
-        "Maintenance margin",
-        text.money(mm, quote),
+        f"Initial margin ({quote})",
+        text.num(float(position.initial_margin)),
+        help="Notional / leverage: what you post.",
+    )
+    c[5].metric(
+        f"Maintenance margin ({quote})",
+        text.num(mm),
         help="What must stay in the position; below it the exchange liquidates.",
     )
     st.markdown(

@@ -21,6 +21,7 @@ GREEN = "#2e7d32"  # entry, safe
 PURPLE = "#6a1b9a"  # bankruptcy
 BAND_DAY = "rgba(239,108,0,0.12)"
 BAND_HOUR = "rgba(239,108,0,0.28)"
+INK = "#1b2430"  # text
 SERIES = ("#1f5fbf", "#ef6c00", "#2e7d32", "#c62828", "#6a1b9a", "#00838f", "#8d6e63")
 
 LEVERAGE_TICKS = (1, 2, 3, 5, 10, 20, 25, 50, 75, 100, 125)
@@ -181,52 +182,70 @@ def price_ladder_chart(
     *,
     quote: str = "USDT",
 ) -> go.Figure:
-    """A vertical price ladder: one horizontal rung per level.
+    """A price ruler: one vertical rung per level on a horizontal price axis.
 
     ``levels`` holds ``(name, price, move_frac, pnl, pnl_after_fees)`` tuples. Each level is a
-    trace named after it whose ``y`` is ``[price, price]``; its label states the move from entry
-    and the PnL at that price.
+    trace named after it whose ``x`` is ``[price, price]``; labels sit at staggered heights so
+    that close prices (liquidation and bankruptcy) stay readable. The span from the entry to the
+    liquidation price is shaded as ``"Room before liquidation"``.
     """
     colours = {"Entry": GREEN, "Stop": ORANGE, "Liquidation": RED, "Bankruptcy": PURPLE}
+    ordered = sorted(levels, key=lambda lv: lv[1])
     fig = go.Figure()
-    prices = [lv[1] for lv in levels]
-    for name, price, move, pnl, net in levels:
+    by_name = {lv[0]: lv[1] for lv in levels}
+    if "Entry" in by_name and "Liquidation" in by_name:
+        lo, hi = sorted((by_name["Entry"], by_name["Liquidation"]))
+        fig.add_trace(
+            go.Scatter(
+                x=[lo, hi, hi, lo, lo],
+                y=[0, 0, 1, 1, 0],
+                fill="toself",
+                fillcolor="rgba(31,95,191,0.07)",
+                line={"width": 0},
+                mode="lines",
+                name="Room before liquidation",
+                hoverinfo="skip",
+            )
+        )
+    heights = np.linspace(0.92, 0.32, max(len(ordered), 2))
+    for (name, price, move, pnl, net), y in zip(ordered, heights, strict=False):
         colour = colours.get(name, BLUE)
+        moved = "" if name == "Entry" else f" ({move:+.2%})"
         label = (
-            f"<b>{name}</b> {price:,.2f}"
-            + ("" if name == "Entry" else f"  ({move:+.2%})")
-            + f"<br>PnL {pnl:+,.2f} {quote} · after fees {net:+,.2f}"
+            f"<b>{name}</b> {price:,.2f}{moved}<br>PnL {pnl:+,.2f} {quote}"
+            f"<br>after fees {net:+,.2f} {quote}"
         )
         fig.add_trace(
             go.Scatter(
-                x=[0.0, 1.0],
-                y=[price, price],
+                x=[price, price],
+                y=[0.0, y],
                 mode="lines+markers",
                 name=name,
                 line={"color": colour, "width": 3},
-                marker={"size": 8, "color": colour},
+                marker={"size": [0, 9], "color": colour},
                 hovertemplate=label.replace("<br>", " · ") + "<extra></extra>",
             )
         )
         fig.add_annotation(
-            x=1.02,
-            y=price,
-            xref="x",
-            yref="y",
+            x=price,
+            y=y,
             text=label,
             showarrow=False,
             xanchor="left",
+            yanchor="middle",
+            xshift=8,
             align="left",
             font={"color": colour, "size": 12},
+            bgcolor="rgba(255,255,255,0.85)",
         )
-    if prices:
-        lo, hi = min(prices), max(prices)
-        pad = (hi - lo) * 0.12 or hi * 0.01
-        fig.update_yaxes(range=[lo - pad, hi + pad])
-    _base_layout(fig, "Price ladder: where each level sits and what it costs", height=380)
-    fig.update_layout(showlegend=False, margin={"l": 80, "r": 20, "t": 60, "b": 30})
-    fig.update_xaxes(visible=False, range=[-0.05, 2.1])
-    fig.update_yaxes(title=f"Price ({quote})", tickformat=",.0f")
+    if ordered:
+        lo, hi = ordered[0][1], ordered[-1][1]
+        span = (hi - lo) or hi * 0.01
+        fig.update_xaxes(range=[lo - 0.08 * span, hi + 0.35 * span])
+    _base_layout(fig, "Price ladder: each level and the PnL there", height=330)
+    fig.update_layout(showlegend=False, margin={"l": 30, "r": 20, "t": 60, "b": 50})
+    fig.update_yaxes(visible=False, range=[0, 1.05])
+    fig.update_xaxes(title=f"Price ({quote})", tickformat=",.0f", showgrid=True)
     return fig
 
 
@@ -239,24 +258,21 @@ def leverage_tradeoff_chart(
     max_leverage: float | None = None,
     quote: str = "USDT",
 ) -> go.Figure:
-    """Margin required (left axis) and liquidation distance (right axis) versus leverage.
+    """Liquidation distance (top panel, log scale) and margin required (bottom panel) versus
+    leverage for one fixed position size.
 
-    Traces: ``"Margin required"`` (y), ``"Liquidation distance"`` (y2), ``"Stop distance"``
-    (horizontal line on y2 at ``stop_distance_frac``), ``"Highest safe leverage"`` (vertical line
-    on y2 at ``max_leverage``).
+    Traces: ``"Liquidation distance"`` (x: leverage, y: distance fraction), ``"Stop distance"``
+    (horizontal line at ``stop_distance_frac``), ``"Highest safe leverage"`` (vertical line at
+    ``max_leverage``, top panel), ``"Margin required"`` (bottom panel, ``yaxis="y2"``).
     """
+    from plotly.subplots import make_subplots
+
     lev = np.asarray(leverage, dtype=float)
     dist = np.asarray(liq_distance_frac, dtype=float)
-    fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=lev,
-            y=np.asarray(margin, dtype=float),
-            mode="lines",
-            name="Margin required",
-            line={"color": GREY, "width": 2},
-            hovertemplate=f"%{{x:.1f}}x: post %{{y:,.2f}} {quote}<extra></extra>",
-        )
+    marg = np.asarray(margin, dtype=float)
+    x_lo, x_hi = float(lev.min()), float(lev.max())
+    fig = make_subplots(
+        rows=2, cols=1, shared_xaxes=True, row_heights=[0.62, 0.38], vertical_spacing=0.06
     )
     fig.add_trace(
         go.Scatter(
@@ -264,56 +280,80 @@ def leverage_tradeoff_chart(
             y=dist,
             mode="lines",
             name="Liquidation distance",
-            yaxis="y2",
             line={"color": BLUE, "width": 3},
-            hovertemplate="%{x:.1f}x: liquidated after %{y:.2%}<extra></extra>",
-        )
+            customdata=marg,
+            hovertemplate=(
+                "%{x:.1f}x: liquidated after %{y:.2%}"
+                f"<br>margin %{{customdata:,.2f}} {quote}<extra></extra>"
+            ),
+        ),
+        row=1,
+        col=1,
     )
-    x_lo, x_hi = float(lev.min()), float(lev.max())
     fig.add_trace(
         go.Scatter(
             x=[x_lo, x_hi],
             y=[stop_distance_frac, stop_distance_frac],
             mode="lines",
             name="Stop distance",
-            yaxis="y2",
             line={"color": ORANGE, "dash": "dash", "width": 2},
             hovertemplate=f"Stop {stop_distance_frac:.2%} from entry<extra></extra>",
-        )
+        ),
+        row=1,
+        col=1,
     )
-    finite = dist[np.isfinite(dist)]
-    y2_hi = float(max(finite.max() if finite.size else 1.0, stop_distance_frac) * 1.1)
+    finite = dist[np.isfinite(dist) & (dist > 0)]
+    y_lo = float(min(finite.min() if finite.size else 0.01, stop_distance_frac) * 0.6)
+    y_hi = 1.2
     if max_leverage is not None and np.isfinite(max_leverage):
         fig.add_trace(
             go.Scatter(
                 x=[max_leverage, max_leverage],
-                y=[0.0, y2_hi],
+                y=[y_lo, y_hi],
                 mode="lines",
                 name="Highest safe leverage",
-                yaxis="y2",
                 line={"color": RED, "dash": "dot", "width": 2},
-                hovertemplate=f"Highest leverage with liquidation beyond the stop: "
+                hovertemplate="Highest leverage with liquidation beyond the stop: "
                 f"{max_leverage:.1f}x<extra></extra>",
-            )
+            ),
+            row=1,
+            col=1,
         )
-    _base_layout(fig, "Leverage is an output: margin and liquidation distance for this size")
-    fig.update_layout(
-        xaxis={
-            "type": "log",
-            "title": "Leverage (log scale)",
-            "tickvals": [t for t in LEVERAGE_TICKS if x_lo <= t <= x_hi],
-            "ticktext": [f"{t}x" for t in LEVERAGE_TICKS if x_lo <= t <= x_hi],
-        },
-        yaxis={"title": f"Margin to post ({quote})", "tickformat": ",.0f", "rangemode": "tozero"},
-        yaxis2={
-            "title": "Move to liquidation (% of entry)",
-            "overlaying": "y",
-            "side": "right",
-            "tickformat": ".0%",
-            "range": [0.0, y2_hi],
-            "showgrid": False,
-        },
+    fig.add_trace(
+        go.Scatter(
+            x=lev,
+            y=marg,
+            mode="lines",
+            name="Margin required",
+            line={"color": GREY, "width": 2.5},
+            fill="tozeroy",
+            fillcolor="rgba(138,148,166,0.15)",
+            hovertemplate=f"%{{x:.1f}}x: post %{{y:,.2f}} {quote}<extra></extra>",
+        ),
+        row=2,
+        col=1,
     )
+    _base_layout(
+        fig, "Leverage is an output: for this size, what each leverage costs and risks", height=520
+    )
+    ticks = [t for t in LEVERAGE_TICKS if x_lo <= t <= x_hi]
+    fig.update_xaxes(
+        type="log",
+        tickvals=ticks,
+        ticktext=[f"{t}x" for t in ticks],
+        range=[np.log10(x_lo), np.log10(x_hi)],
+    )
+    fig.update_xaxes(title="Leverage (log scale)", row=2, col=1)
+    fig.update_yaxes(
+        type="log",
+        title="Move to liquidation",
+        tickvals=[t for t in PCT_TICKS if y_lo <= t <= y_hi],
+        ticktext=[f"{t:.1%}".replace(".0%", "%") for t in PCT_TICKS if y_lo <= t <= y_hi],
+        range=[np.log10(y_lo), np.log10(y_hi)],
+        row=1,
+        col=1,
+    )
+    fig.update_yaxes(title=f"Margin ({quote})", tickformat=",.0f", rangemode="tozero", row=2, col=1)
     return fig
 
 
@@ -326,7 +366,7 @@ def utilization_gauge(utilization: float, *, danger_from: float = 0.8) -> go.Fig
         go.Indicator(
             mode="gauge+number",
             value=value,
-            number={"suffix": "%", "valueformat": ".1f"},
+            number={"suffix": "%", "valueformat": ".1f", "font": {"color": INK}},
             title={
                 "text": "Margin utilization<br><span style='font-size:0.8em'>"
                 "initial margin in use / margin balance</span>"
@@ -361,7 +401,7 @@ def margin_ratio_gauge(ratio: float, *, warn_from: float = 0.8) -> go.Figure:
         go.Indicator(
             mode="gauge+number",
             value=shown,
-            number={"suffix": "%", "valueformat": ".1f"},
+            number={"suffix": "%", "valueformat": ".1f", "font": {"color": INK}},
             title={
                 "text": "Margin ratio<br><span style='font-size:0.8em'>"
                 "maintenance / margin balance · liquidation at 100%</span>"
@@ -425,13 +465,16 @@ def funding_curves_chart(
 def liquidation_creep_chart(
     days: np.ndarray,
     liquidation_price: np.ndarray,
+    distance_frac: np.ndarray,
     *,
     entry_price: float,
     quote: str = "USDT",
 ) -> go.Figure:
     """Isolated liquidation price as funding is paid out of the margin, versus days held.
 
-    Traces: ``"Liquidation price"`` and ``"Entry"`` (horizontal reference)."""
+    Traces: ``"Liquidation price"`` (``distance_frac``, the move from entry, in the hover) and
+    ``"Entry"`` (horizontal reference). NaN prices (funding has liquidated the position) leave a
+    gap."""
     d = np.asarray(days, dtype=float)
     lp = np.asarray(liquidation_price, dtype=float)
     fig = go.Figure()
@@ -452,7 +495,7 @@ def liquidation_creep_chart(
             mode="lines",
             name="Liquidation price",
             line={"color": RED, "width": 3},
-            customdata=np.abs(lp - entry_price) / entry_price,
+            customdata=np.asarray(distance_frac, dtype=float),
             hovertemplate=f"day %{{x:.1f}}: liquidation at %{{y:,.2f}} {quote}"
             " (%{customdata:.2%} from entry)<extra></extra>",
         )
@@ -460,4 +503,49 @@ def liquidation_creep_chart(
     _base_layout(fig, "Liquidation price creeping toward the entry as funding is paid")
     fig.update_xaxes(title="Days held")
     fig.update_yaxes(title=f"Price ({quote})", tickformat=",.0f")
+    return fig
+
+
+def collapse_chart(
+    isolated_loss: float,
+    cross_loss: float,
+    *,
+    wallet_balance: float,
+    isolated_liquidated: bool,
+    cross_liquidated: bool,
+    quote: str = "USDT",
+) -> go.Figure:
+    """Loss in each margin mode when one position's price collapses: one bar trace per mode
+    (``"Isolated"``, ``"Cross"``) and the wallet balance as a reference line (``"Wallet"``)."""
+    fig = go.Figure()
+    for name, loss, liq, colour in (
+        ("Isolated", isolated_loss, isolated_liquidated, BLUE),
+        ("Cross", cross_loss, cross_liquidated, RED),
+    ):
+        fig.add_trace(
+            go.Bar(
+                x=[name],
+                y=[loss],
+                name=name,
+                marker_color=colour,
+                text=[f"{loss:,.0f} {quote}" + (" · liquidated" if liq else "")],
+                textposition="outside",
+                hovertemplate=f"{name}: loses %{{y:,.2f}} {quote}<extra></extra>",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=["Isolated", "Cross"],
+            y=[wallet_balance, wallet_balance],
+            mode="lines",
+            name="Wallet",
+            line={"color": GREY, "dash": "dash"},
+            hovertemplate=f"Wallet balance {wallet_balance:,.2f} {quote}<extra></extra>",
+        )
+    )
+    top = max(isolated_loss, cross_loss, wallet_balance) * 1.2
+    _base_layout(fig, "What the collapse costs in each margin mode", height=360)
+    fig.update_layout(showlegend=False, bargap=0.45)
+    fig.update_yaxes(title=f"Loss ({quote})", tickformat=",.0f", range=[0, top])
+    fig.update_xaxes(title="Margin mode")
     return fig

@@ -8,12 +8,13 @@ call it directly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from risk import Position, Venue, bankruptcy_price, distance_frac, liquidation_price
-from risk.liquidation import maintenance_margin
+from risk.account import AccountState, Holding
+from risk.liquidation import check_position, maintenance_margin
 from risk.margin import fee, open_fee
 from ui.scenario import LEVERAGE_CAP, Scenario
 
@@ -189,3 +190,99 @@ def check_stop(side: str, entry_price: float, stop_price: float, liq_price: floa
             "fills. Lower the leverage or move the stop closer to the entry."
         )
     return StopCheck()
+
+
+def stop_from_frac(side: str, entry_price: float, stop_frac: float) -> float:
+    """Stop price ``stop_frac`` away from the entry on the losing side: below for a long
+    (``entry * (1 - frac)``), above for a short (``entry * (1 + frac)``)."""
+    return entry_price * (1.0 - stop_frac) if side == "long" else entry_price * (1.0 + stop_frac)
+
+
+def margin_at(notional: float, leverage: float) -> float:
+    """Isolated margin of a leverage setting: ``notional / leverage``."""
+    return notional / leverage
+
+
+#: Columns of the positions table on the margin page, in order.
+POSITION_COLUMNS = ("symbol", "side", "entry", "mark", "quantity", "leverage", "mode")
+
+
+def build_holdings(rows: list[dict], scenario: Scenario) -> tuple[list[Holding], list[str]]:
+    """Turn table rows into holdings on the scenario's exchange; every bad row becomes one
+    message that names the row and what to change (the row is then left out)."""
+    holdings: list[Holding] = []
+    problems: list[str] = []
+    for i, row in enumerate(rows, start=1):
+        missing = [c for c in POSITION_COLUMNS if _blank(row.get(c))]
+        label = f"Row {i}" + ("" if _blank(row.get("symbol")) else f" ({row['symbol']})")
+        if missing:
+            problems.append(f"{label}: fill in {', '.join(missing)}.")
+            continue
+        try:
+            sc = replace(scenario, symbol=str(row["symbol"]), leverage=float(row["leverage"]))
+            venue = sc.venue()
+            pos = Position(
+                str(row["side"]),
+                float(row["entry"]),
+                float(row["quantity"]),
+                leverage=float(row["leverage"]),
+                margin_mode=str(row["mode"]),
+            )
+            notional = float(pos.notional)
+            if notional < venue.table.max_notional:
+                cap = float(venue.table.max_leverage(notional))
+                if float(row["leverage"]) > cap + 1e-9:
+                    problems.append(
+                        f"{label}: leverage {float(row['leverage']):g}x is above the "
+                        f"{cap:g}x maximum for a {notional:,.0f} notional. Lower the leverage "
+                        "or the quantity."
+                    )
+                    continue
+            check_position(pos, venue)
+            holdings.append(Holding(str(row["symbol"]), pos, float(row["mark"]), venue))
+        except ValueError as exc:
+            problems.append(f"{label}: {exc}.")
+    return holdings, problems
+
+
+def _blank(x: object) -> bool:
+    if x is None:
+        return True
+    if isinstance(x, float) and not np.isfinite(x):
+        return True
+    return isinstance(x, str) and not x.strip()
+
+
+def posted_margin(holdings: list[Holding]) -> float:
+    """Margin the positions take from the wallet (each position's margin, summed)."""
+    return float(sum(float(h.position.isolated_margin) for h in holdings))
+
+
+def unposted_wallet(wallet_balance: float, holdings: list[Holding]) -> float:
+    """Wallet not yet posted as margin (never negative): what can still be added to a position."""
+    return max(0.0, wallet_balance - posted_margin(holdings))
+
+
+def available_margin(state: AccountState) -> float:
+    """Margin balance not tied up as initial margin (negative when over-committed)."""
+    return state.margin_balance - state.initial_margin
+
+
+def funding_days_grid(days: float, interval_hours: float, max_points: int = 2000) -> np.ndarray:
+    """Days from 0 to ``days`` at every funding time (so the step curve has its exact corners),
+    thinned to at most ``max_points`` points."""
+    step = interval_hours / 24.0
+    n = int(np.floor(days / step + 1e-9))
+    grid = np.arange(n + 1) * step
+    if grid.size > max_points:
+        grid = grid[:: int(np.ceil(grid.size / max_points))]
+    if grid[-1] < days:
+        grid = np.append(grid, days)
+    return grid
+
+
+def first_missing_day(days: np.ndarray, liquidation_price: np.ndarray) -> float:
+    """First day on the grid where the liquidation-price path has no price (funding has eaten the
+    margin down to the maintenance margin); ``inf`` when it never happens."""
+    gone = np.isnan(np.asarray(liquidation_price, dtype=float)) & (np.asarray(days) > 0)
+    return float(np.asarray(days)[np.argmax(gone)]) if gone.any() else float("inf")

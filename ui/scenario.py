@@ -25,10 +25,10 @@ from risk.venues import EXCHANGES, normalize_symbol
 
 #: How each rule family is named in the sidebar.
 EXCHANGE_LABELS: dict[str, str] = {
-    "binance": "Binance USDⓈ-M",
-    "bybit": "Bybit USDT perpetual",
-    "okx": "OKX (fee in trigger)",
-    "gate": "Gate (fee in trigger)",
+    "binance": "Binance",
+    "bybit": "Bybit",
+    "okx": "OKX",
+    "gate": "Gate",
     "hyperliquid": "Hyperliquid",
     "generic": "Generic (typed rate)",
 }
@@ -234,8 +234,9 @@ def sidebar() -> Scenario:
         format_func=EXCHANGE_LABELS.get,
         key=K_EXCHANGE,
         bind="query-params",
-        help="Each exchange computes the liquidation price its own way (which tier applies, "
-        "whether the closing fee counts).",
+        help="Each exchange computes the liquidation price its own way: Binance values the "
+        "maintenance margin at the liquidation price, Bybit at the entry, OKX and Gate add the "
+        "taker fee to close, Hyperliquid derives the rate from the maximum leverage.",
     )
     sb.selectbox(
         "Symbol",

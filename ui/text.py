@@ -23,6 +23,13 @@ def money(x: float, quote: str = "USDT") -> str:
     return f"{x:,.2f} {quote}"
 
 
+def num(x: float, digits: int = 2) -> str:
+    """A plain amount with thousands separators: 1234.5 -> '1,234.50'."""
+    if x is None or not math.isfinite(x):
+        return "—"
+    return f"{x:,.{digits}f}"
+
+
 def pct(frac: float, digits: int = 2) -> str:
     """A fraction as a percent: 0.0964 -> '9.64%'."""
     if frac is None or not math.isfinite(frac):

@@ -1,0 +1,1 @@
+"""Developer tools: serving the app for the browser tests and the screenshots."""
