@@ -238,6 +238,13 @@ def build_holdings(rows: list[dict], scenario: Scenario) -> tuple[list[Holding],
                         "or the quantity."
                     )
                     continue
+            if pos.margin_mode not in venue.rules.margin_modes:
+                problems.append(
+                    f"{label}: {venue.name} publishes a liquidation formula for "
+                    f"{' and '.join(venue.rules.margin_modes)} margin only. Set the mode to "
+                    f"{venue.rules.margin_modes[0]} or pick another exchange in the sidebar."
+                )
+                continue
             check_position(pos, venue)
             holdings.append(Holding(str(row["symbol"]), pos, float(row["mark"]), venue))
         except ValueError as exc:

@@ -48,3 +48,58 @@ def app_test(
     if page is not None:
         at.switch_page(page).run()
     return at
+
+
+def shown_number(text: str) -> tuple[float, float]:
+    """Parse a number as a page shows it ('90,361.45', '9.64%', '40.1x', '500.00 USDT', '—')
+    into ``(value, half_step)``: percents come back as fractions, and ``half_step`` is half a unit
+    of the last digit shown (the rounding the display allows)."""
+    s = text.strip().split(" ")[0].replace(",", "")
+    if s in ("—", "", "-"):
+        return float("nan"), 0.0
+    scale = 1.0
+    if s.endswith("%"):
+        s, scale = s[:-1], 0.01
+    elif s.endswith("x"):
+        s = s[:-1]
+    decimals = len(s.split(".")[1]) if "." in s else 0
+    if "e" in s.lower():
+        decimals = 12
+    return float(s) * scale, 0.5 * 10.0 ** (-decimals) * scale
+
+
+def metric(at: AppTest, label: str) -> str:
+    """The shown value of the metric whose label starts with ``label`` (exactly one must)."""
+    found = [m for m in at.metric if m.label.startswith(label)]
+    if len(found) != 1:
+        raise AssertionError(
+            f"{len(found)} metrics start with {label!r}: {[m.label for m in at.metric]}"
+        )
+    return found[0].value
+
+
+def chart_specs(at: AppTest) -> list[dict]:
+    """The Plotly figures on the page, as the JSON dicts sent to the browser, in page order.
+    Arrays that Plotly ships as base64 typed arrays come back as numpy arrays."""
+    import json
+
+    return [_decode(json.loads(el.proto.spec)) for el in at.get("plotly_chart")]
+
+
+def _decode(obj: object) -> object:
+    import base64
+
+    import numpy as np
+
+    if isinstance(obj, dict):
+        if set(obj) >= {"dtype", "bdata"}:
+            arr = np.frombuffer(base64.b64decode(obj["bdata"]), dtype=np.dtype(obj["dtype"]))
+            shape = obj.get("shape")
+            if shape:
+                dims = [int(d) for d in str(shape).split(",")] if isinstance(shape, str) else shape
+                arr = arr.reshape(dims)
+            return arr
+        return {k: _decode(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_decode(v) for v in obj]
+    return obj

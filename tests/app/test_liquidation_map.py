@@ -1,0 +1,165 @@
+"""Liquidation map page: the numbers it shows equal what risk/ returns for the same input, and
+inconsistent input gives a message instead of a traceback."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from risk import Position, bankruptcy_price, distance_frac, get_venue, liquidation_price
+from risk.liquidation import maintenance_margin
+from risk.volatility import typical_move_frac, vol_presets
+from ui.testing import app_test, metric, shown_number
+
+PAGE = "pages/liquidation_map.py"
+
+
+def shows(at, label: str, expected: float) -> None:
+    value, half_step = shown_number(metric(at, label))
+    assert math.isclose(value, expected, rel_tol=0, abs_tol=half_step + 1e-9 * abs(expected)), (
+        label,
+        metric(at, label),
+        expected,
+    )
+
+
+def check_position_metrics(at, position: Position, venue, side_word: str = "Fall") -> None:
+    lp = float(liquidation_price(position, venue))
+    shows(at, "Liquidation price", lp)
+    shows(at, f"{side_word} to liquidation", float(distance_frac(lp, float(position.ep))))
+    shows(at, "Bankruptcy price", float(bankruptcy_price(position)))
+    shows(at, "Initial margin", float(position.initial_margin))
+    shows(at, "Maintenance margin", float(maintenance_margin(position, venue)))
+
+
+def test_default_is_the_beginners_case_with_the_exact_figure_beside_the_rule_of_thumb() -> None:
+    at = app_test(PAGE)
+    assert not at.exception
+    # Independent re-derivation for Binance's first BTC tier (mmr 0.4%, no maintenance amount),
+    # isolated long: LP = EP (1 - 1/L) / (1 - mmr), so the fall is 1 - 0.9/0.996 = 9.6386%.
+    assert metric(at, "Fall to liquidation") == "9.64%"
+    assert metric(at, "Rule of thumb") == "10.0%"
+    shows(at, "Liquidation price", 100_000 * 0.9 / 0.996)
+    shows(at, "Bankruptcy price", 90_000.0)
+    shows(at, "Initial margin", 500.0)
+    shows(at, "Maintenance margin", 5_000 * 0.004)
+    assert any("A 9.6% fall closes this position." in md.value for md in at.markdown)
+
+
+@pytest.mark.parametrize(
+    ("changes", "position", "venue_args", "side_word"),
+    [
+        ({"lev": 50}, Position("long", 100_000, 0.25, leverage=50), ("binance",), "Fall"),
+        ({"side": "short"}, Position("short", 100_000, 0.05, leverage=10), ("binance",), "Rise"),
+        (
+            {"entry": 60_000.0},
+            Position("long", 60_000, 500 * 10 / 60_000, leverage=10),
+            ("binance",),
+            "Fall",
+        ),
+        ({"margin": 8_000.0}, Position("long", 100_000, 0.8, leverage=10), ("binance",), "Fall"),
+        ({"ex": "bybit"}, Position("long", 100_000, 0.05, leverage=10), ("bybit",), "Fall"),
+        (
+            {"ex": "hyperliquid"},
+            Position("long", 100_000, 0.05, leverage=10),
+            ("hyperliquid",),
+            "Fall",
+        ),
+        (
+            {"sym": "ETHUSDT", "lev": 20},
+            Position("long", 100_000, 0.1, leverage=20),
+            ("binance", "ETHUSDT"),
+            "Fall",
+        ),
+        (
+            {"size_by": "quantity"},
+            Position("long", 100_000, 0.05, leverage=10),
+            ("binance",),
+            "Fall",
+        ),
+    ],
+)
+def test_numbers_follow_each_sidebar_widget(changes, position, venue_args, side_word) -> None:
+    at = app_test(PAGE)
+    kinds = {
+        "lev": "slider",
+        "side": "segmented_control",
+        "entry": "number_input",
+        "margin": "number_input",
+        "ex": "selectbox",
+        "sym": "selectbox",
+        "size_by": "radio",
+    }
+    for key, value in changes.items():
+        getattr(at, kinds[key])(key=key).set_value(value)
+    at.run()
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    venue = get_venue(*venue_args, taker_fee=0.0005)
+    check_position_metrics(at, position, venue, side_word)
+
+
+def test_quantity_sizing_crosses_into_the_second_tier() -> None:
+    # 1 BTC at 100,000 is a 100,000 notional: Binance tier 2 (mmr 0.5%, amount 50).
+    at = app_test(PAGE)
+    at.radio(key="size_by").set_value("quantity").run()
+    at.number_input(key="qty").set_value(1.0).run()
+    assert not at.exception
+    pos = Position("long", 100_000, 1.0, leverage=10)
+    venue = get_venue("binance", "BTCUSDT")
+    check_position_metrics(at, pos, venue)
+    # Independent: equity at LP = mm at LP in tier 2 -> 10,000 + (LP - 100,000) = 0.005 LP - 50.
+    shows(at, "Liquidation price", (100_000 - 10_000 - 50) / (1 - 0.005))
+
+
+def test_okx_uses_the_typed_rate_and_puts_the_fee_in_the_trigger() -> None:
+    at = app_test(PAGE)
+    at.selectbox(key="ex").set_value("okx").run()
+    at.number_input(key="mmr").set_value(0.4).run()
+    assert not at.exception and not at.error
+    # Gate/OKX formula (formulas.md section 4): LP = (EP - WB/Q) / (1 - (mmr + taker)).
+    shows(at, "Liquidation price", (100_000 - 500 / 0.05) / (1 - (0.004 + 0.0005)))
+
+
+def test_volatility_preset_sets_the_typical_moves() -> None:
+    at = app_test(PAGE)
+    at.selectbox(key="lm_vol").set_value("ETH").run()
+    vol = vol_presets()["ETH"].vol_annual
+    shows(at, "Typical 1-hour move", float(typical_move_frac(vol, 1 / 24)))
+    shows(at, "Typical 1-day move", vol * math.sqrt(1 / 365))
+
+
+def test_leverage_above_the_tier_maximum_says_what_to_change_and_the_rest_still_works() -> None:
+    at = app_test(PAGE)
+    at.slider(key="lev").set_value(110).run()  # 500 x 110 = 55,000: tier 2, max 100x
+    assert not at.exception
+    assert len(at.error) == 1
+    assert "above the maximum 100x" in at.error[0].value
+    assert "Lower the leverage to 100x" in at.error[0].value
+    # The volatility panel and the curve still render.
+    assert metric(at, "Typical 1-day move")
+    assert len(at.get("plotly_chart")) == 1
+
+
+def test_stop_on_the_wrong_side_is_refused_and_the_ladder_still_draws() -> None:
+    at = app_test(PAGE)
+    at.number_input(key="stop").set_value(105_000.0).run()
+    assert not at.exception
+    assert any("must be below the entry" in e.value for e in at.error)
+    assert len(at.get("plotly_chart")) == 2
+
+
+def test_stop_beyond_liquidation_warns() -> None:
+    at = app_test(PAGE)
+    at.number_input(key="stop").set_value(85_000.0).run()
+    assert not at.exception and not at.error
+    assert any("comes before your stop" in w.value for w in at.warning)
+
+
+def test_a_link_with_query_parameters_reopens_the_scenario() -> None:
+    at = app_test(PAGE, query_params={"lev": "25", "side": "short", "entry": "60000"})
+    assert not at.exception
+    assert at.slider(key="lev").value == 25
+    pos = Position("short", 60_000, 500 * 25 / 60_000, leverage=25)
+    check_position_metrics(at, pos, get_venue("binance", "BTCUSDT"), "Rise")

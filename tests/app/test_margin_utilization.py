@@ -1,0 +1,130 @@
+"""Margin & utilization page: metrics and gauges equal risk.account for the same positions; bad
+rows and over-committed wallets get messages."""
+
+from __future__ import annotations
+
+import math
+
+from risk import Position, get_venue
+from risk.account import Holding, account_state, collapse_comparison
+from risk.margin import adjust_margin
+from ui.testing import app_test, chart_specs, metric, shown_number
+
+PAGE = "pages/margin_utilization.py"
+
+
+def shows(at, label: str, expected: float) -> None:
+    value, half_step = shown_number(metric(at, label))
+    assert math.isclose(value, expected, rel_tol=0, abs_tol=half_step + 1e-9 * abs(expected)), (
+        label,
+        metric(at, label),
+        expected,
+    )
+
+
+def default_holdings() -> list[Holding]:
+    btc = get_venue("binance", "BTCUSDT", taker_fee=0.0005)
+    eth = get_venue("binance", "ETHUSDT", taker_fee=0.0005)
+    return [
+        Holding("BTCUSDT", Position("long", 100_000, 0.05, leverage=10), 97_000, btc),
+        Holding(
+            "ETHUSDT", Position("long", 3_500, 1.5, leverage=20, margin_mode="cross"), 3_300, eth
+        ),
+        Holding(
+            "BTCUSDT", Position("short", 98_000, 0.02, leverage=5, margin_mode="cross"), 97_000, btc
+        ),
+    ]
+
+
+def gauge_values(at) -> list[float]:
+    return [
+        spec["data"][0]["value"]
+        for spec in chart_specs(at)
+        if spec["data"] and spec["data"][0].get("type") == "indicator"
+    ]
+
+
+def test_defaults_equal_the_account_model() -> None:
+    at = app_test(PAGE)
+    assert not at.exception and not at.error
+    state = account_state(2_000, default_holdings())
+    # Independent sums at the marks: PnL -150 - 300 + 20; initial margin 485 + 247.5 + 388.
+    shows(at, "Margin balance", 1_570.0)
+    shows(at, "Initial margin in use", 1_120.5)
+    shows(at, "Maintenance margin", state.maintenance_margin)
+    shows(at, "Available", 1_570.0 - 1_120.5)
+    util, ratio = gauge_values(at)
+    assert math.isclose(util, 100 * 1_120.5 / 1_570.0, rel_tol=1e-12)
+    assert math.isclose(ratio, 100 * state.margin_ratio, rel_tol=1e-12)
+
+
+def test_wallet_change_moves_the_gauges() -> None:
+    at = app_test(PAGE)
+    at.number_input(key="wallet").set_value(5_000.0).run()
+    assert not at.exception and not at.error
+    state = account_state(5_000, default_holdings())
+    shows(at, "Margin balance", state.margin_balance)
+    util, ratio = gauge_values(at)
+    assert math.isclose(util, 100 * state.utilization, rel_tol=1e-12)
+    assert math.isclose(ratio, 100 * state.margin_ratio, rel_tol=1e-12)
+
+
+def test_high_utilization_warns() -> None:
+    at = app_test(PAGE)
+    at.number_input(key="wallet").set_value(1_300.0).run()
+    assert not at.exception and not at.error
+    assert any("of the margin balance is in use" in w.value for w in at.warning)
+
+
+def test_margin_above_the_wallet_says_what_to_change() -> None:
+    at = app_test(PAGE)
+    at.number_input(key="wallet").set_value(1_000.0).run()  # posted: 500 + 262.5 + 392
+    assert not at.exception
+    assert len(at.error) == 1
+    assert "more than the wallet" in at.error[0].value
+    assert "Raise the wallet balance" in at.error[0].value
+
+
+def test_edited_row_is_used_and_a_bad_row_is_named() -> None:
+    at = app_test(PAGE)
+    at.session_state["positions"] = {
+        "edited_rows": {0: {"leverage": 5.0}, 2: {"leverage": 150.0}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    assert not at.exception
+    assert len(at.error) == 1 and at.error[0].value.startswith("Row 3 (BTCUSDT)")
+    h = default_holdings()
+    h[0] = Holding("BTCUSDT", Position("long", 100_000, 0.05, leverage=5), 97_000, h[0].venue)
+    state = account_state(2_000, h[:2])  # row 3 left out, the rest still works
+    shows(at, "Initial margin in use", state.initial_margin)
+    shows(at, "Margin balance", state.margin_balance)
+
+
+def test_add_margin_equals_adjust_margin() -> None:
+    at = app_test(PAGE)
+    at.slider(key="add_margin").set_value(300.0).run()
+    assert not at.exception and not at.error
+    h = default_holdings()[0]
+    change = adjust_margin(h.position, h.venue, 300.0)
+    shows(at, "New liquidation price", float(change.liquidation_price))
+    shows(at, "Effective leverage", float(change.effective_leverage))
+    shows(at, "Margin posted", 800.0)
+    # formulas.md section 1: a long's LP falls by dM / (Q (1 - mmr)).
+    shows(at, "New liquidation price", 100_000 * 0.9 / 0.996 - 300 / (0.05 * (1 - 0.004)))
+
+
+def test_collapse_equals_the_account_model() -> None:
+    at = app_test(PAGE)
+    at.selectbox(key="collapse_pick").set_value(1).run()
+    at.slider(key="collapse_pct").set_value(60).run()
+    assert not at.exception and not at.error
+    out = collapse_comparison(2_000, default_holdings(), 1, 0.60)
+    shows(at, "Isolated loses", out.isolated_loss)
+    shows(at, "Cross loses", out.cross_loss)
+    bars = [t for t in chart_specs(at)[-1]["data"] if t["type"] == "bar"]
+    assert {b["name"]: b["y"][0] for b in bars} == {
+        "Isolated": out.isolated_loss,
+        "Cross": out.cross_loss,
+    }

@@ -1,0 +1,150 @@
+"""Size-from-risk page: outputs equal risk.sizing for the same input; wrong-side stops and
+leverages that liquidate before the stop get a message."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from risk import get_venue
+from risk.sizing import size_from_risk
+from ui.testing import app_test, metric, shown_number
+
+PAGE = "pages/size_from_risk.py"
+
+
+def shows(at, label: str, expected: float) -> None:
+    value, half_step = shown_number(metric(at, label))
+    assert math.isclose(value, expected, rel_tol=0, abs_tol=half_step + 1e-9 * abs(expected)), (
+        label,
+        metric(at, label),
+        expected,
+    )
+
+
+def check_sizing(at, sizing) -> None:
+    # Position size is shown with 6 significant digits.
+    assert math.isclose(shown_number(metric(at, "Position size"))[0], sizing.quantity, rel_tol=5e-6)
+    shows(at, "Notional", sizing.notional)
+    shows(at, "Highest safe leverage", sizing.max_leverage)
+    shows(at, "Margin to post", sizing.margin)
+    shows(at, "Loss at the stop", sizing.loss_at_stop)
+    shows(at, "Account leverage", sizing.account_leverage)
+
+
+def test_defaults_size_a_one_percent_risk_with_a_two_percent_stop() -> None:
+    at = app_test(PAGE)
+    assert not at.exception and not at.error
+    venue = get_venue("binance", "BTCUSDT", taker_fee=0.0005)
+    sizing = size_from_risk(
+        10_000, 0.01, 100_000, 98_000, side="long", venue=venue, taker_fee=0.0005, buffer_frac=0.05
+    )
+    check_sizing(at, sizing)
+    # Independent: 100 USDT at risk / (2,000 price loss + (100,000 + 98,000) x 0.05% fees).
+    assert math.isclose(
+        shown_number(metric(at, "Position size"))[0], 100 / (2_000 + 99), rel_tol=5e-6
+    )
+    shows(at, "Loss at the stop", 100.0)
+    assert any("is safe for this stop" in s.value for s in at.success)
+
+
+@pytest.mark.parametrize(
+    ("widget", "key", "value", "kwargs"),
+    [
+        ("number_input", "eq", 50_000.0, {"equity": 50_000}),
+        ("number_input", "risk", 2.5, {"risk_frac": 0.025}),
+        ("number_input", "stop_pct", 5.0, {"stop_price": 95_000}),
+        ("slider", "buf", 20, {"buffer_frac": 0.20}),
+    ],
+)
+def test_outputs_follow_each_page_widget(widget, key, value, kwargs) -> None:
+    at = app_test(PAGE)
+    getattr(at, widget)(key=key).set_value(value).run()
+    assert not at.exception and not at.error
+    args = {"equity": 10_000, "risk_frac": 0.01, "stop_price": 98_000, "buffer_frac": 0.05}
+    args.update(kwargs)
+    venue = get_venue("binance", "BTCUSDT", taker_fee=0.0005)
+    sizing = size_from_risk(
+        args["equity"],
+        args["risk_frac"],
+        100_000,
+        args["stop_price"],
+        side="long",
+        venue=venue,
+        taker_fee=0.0005,
+        buffer_frac=args["buffer_frac"],
+    )
+    check_sizing(at, sizing)
+
+
+def test_stop_as_a_price_for_a_short() -> None:
+    at = app_test(PAGE)
+    at.segmented_control(key="side").set_value("short").run()
+    at.segmented_control(key="stop_mode").set_value("price").run()
+    at.number_input(key="stop_px").set_value(103_000.0).run()
+    assert not at.exception and not at.error
+    venue = get_venue("binance", "BTCUSDT", taker_fee=0.0005)
+    check_sizing(
+        at,
+        size_from_risk(
+            10_000,
+            0.01,
+            100_000,
+            103_000,
+            side="short",
+            venue=venue,
+            taker_fee=0.0005,
+            buffer_frac=0.05,
+        ),
+    )
+
+
+def test_stop_on_the_wrong_side_says_what_to_change() -> None:
+    at = app_test(PAGE)
+    at.segmented_control(key="stop_mode").set_value("price").run()
+    at.number_input(key="stop_px").set_value(101_000.0).run()
+    assert not at.exception
+    assert len(at.error) == 1 and "must be below the entry" in at.error[0].value
+    assert not at.metric  # nothing sized from a wrong stop
+
+
+def test_sidebar_leverage_that_liquidates_before_the_stop_warns() -> None:
+    at = app_test(PAGE)
+    at.slider(key="lev").set_value(75).run()
+    assert not at.exception and not at.error
+    assert any("comes before the stop" in w.value for w in at.warning)
+    shows(
+        at,
+        "Highest safe leverage",
+        size_from_risk(
+            10_000,
+            0.01,
+            100_000,
+            98_000,
+            side="long",
+            venue=get_venue("binance", "BTCUSDT", taker_fee=0.0005),
+            taker_fee=0.0005,
+        ).max_leverage,
+    )
+
+
+def test_sidebar_leverage_inside_the_buffer_warns() -> None:
+    at = app_test(PAGE)
+    at.slider(key="buf").set_value(50).run()
+    at.slider(key="lev").set_value(30).run()  # liquidation ~3.0% away: beyond 2%, inside buffer
+    assert not at.exception
+    assert any("safety buffer" in w.value for w in at.warning)
+
+
+def test_margin_above_equity_is_an_error() -> None:
+    # 50% of 100 USDT with a 0.05% stop: loss per BTC = 50 + (100,000 + 99,950) x 0.05% = 149.98,
+    # so 0.333 BTC (33,339 notional). Even at Binance's 125x that needs ~267 USDT of margin.
+    at = app_test(PAGE)
+    at.number_input(key="eq").set_value(100.0).run()
+    at.number_input(key="risk").set_value(50.0).run()
+    at.number_input(key="stop_pct").set_value(0.05).run()
+    assert not at.exception
+    assert len(at.error) == 1 and "more than the equity" in at.error[0].value
+    shows(at, "Highest safe leverage", 125.0)
+    shows(at, "Margin to post", 50 / (50 + 199_950 * 0.0005) * 100_000 / 125)

@@ -1,0 +1,110 @@
+"""Chart-data helpers: stop checks, position tables, funding grids."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from ui import model
+from ui.scenario import Scenario
+
+
+class TestCheckStop:
+    def test_long_stop_above_entry_is_an_error(self) -> None:
+        c = model.check_stop("long", 100.0, 101.0, 90.0)
+        assert not c.usable and "below the entry" in c.error
+
+    def test_short_stop_below_entry_is_an_error(self) -> None:
+        c = model.check_stop("short", 100.0, 99.0, 110.0)
+        assert not c.usable and "above the entry" in c.error
+
+    def test_stop_beyond_liquidation_warns(self) -> None:
+        assert model.check_stop("long", 100.0, 89.0, 90.0).warning
+        assert model.check_stop("short", 100.0, 111.0, 110.0).warning
+
+    def test_good_stop_passes(self) -> None:
+        c = model.check_stop("long", 100.0, 95.0, 90.0)
+        assert c.usable and c.warning is None
+        assert model.check_stop("long", 100.0, 95.0, float("nan")).warning is None
+
+
+@pytest.mark.parametrize(("side", "expected"), [("long", 98.0), ("short", 102.0)])
+def test_stop_from_frac(side, expected) -> None:
+    assert model.stop_from_frac(side, 100.0, 0.02) == pytest.approx(expected)
+
+
+ROW = {
+    "symbol": "BTCUSDT",
+    "side": "long",
+    "entry": 100_000.0,
+    "mark": 99_000.0,
+    "quantity": 0.05,
+    "leverage": 10.0,
+    "mode": "isolated",
+}
+
+
+class TestBuildHoldings:
+    def test_good_rows(self) -> None:
+        rows = [
+            ROW,
+            {
+                **ROW,
+                "symbol": "ETHUSDT",
+                "entry": 3_000.0,
+                "mark": 3_100.0,
+                "quantity": 2.0,
+                "mode": "cross",
+            },
+        ]
+        holdings, problems = model.build_holdings(rows, Scenario())
+        assert problems == []
+        assert [h.symbol for h in holdings] == ["BTCUSDT", "ETHUSDT"]
+        assert holdings[1].position.margin_mode == "cross"
+        assert holdings[1].venue.table.name.endswith("ETHUSDT")
+
+    def test_each_bad_row_is_named_and_left_out(self) -> None:
+        rows = [
+            ROW,
+            {**ROW, "quantity": None},
+            {**ROW, "leverage": 150.0},
+            {**ROW, "side": "sideways"},
+            {**ROW, "quantity": 1.0, "leverage": 120.0},  # 100,000 notional: tier 2, 100x
+        ]
+        holdings, problems = model.build_holdings(rows, Scenario())
+        assert len(holdings) == 1
+        assert problems[0] == "Row 2 (BTCUSDT): fill in quantity."
+        assert problems[1].startswith("Row 3 (BTCUSDT): leverage 150x is above the 125x")
+        assert problems[2].startswith("Row 4 (BTCUSDT): side='sideways'")
+        assert "above the 100x maximum" in problems[3]
+
+    def test_cross_on_an_isolated_only_exchange_says_what_to_change(self) -> None:
+        _, problems = model.build_holdings([{**ROW, "mode": "cross"}], Scenario(exchange="bybit"))
+        assert problems == [
+            "Row 1 (BTCUSDT): bybit publishes a liquidation formula for isolated margin only. "
+            "Set the mode to isolated or pick another exchange in the sidebar."
+        ]
+
+    def test_unposted_wallet(self) -> None:
+        holdings, _ = model.build_holdings([ROW, ROW], Scenario())
+        assert model.posted_margin(holdings) == pytest.approx(1_000)
+        assert model.unposted_wallet(1_500, holdings) == pytest.approx(500)
+        assert model.unposted_wallet(800, holdings) == 0.0
+
+
+def test_first_missing_day() -> None:
+    days = np.array([0.0, 1.0, 2.0, 3.0])
+    assert model.first_missing_day(days, np.array([1.0, 2.0, np.nan, np.nan])) == 2.0
+    assert math.isinf(model.first_missing_day(days, np.ones(4)))
+
+
+def test_tier_changes_for_a_margin_sized_position() -> None:
+    from risk import get_venue
+
+    changes = model.tier_changes(Scenario(margin=1_000), get_venue("binance", "BTCUSDT"))
+    # 1,000 margin reaches 50,000 (tier 2) at 50x and 600,000 (tier 3) only at 600x.
+    assert [c[0] for c in changes] == [50.0]
+    assert "Tier 2" in changes[0][1] and "100x" in changes[0][1]
+    assert model.tier_changes(Scenario(size_by="quantity"), get_venue("binance")) == []

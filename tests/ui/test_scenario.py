@@ -1,0 +1,74 @@
+"""The shared scenario: defaults, venue resolution, and messages that say what to change."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from risk import get_venue, liquidation_price
+from ui.scenario import Scenario, leverage_cap, needs_typed_mmr, resolve
+
+
+def test_default_is_a_500_usdt_long_at_10x_on_binance_btc() -> None:
+    res = resolve(Scenario())
+    assert res.ok
+    assert res.position.notional == pytest.approx(5_000)
+    assert res.position.initial_margin == pytest.approx(500)
+    assert res.venue.table.tier(5_000).mmr == 0.004
+    lp = float(liquidation_price(res.position, res.venue))
+    assert math.isclose(1 - lp / 100_000, 0.0963855421686747, rel_tol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("exchange", "symbol", "typed"),
+    [
+        ("binance", "BTCUSDT", False),
+        ("binance", "custom", True),
+        ("bybit", "ETHUSDT", False),
+        ("hyperliquid", "BTCUSDT", False),  # shipped as "BTC"
+        ("okx", "BTCUSDT", True),
+        ("gate", "ETHUSDT", True),
+        ("generic", "BTCUSDT", True),
+    ],
+)
+def test_typed_rate_only_where_no_table_ships(exchange, symbol, typed) -> None:
+    assert needs_typed_mmr(exchange, symbol) is typed
+    res = resolve(Scenario(exchange=exchange, symbol=symbol, mmr=0.005))
+    assert res.ok, res.error
+
+
+def test_leverage_cap_is_the_highest_tier_leverage() -> None:
+    assert leverage_cap(get_venue("binance", "BTCUSDT")) == 125
+    assert leverage_cap(get_venue("hyperliquid", "BTC")) == 40
+    assert leverage_cap(get_venue("bybit", "ETHUSDT")) == 50
+    assert leverage_cap(None) == 125
+
+
+def test_typed_rate_caps_leverage_below_one_over_the_rate() -> None:
+    venue = Scenario(exchange="generic", mmr=0.02).venue()
+    assert leverage_cap(venue) == 49  # 1/0.02 = 50x would be liquidated at once
+
+
+def test_leverage_above_the_tier_maximum_names_the_maximum_and_the_fix() -> None:
+    res = resolve(Scenario(margin=1_000, leverage=120))  # 120,000 notional: tier 2, max 100x
+    assert not res.ok and res.position is None
+    assert "above the maximum 100x" in res.error
+    assert "Lower the leverage to 100x or less, or reduce the margin" in res.error
+
+
+def test_quantity_sizing_names_the_quantity() -> None:
+    res = resolve(Scenario(size_by="quantity", quantity=10.0, leverage=90))  # 1,000,000: 75x
+    assert not res.ok
+    assert "75x" in res.error and "reduce the quantity" in res.error
+
+
+def test_notional_above_the_last_tier() -> None:
+    res = resolve(Scenario(size_by="quantity", quantity=20_000.0, leverage=1))
+    assert not res.ok and "largest position" in res.error
+
+
+def test_bad_typed_rate_is_a_message_not_an_exception() -> None:
+    res = resolve(Scenario(exchange="generic", mmr=1.5))
+    assert not res.ok and res.venue is None
+    assert "mmr" in res.error
