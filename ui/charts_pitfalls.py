@@ -1,0 +1,444 @@
+"""Plotly chart builders for the pitfalls lab pages (correlated positions, trailing stops, a
+sequence of trades): pure functions, numbers in, ``plotly.graph_objects.Figure`` out.
+
+Same conventions as :mod:`ui.charts`: probabilities and ROI are fractions in and percent on the
+axes; every trace has a ``name`` that the legend and the tests rely on; reference lines are
+traces. Many sample paths share ONE trace, separated by ``None`` gaps, so the legend stays short.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ui.charts import BLUE, GREEN, GREY, INK, ORANGE, RED, SERIES
+
+SAFE_LINE = "rgba(46,125,50,0.35)"
+LIQ_LINE = "rgba(198,40,40,0.75)"
+RULE_COLOURS = {"fixed": ORANGE, "trailing": BLUE, "partial": "#00838f"}
+RULE_LABELS = {
+    "fixed": "Fixed stop + target",
+    "trailing": "Trailing stop",
+    "partial": "Partial take-profit, rest trails",
+}
+RULE_SYMBOLS = {"fixed": "square", "trailing": "triangle-down", "partial": "diamond"}
+
+
+def _layout(fig: go.Figure, title: str, *, height: int = 420) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0.0, "xanchor": "left", "font": {"size": 16}},
+        template="plotly_white",
+        height=height,
+        margin={"l": 60, "r": 20, "t": 60, "b": 50},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0.0},
+        hoverlabel={"namelength": -1},
+        font={"size": 13, "color": INK},
+    )
+    return fig
+
+
+def _joined(xs: Sequence[np.ndarray], ys: Sequence[np.ndarray]) -> tuple[list, list]:
+    """Several lines as one trace: concatenated with ``None`` between them."""
+    x_out: list = []
+    y_out: list = []
+    for x, y in zip(xs, ys, strict=True):
+        if x_out:
+            x_out.append(None)
+            y_out.append(None)
+        x_out.extend(np.asarray(x, dtype=float).tolist())
+        y_out.extend(np.asarray(y, dtype=float).tolist())
+    return x_out, y_out
+
+
+def _hline(name: str, x0: float, x1: float, y: float, colour: str, dash: str, text: str):
+    return go.Scatter(
+        x=[x0, x1],
+        y=[y, y],
+        mode="lines",
+        name=name,
+        line={"color": colour, "dash": dash, "width": 2},
+        hovertemplate=f"{text}<extra></extra>",
+    )
+
+
+# --- correlated positions ---------------------------------------------------------------------
+def account_paths_chart(
+    time_hours: np.ndarray,
+    equity: np.ndarray,
+    liquidated_step: np.ndarray,
+    *,
+    maintenance_at_entry: float,
+    wallet_balance: float,
+    quote: str = "USDT",
+) -> go.Figure:
+    """Sample account equity paths; the liquidated ones red and cut at the liquidation.
+
+    Traces: ``"Survived"`` (green, one trace), ``"Liquidated"`` (red, each path up to its
+    liquidation step), ``"Liquidation"`` (markers at those points), ``"Maintenance margin at
+    entry"`` and ``"Wallet at entry"`` (horizontal lines). ``liquidated_step`` is -1 for none.
+    """
+    t = np.asarray(time_hours, dtype=float)
+    eq = np.atleast_2d(np.asarray(equity, dtype=float))
+    liq = np.asarray(liquidated_step, dtype=int)
+    alive = [i for i in range(eq.shape[0]) if liq[i] < 0]
+    dead = [i for i in range(eq.shape[0]) if liq[i] >= 0]
+    fig = go.Figure()
+    x, y = _joined([t] * len(alive), [eq[i] for i in alive])
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=y,
+            mode="lines",
+            name="Survived",
+            line={"color": SAFE_LINE, "width": 1.2},
+            hovertemplate=f"%{{x:.1f}} h: equity %{{y:,.0f}} {quote}<extra></extra>",
+        )
+    )
+    x, y = _joined([t[: liq[i] + 1] for i in dead], [eq[i, : liq[i] + 1] for i in dead])
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=y,
+            mode="lines",
+            name="Liquidated",
+            line={"color": LIQ_LINE, "width": 1.6},
+            hovertemplate=f"%{{x:.1f}} h: equity %{{y:,.0f}} {quote}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[t[liq[i]] for i in dead],
+            y=[eq[i, liq[i]] for i in dead],
+            mode="markers",
+            name="Liquidation",
+            marker={"color": RED, "symbol": "x", "size": 9},
+            hovertemplate="Liquidated after %{x:.1f} h<extra></extra>",
+        )
+    )
+    t0, t1 = (float(t[0]), float(t[-1])) if t.size else (0.0, 1.0)
+    fig.add_trace(
+        _hline(
+            "Maintenance margin at entry",
+            t0,
+            t1,
+            maintenance_at_entry,
+            RED,
+            "dash",
+            f"Maintenance margin at entry: {maintenance_at_entry:,.0f} {quote}",
+        )
+    )
+    fig.add_trace(
+        _hline(
+            "Wallet at entry",
+            t0,
+            t1,
+            wallet_balance,
+            GREY,
+            "dot",
+            f"Wallet at entry: {wallet_balance:,.0f} {quote}",
+        )
+    )
+    _layout(fig, "One account, several positions: sample equity paths")
+    fig.update_xaxes(title="Hours after entry")
+    fig.update_yaxes(title=f"Account equity ({quote})", tickformat=",.0f")
+    return fig
+
+
+def probability_bars_chart(
+    labels: Sequence[str],
+    probability: Sequence[float],
+    stderr: Sequence[float] | None = None,
+    *,
+    title: str,
+    highlight: int | None = 0,
+    y_title: str = "Probability",
+) -> go.Figure:
+    """Bars of probabilities (fractions) with +-2 standard-error whiskers.
+
+    One trace, ``"Probability"``; the bar at ``highlight`` is red, the others grey.
+    """
+    p = np.asarray(probability, dtype=float)
+    colours = [RED if i == highlight else GREY for i in range(p.size)]
+    err = None
+    if stderr is not None:
+        se = np.nan_to_num(np.asarray(stderr, dtype=float))
+        err = {"type": "data", "array": (2 * se).tolist(), "visible": True, "color": INK}
+    fig = go.Figure(
+        go.Bar(
+            x=list(labels),
+            y=p.tolist(),
+            name="Probability",
+            marker={"color": colours},
+            error_y=err,
+            text=[f"{v:.1%}" for v in p],
+            textposition="outside",
+            hovertemplate="%{x}: %{y:.2%}<extra></extra>",
+        )
+    )
+    _layout(fig, title)
+    top = float(np.nanmax(p)) if p.size else 0.0
+    fig.update_yaxes(title=y_title, tickformat=".0%", range=[0, max(0.05, min(1.0, top * 1.25))])
+    return fig
+
+
+def odds_vs_correlation_chart(
+    rho: np.ndarray,
+    p_account: np.ndarray,
+    stderr: np.ndarray,
+    *,
+    current_rho: float | None = None,
+    current_p: float | None = None,
+) -> go.Figure:
+    """P(account liquidated) versus a common correlation between every pair of assets.
+
+    Traces: ``"Band: 2 standard errors"`` (filled), ``"Account odds"`` (line with markers),
+    ``"Your matrix"`` (one marker at the average off-diagonal correlation, when given).
+    """
+    r = np.asarray(rho, dtype=float)
+    p = np.asarray(p_account, dtype=float)
+    se = np.nan_to_num(np.asarray(stderr, dtype=float))
+    lo = np.clip(p - 2 * se, 0, 1)
+    hi = np.clip(p + 2 * se, 0, 1)
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=np.concatenate([r, r[::-1]]).tolist(),
+            y=np.concatenate([hi, lo[::-1]]).tolist(),
+            fill="toself",
+            fillcolor="rgba(31,95,191,0.15)",
+            line={"width": 0},
+            name="Band: 2 standard errors",
+            hoverinfo="skip",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=r.tolist(),
+            y=p.tolist(),
+            mode="lines+markers",
+            name="Account odds",
+            line={"color": BLUE, "width": 3},
+            hovertemplate="correlation %{x:.2f}: %{y:.2%}<extra></extra>",
+        )
+    )
+    if current_rho is not None and current_p is not None:
+        fig.add_trace(
+            go.Scatter(
+                x=[current_rho],
+                y=[current_p],
+                mode="markers",
+                name="Your matrix",
+                marker={"color": RED, "size": 13, "symbol": "star"},
+                hovertemplate="your positions (average correlation %{x:.2f}): %{y:.2%}"
+                "<extra></extra>",
+            )
+        )
+    _layout(fig, "The same positions, more or less correlated")
+    fig.update_xaxes(title="Correlation between every pair of assets", range=[r.min(), r.max()])
+    fig.update_yaxes(title="P(account liquidated)", tickformat=".0%", rangemode="tozero")
+    return fig
+
+
+# --- trailing stops ---------------------------------------------------------------------------
+def roi_distributions_chart(roi_by_rule: Mapping[str, np.ndarray], *, bins: int = 30) -> go.Figure:
+    """ROI on the margin per exit rule, side by side: one bar per rule in each ROI bin.
+
+    Bins are shared by every rule (``bins`` equal widths from the lowest to the highest ROI).
+    One ``go.Bar`` per rule, named by :data:`RULE_LABELS` (or the key), with ``x`` the bin
+    centres and ``y`` the share of that rule's paths in the bin (each rule's shares sum to 1);
+    ``customdata`` holds the bin edges. Plus ``"Margin lost (-100%)"``, a vertical line.
+    """
+    values = [np.asarray(v, dtype=float) for v in roi_by_rule.values()]
+    allv = np.concatenate(values) if values else np.zeros(1)
+    lo, hi = float(allv.min()), float(allv.max())
+    if hi - lo < 1e-9:
+        lo, hi = lo - 0.05, hi + 0.05
+    edges = np.linspace(lo, hi, bins + 1)
+    centres = (edges[:-1] + edges[1:]) / 2
+    fig = go.Figure()
+    for rule, v in zip(roi_by_rule, values, strict=True):
+        counts, _ = np.histogram(v, bins=edges)
+        share = counts / max(1, v.size)
+        fig.add_trace(
+            go.Bar(
+                x=centres.tolist(),
+                y=share.tolist(),
+                name=RULE_LABELS.get(rule, rule),
+                marker={"color": RULE_COLOURS.get(rule, GREY)},
+                customdata=np.column_stack([edges[:-1], edges[1:]]).tolist(),
+                hovertemplate="ROI %{customdata[0]:.0%} to %{customdata[1]:.0%}: "
+                "%{y:.1%} of paths<extra></extra>",
+            )
+        )
+    top = max((float(t.y[i]) for t in fig.data for i in range(len(t.y))), default=0.1)
+    if lo <= -1.0 <= hi:
+        fig.add_trace(
+            go.Scatter(
+                x=[-1.0, -1.0],
+                y=[0.0, top * 1.05],
+                mode="lines",
+                name="Margin lost (-100%)",
+                line={"color": RED, "dash": "dot", "width": 1.5},
+                hovertemplate="ROI -100%: the whole margin<extra></extra>",
+            )
+        )
+    _layout(fig, "Return on margin by exit rule, same price paths", height=440)
+    fig.update_layout(barmode="group", bargap=0.15)
+    fig.update_xaxes(title="ROI on margin", tickformat=".0%")
+    fig.update_yaxes(title="Share of paths", tickformat=".0%")
+    return fig
+
+
+def exit_paths_chart(
+    time_hours: np.ndarray,
+    prices: np.ndarray,
+    exits: Mapping[str, tuple[np.ndarray, np.ndarray]],
+    *,
+    entry_price: float,
+    stop_price: float,
+    target_price: float,
+    liquidation_price: float,
+    partial: tuple[np.ndarray, np.ndarray] | None = None,
+) -> go.Figure:
+    """A few sample price paths with each rule's exit marked.
+
+    Traces: ``"Path 1"``... (one per path), ``"Entry"``, ``"Fixed stop"``, ``"Target"``,
+    ``"Liquidation price"`` (horizontal lines), then per rule ``"Exit: <label>"`` markers at
+    ``(time_hours[index], price)`` (``exits[rule] = (index per path, fill price per path)``)
+    and ``"Partial take-profit"`` markers when ``partial`` is given (index -1 = none).
+    """
+    t = np.asarray(time_hours, dtype=float)
+    px = np.atleast_2d(np.asarray(prices, dtype=float))
+    fig = go.Figure()
+    for i in range(px.shape[0]):
+        fig.add_trace(
+            go.Scatter(
+                x=t.tolist(),
+                y=px[i].tolist(),
+                mode="lines",
+                name=f"Path {i + 1}",
+                line={"color": SERIES[i % len(SERIES)], "width": 1.4},
+                opacity=0.55,
+                hovertemplate="%{x:.1f} h: %{y:,.2f}<extra></extra>",
+            )
+        )
+    t0, t1 = (float(t[0]), float(t[-1])) if t.size else (0.0, 1.0)
+    for name, level, colour, dash in (
+        ("Entry", entry_price, GREEN, "solid"),
+        ("Fixed stop", stop_price, ORANGE, "dash"),
+        ("Target", target_price, GREEN, "dash"),
+        ("Liquidation price", liquidation_price, RED, "dot"),
+    ):
+        if level is not None and np.isfinite(level):
+            fig.add_trace(_hline(name, t0, t1, level, colour, dash, f"{name}: {level:,.2f}"))
+    for rule, (idx, price) in exits.items():
+        ii = np.asarray(idx, dtype=int)
+        fig.add_trace(
+            go.Scatter(
+                x=t[ii].tolist(),
+                y=np.asarray(price, dtype=float).tolist(),
+                mode="markers",
+                name=f"Exit: {RULE_LABELS.get(rule, rule)}",
+                marker={
+                    "color": RULE_COLOURS.get(rule, GREY),
+                    "symbol": RULE_SYMBOLS.get(rule, "circle"),
+                    "size": 11,
+                    "line": {"color": "white", "width": 1},
+                },
+                hovertemplate=f"{RULE_LABELS.get(rule, rule)}: exit at %{{y:,.2f}} after "
+                "%{x:.1f} h<extra></extra>",
+            )
+        )
+    if partial is not None:
+        pi = np.asarray(partial[0], dtype=int)
+        pp = np.asarray(partial[1], dtype=float)
+        keep = pi >= 0
+        fig.add_trace(
+            go.Scatter(
+                x=t[pi[keep]].tolist(),
+                y=pp[keep].tolist(),
+                mode="markers",
+                name="Partial take-profit",
+                marker={"color": GREEN, "symbol": "star", "size": 12},
+                hovertemplate="Part closed at the target, %{x:.1f} h<extra></extra>",
+            )
+        )
+    _layout(fig, "Sample paths and where each rule got out", height=460)
+    fig.update_xaxes(title="Hours after entry")
+    fig.update_yaxes(title="Price", tickformat=",.2f")
+    return fig
+
+
+# --- a sequence of trades ---------------------------------------------------------------------
+def equity_cones_chart(
+    trades: np.ndarray,
+    cones: Mapping[str, np.ndarray],
+    *,
+    floor: float,
+    start_equity: float,
+    quote: str = "USDT",
+    log_y: bool = False,
+) -> go.Figure:
+    """Median and 5th-95th percentile equity after each trade, one colour per policy.
+
+    ``cones[name]`` has rows (5th, median, 95th percentile). Traces per policy:
+    ``"<name>: 5-95%"`` (filled band) and ``"<name>: median"``; then ``"Ruin floor"`` and
+    ``"Start"`` lines. ``log_y`` uses a log axis (zero equity is then left out of view).
+    """
+    x = np.asarray(trades, dtype=float)
+    fig = go.Figure()
+    for i, (name, cone) in enumerate(cones.items()):
+        c = np.asarray(cone, dtype=float)
+        colour = SERIES[i % len(SERIES)]
+        rgb = tuple(int(colour[k : k + 2], 16) for k in (1, 3, 5))
+        fig.add_trace(
+            go.Scatter(
+                x=np.concatenate([x, x[::-1]]).tolist(),
+                y=np.concatenate([c[-1], c[0][::-1]]).tolist(),
+                fill="toself",
+                fillcolor=f"rgba({rgb[0]},{rgb[1]},{rgb[2]},0.15)",
+                line={"width": 0},
+                name=f"{name}: 5-95%",
+                legendgroup=name,
+                hoverinfo="skip",
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=x.tolist(),
+                y=c[len(c) // 2].tolist(),
+                mode="lines",
+                name=f"{name}: median",
+                legendgroup=name,
+                line={"color": colour, "width": 3},
+                hovertemplate=f"{name}, trade %{{x}}: median %{{y:,.0f}} {quote}<extra></extra>",
+            )
+        )
+    x0, x1 = (float(x[0]), float(x[-1])) if x.size else (0.0, 1.0)
+    fig.add_trace(_hline("Ruin floor", x0, x1, floor, RED, "dot", f"Ruin floor {floor:,.0f}"))
+    fig.add_trace(_hline("Start", x0, x1, start_equity, GREY, "dash", f"Start {start_equity:,.0f}"))
+    _layout(fig, "Equity after each trade: median and 5th-95th percentile", height=460)
+    fig.update_xaxes(title="Trade number")
+    fig.update_yaxes(title=f"Equity ({quote})", tickformat=",.0f", type="log" if log_y else None)
+    return fig
+
+
+def drawdown_chart(max_drawdown: Mapping[str, np.ndarray]) -> go.Figure:
+    """Distribution of the maximum drawdown per policy (box plots, one per policy, named by the
+    policy)."""
+    fig = go.Figure()
+    for i, (name, dd) in enumerate(max_drawdown.items()):
+        fig.add_trace(
+            go.Box(
+                y=np.asarray(dd, dtype=float).tolist(),
+                name=name,
+                marker={"color": SERIES[i % len(SERIES)]},
+                boxpoints=False,
+                hoverinfo="y",
+            )
+        )
+    _layout(fig, "Largest fall from a peak (maximum drawdown)", height=380)
+    fig.update_yaxes(title="Maximum drawdown", tickformat=".0%", range=[0, 1])
+    return fig
