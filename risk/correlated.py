@@ -146,7 +146,9 @@ def check_correlation(
     Square (``n_assets`` x ``n_assets`` when given), finite, entries in [-1, 1], unit diagonal,
     symmetric, positive semi-definite (smallest eigenvalue >= -1e-10). The ``ValueError`` says
     what to fix, naming the entry (``correlation[0][2]``, with asset names when ``names`` is
-    given).
+    given); for a matrix that is not positive semi-definite, the entry whose change raises the
+    smallest eigenvalue fastest (``2 v_i v_j`` for the eigenvector ``v``) and which way to move
+    it.
     """
     try:
         c = np.array(correlation, dtype=float)
@@ -197,15 +199,19 @@ def check_correlation(
             "(a correlation matrix is symmetric)"
         )
     c = np.clip((c + c.T) / 2.0, -1.0, 1.0)
-    eig = np.linalg.eigvalsh(c)
+    eig, vec = np.linalg.eigh(c)
     if eig[0] < -_PSD_TOL:
-        off = np.abs(c - np.eye(n))
-        i, j = np.unravel_index(np.argmax(off), off.shape)
+        # d(lambda_min)/d(C_ij) = 2 v_i v_j: the pair with the largest |v_i v_j| moves the
+        # smallest eigenvalue most, in the direction of the sign of v_i v_j.
+        v = vec[:, 0]
+        infl = np.triu(np.outer(v, v), 1)
+        i, j = np.unravel_index(np.argmax(np.abs(infl)), infl.shape)
+        way = "raise" if infl[i, j] > 0 else "lower"
         raise ValueError(
             f"correlation is not positive semi-definite: smallest eigenvalue {eig[0]:.2g}; no set "
-            f"of assets can have these correlations together. Lower the largest correlations "
-            f"(largest: {label(int(i), int(j))}={c[i, j]:g}) or bring the pairs closer to each "
-            "other: if A moves with B and B with C, A must move with C too"
+            f"of assets can have these correlations together. {way.capitalize()} "
+            f"{label(int(i), int(j))}={c[i, j]:g} first (it matters most), or bring the pairs "
+            "closer to each other: if A moves with B and B with C, A must move with C too"
         )
     return c
 

@@ -4,6 +4,7 @@ re-computations, the correlation checks, the presets against the shared market d
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -251,7 +252,7 @@ def test_odds_rise_with_correlation_by_much_more_than_the_noise() -> None:
         ([[1, "a"], ["a", 1]], r"is not a matrix of numbers"),
         (
             [[1, 0.9, -0.9], [0.9, 1, 0.9], [-0.9, 0.9, 1]],
-            r"not positive semi-definite: smallest eigenvalue -0.\d+.*Lower the largest",
+            r"not positive semi-definite: smallest eigenvalue -0.\d+.*(Raise|Lower) correlation",
         ),
     ],
 )
@@ -272,6 +273,39 @@ def test_not_psd_message_names_the_smallest_eigenvalue() -> None:
     smallest = float(np.linalg.eigvalsh(np.array(bad)).min())
     with pytest.raises(ValueError, match=f"smallest eigenvalue {smallest:.2g}"):
         check_correlation(bad)
+
+
+@pytest.mark.parametrize(
+    ("matrix", "advice"),
+    [
+        # BTC~ETH and ETH~SOL high, BTC~SOL strongly negative: the negative one must go up.
+        ([[1, 0.9, -0.9], [0.9, 1, 0.9], [-0.9, 0.9, 1]], None),
+        ([[1, 0.95, 0.95], [0.95, 1, 0.95], [0.95, 0.95, 1]], None),  # valid: no error
+        # Two pairs at 0.95 around one at -0.2: lowering a 0.95 pair helps most (first order).
+        (
+            [[1, 0.95, -0.2], [0.95, 1, 0.95], [-0.2, 0.95, 1]],
+            r"Lower correlation\[(0\]\[1|1\]\[2)\]=0.95",
+        ),
+        ([[1, -0.9, -0.9], [-0.9, 1, -0.9], [-0.9, -0.9, 1]], r"Raise correlation"),
+    ],
+)
+def test_not_psd_advice_points_at_the_entry_to_move(matrix, advice) -> None:
+    c = np.array(matrix, dtype=float)
+    if np.linalg.eigvalsh(c).min() >= 0:
+        assert np.array_equal(check_correlation(c), c)
+        return
+    with pytest.raises(ValueError) as err:
+        check_correlation(c)
+    msg = str(err.value)
+    if advice is not None:
+        assert re.search(advice, msg), msg
+    # Following the advice a little raises the smallest eigenvalue.
+    i, j = (int(x) for x in re.search(r"correlation\[(\d)\]\[(\d)\]", msg).groups())
+    step = 0.05 if "Raise" in msg else -0.05
+    moved = c.copy()
+    moved[i, j] += step
+    moved[j, i] += step
+    assert np.linalg.eigvalsh(moved).min() > np.linalg.eigvalsh(c).min()
 
 
 @settings(max_examples=60, deadline=None)
