@@ -1,0 +1,282 @@
+"""``python -m risk liq``, run as other tools run it: a subprocess of ``sys.executable -m risk``.
+
+Every expected number is computed here from formulas.md (sections 1-5), not read back from the
+library. All invocations run once, concurrently, in a module fixture (each costs an interpreter
+start-up).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+import risk
+
+ROOT = Path(risk.__file__).parent.parent
+BASE = ["--exchange", "binance", "--side", "long", "--entry", "50000", "--quantity", "0.1"]
+
+CALLS: dict[str, list[str]] = {
+    "json": [*BASE, "--leverage", "10", "--json"],
+    "table": [*BASE, "--leverage", "10"],
+    "short": ["--exchange", "binance", "--side", "short", "--entry", "50000", "--quantity", "0.1",
+              "--leverage", "20", "--json"],
+    "one_x": [*BASE, "--leverage", "1", "--json"],
+    "one_x_table": [*BASE, "--leverage", "1"],
+    "margin": [*BASE, "--margin", "1000", "--json"],
+    "tier_cross": ["--exchange", "binance", "--side", "long", "--entry", "50000", "--quantity",
+                   "280", "--leverage", "5", "--json"],
+    "inverse": ["--exchange", "binance", "--symbol", "BTCUSD", "--contract", "inverse",
+                "--contract-size", "100", "--side", "long", "--entry", "25000", "--quantity", "100",
+                "--leverage", "20", "--mmr", "0.004", "--json"],
+    "inverse_default_size": ["--exchange", "binance", "--symbol", "BTCUSD", "--contract", "inverse",
+                             "--side", "long", "--entry", "25000", "--quantity", "100",
+                             "--leverage", "20", "--mmr", "0.004", "--json"],
+    "bybit_inverse": ["--exchange", "bybit", "--symbol", "BTCUSD", "--contract", "inverse",
+                      "--side", "short", "--entry", "20000", "--quantity", "10000", "--leverage",
+                      "20", "--mmr", "0.005", "--json"],
+    "cross": ["--exchange", "binance", "--side", "long", "--entry", "32481.98", "--quantity",
+              "109.488", "--margin", "1535443.01", "--mmr", "0.025", "--maintenance-amount",
+              "16300", "--mode", "cross", "--wallet", "1535443.01", "--other-maintenance",
+              "10000", "--other-upnl", "-5000", "--json"],
+    "cross_short": ["--exchange", "generic", "--side", "short", "--entry", "100", "--quantity",
+                    "2", "--leverage", "10", "--mmr", "0.01", "--maintenance-amount", "0.5",
+                    "--mode", "cross", "--wallet", "50", "--other-maintenance", "3",
+                    "--other-upnl", "4", "--json"],
+    "okx": ["--exchange", "okx", "--side", "long", "--entry", "10", "--quantity", "1",
+            "--leverage", "5", "--mmr", "0.01", "--taker-fee", "0.0006", "--json"],
+    "hyperliquid": ["--exchange", "hyperliquid", "--symbol", "SOL", "--max-leverage", "20",
+                    "--side", "long", "--entry", "145.83", "--quantity", "0.33", "--margin",
+                    "24.045107", "--json"],
+    # bad input
+    "bad_exchange": ["--exchange", "kraken", "--side", "long", "--entry", "1", "--quantity", "1",
+                     "--leverage", "2"],
+    "bad_entry": [*BASE[:4], "--entry", "-5", "--quantity", "1", "--leverage", "2"],
+    "nan_entry": [*BASE[:4], "--entry", "nan", "--quantity", "1", "--leverage", "2"],
+    "zero_quantity": [*BASE[:6], "--quantity", "0", "--leverage", "2"],
+    "too_much_leverage": [*BASE, "--leverage", "126"],
+    "leverage_and_margin": [*BASE, "--leverage", "10", "--margin", "500"],
+    "missing_entry": ["--exchange", "binance", "--side", "long", "--quantity", "1",
+                      "--leverage", "2"],
+    "missing_size": BASE,
+    "margin_above_wallet": [*BASE, "--margin", "600", "--wallet", "500"],
+    "unknown_symbol": [*BASE, "--symbol", "DOGEUSDT", "--leverage", "2"],
+    "bybit_cross": ["--exchange", "bybit", "--side", "long", "--entry", "100", "--quantity", "1",
+                    "--leverage", "2", "--mode", "cross"],
+    "okx_inverse": ["--exchange", "okx", "--contract", "inverse", "--side", "long", "--entry",
+                    "100", "--quantity", "1", "--leverage", "2", "--mmr", "0.01"],
+    "amount_without_mmr": [*BASE, "--leverage", "10", "--maintenance-amount", "50"],
+    "mmr_out_of_range": [*BASE, "--leverage", "10", "--mmr", "1.5"],
+    "taker_out_of_range": [*BASE, "--leverage", "10", "--taker-fee", "0.5"],
+    "leverage_below_one": [*BASE, "--leverage", "0.5"],
+    "missing_tiers_file": [*BASE, "--leverage", "10", "--tiers", "/nonexistent/tiers.json"],
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def runs() -> dict[str, subprocess.CompletedProcess]:
+    def one(args: list[str]) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "risk", "liq", *args],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=120,
+        )
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        done = dict(zip(CALLS, pool.map(one, CALLS.values()), strict=True))
+    return done
+
+
+def ok_json(runs, name: str) -> dict:
+    r = runs[name]
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == ""
+    return json.loads(r.stdout)
+
+
+# --- --json contract -----------------------------------------------------------------------------
+
+KEYS = {
+    "liquidation_price",
+    "bankruptcy_price",
+    "distance_frac",
+    "initial_margin",
+    "maintenance_margin",
+    "mmr",
+    "maintenance_amount",
+    "leverage",
+    "notional",
+}
+
+
+def test_json_keys_and_values(runs) -> None:
+    out = ok_json(runs, "json")
+    assert KEYS <= set(out)
+    # Binance BTCUSDT tier 1 (0.4%): long 0.1 @ 50,000, 10x. WB = 5,000/10 = 500;
+    # LP = (500 - 5,000)/(0.1*(0.004 - 1)); BP = 50,000*(1 - 1/10) = 45,000; MM = 5,000*0.004.
+    lp = (500 - 5_000) / (0.1 * (0.004 - 1))
+    assert out["liquidation_price"] == pytest.approx(lp, rel=1e-12)
+    assert out["bankruptcy_price"] == pytest.approx(45_000, rel=1e-12)
+    assert out["distance_frac"] == pytest.approx((50_000 - lp) / 50_000, rel=1e-12)
+    assert out["initial_margin"] == pytest.approx(500)
+    assert out["maintenance_margin"] == pytest.approx(20)
+    assert (out["mmr"], out["maintenance_amount"]) == (0.004, 0)
+    assert out["leverage"] == 10
+    assert out["notional"] == pytest.approx(5_000)
+
+
+def test_json_short(runs) -> None:
+    # short 0.1 @ 50,000, 20x: WB 250; LP = (250 + 5,000)/(0.1*(0.004 + 1)); BP = 52,500
+    out = ok_json(runs, "short")
+    lp = 5_250 / (0.1 * 1.004)
+    assert out["liquidation_price"] == pytest.approx(lp, rel=1e-12)
+    assert out["bankruptcy_price"] == pytest.approx(52_500, rel=1e-12)
+    assert out["distance_frac"] == pytest.approx((lp - 50_000) / 50_000, rel=1e-12)
+
+
+def test_json_null_when_no_liquidation_price(runs) -> None:
+    # 1x long: LP = (5,000 - 5,000)/(...) = 0 -> none; the bankruptcy price 0 is not a price either.
+    out = ok_json(runs, "one_x")
+    assert out["liquidation_price"] is None
+    assert out["distance_frac"] is None
+    assert out["bankruptcy_price"] is None
+    assert out["initial_margin"] == pytest.approx(5_000)
+    assert "null" in runs["one_x"].stdout
+
+
+def test_json_with_margin_instead_of_leverage(runs) -> None:
+    # --margin 1,000 on 5,000 notional: effective leverage 5; LP = (1,000 - 5,000)/(0.1*(-0.996))
+    out = ok_json(runs, "margin")
+    assert out["leverage"] == pytest.approx(5)
+    assert out["liquidation_price"] == pytest.approx(-4_000 / (0.1 * -0.996), rel=1e-12)
+
+
+def test_json_tier_at_the_liquidation_price(runs) -> None:
+    # 280 BTC @ 50,000 = 14,000,000 (tier 5: 2%, 131,450) at 5x, WB 2,800,000. Tier 5 would put the
+    # LP notional at (14e6 - 2.8e6 - 131,450)/0.98 = 11,294,438.8 < 12M, i.e. tier 4 (1%, 11,450):
+    # LP = (2,800,000 + 11,450 - 14,000,000)/(280*(0.01 - 1)), notional 11,301,565.7 (tier 4).
+    out = ok_json(runs, "tier_cross")
+    assert out["liquidation_price"] == pytest.approx(
+        (2_800_000 + 11_450 - 14_000_000) / (280 * -0.99), rel=1e-12
+    )
+    assert (out["mmr"], out["maintenance_amount"]) == (0.01, 11_450)
+    # maintenance margin is reported at entry: 14e6*0.02 - 131,450
+    assert out["maintenance_margin"] == pytest.approx(14e6 * 0.02 - 131_450)
+
+
+def test_inverse_with_contract_size(runs) -> None:
+    # formulas.md section 2: S = 100 contracts x 100 USD = 10,000; at 25,000 notional 0.4 BTC,
+    # WB = 0.4/20 = 0.02 BTC, MM = 0.4 x 0.4% = 0.0016 BTC.
+    # LP = (S*MMR + S)/(WB + cum + S/EP) = 10,040/0.42; BP = S/(WB + S/EP) = 10,000/0.42.
+    out = ok_json(runs, "inverse")
+    assert out["notional"] == pytest.approx(0.4)
+    assert out["maintenance_margin"] == pytest.approx(0.0016)
+    assert out["initial_margin"] == pytest.approx(0.02)
+    assert out["liquidation_price"] == pytest.approx(10_040 / 0.42, rel=1e-12)
+    assert out["bankruptcy_price"] == pytest.approx(10_000 / 0.42, rel=1e-12)
+    assert out["margin_currency"] == "coin"
+    # BTCUSD on Binance COIN-M is 100 USD a contract by default
+    assert ok_json(runs, "inverse_default_size")["liquidation_price"] == pytest.approx(
+        out["liquidation_price"], rel=1e-15
+    )
+
+
+def test_bybit_inverse_short(runs) -> None:
+    # Bybit inverse: LP(short) = contracts/(PV - IM + MM), PV = 10,000/20,000 = 0.5,
+    # IM = 0.5/20 = 0.025, MM = 0.5 x 0.005 = 0.0025.
+    out = ok_json(runs, "bybit_inverse")
+    assert out["liquidation_price"] == pytest.approx(10_000 / (0.5 - 0.025 + 0.0025), rel=1e-12)
+
+
+def test_cross_with_other_positions(runs) -> None:
+    # formulas.md section 1, one-way cross:
+    # LP = (WB - TMM1 + UPNL1 + cum - side*Q*EP)/(Q*MMR - side*Q)
+    wb, tmm, upnl, cum, q, ep, mmr = 1_535_443.01, 10_000, -5_000, 16_300, 109.488, 32_481.98, 0.025
+    out = ok_json(runs, "cross")
+    expected = (wb - tmm + upnl + cum - q * ep) / (q * mmr - q)
+    assert out["liquidation_price"] == pytest.approx(expected, rel=1e-12)
+    # short, generic: (50 - 3 + 4 + 0.5 + 200)/(2*0.01 + 2)
+    out = ok_json(runs, "cross_short")
+    assert out["liquidation_price"] == pytest.approx((50 - 3 + 4 + 0.5 + 200) / 2.02, rel=1e-12)
+    # cross bankruptcy: equity = 0 with the wallet and the others' PnL: EP + (WB + UPNL1)/Q
+    assert out["bankruptcy_price"] == pytest.approx(100 + (50 + 4) / 2, rel=1e-12)
+
+
+def test_okx_fee_inside_the_trigger(runs) -> None:
+    # formulas.md section 4: LP(long) = (EP - WB/Q)/(1 - (MMR + taker)) = (10 - 2)/(1 - 0.0106)
+    out = ok_json(runs, "okx")
+    assert out["liquidation_price"] == pytest.approx(8 / (1 - 0.0106), rel=1e-12)
+
+
+def test_hyperliquid_published_position(runs) -> None:
+    # formulas.md section 5: SOL (20x) long 0.33 @ 145.83, margin 24.045107 -> 74.83696193.
+    # l = 1/40; liq = price - side*(margin - Q*price*l)/Q/(1 - l)
+    out = ok_json(runs, "hyperliquid")
+    expected = 145.83 - (24.045107 - 0.33 * 145.83 / 40) / 0.33 / (1 - 1 / 40)
+    assert out["liquidation_price"] == pytest.approx(expected, rel=1e-12)
+    assert round(out["liquidation_price"], 6) == pytest.approx(74.83696193, abs=2e-6)
+
+
+# --- readable table ------------------------------------------------------------------------------
+
+
+def test_table_output_is_readable(runs) -> None:
+    r = runs["table"]
+    assert r.returncode == 0 and r.stderr == ""
+    rows = dict(line.split("  ", 1) for line in r.stdout.splitlines())
+    rows = {k.strip(): v.strip() for k, v in rows.items()}
+    assert rows["liquidation price"] == f"{(500 - 5_000) / (0.1 * (0.004 - 1)):,.8g}"
+    assert rows["bankruptcy price"] == "45,000"
+    assert rows["move to liquidation"] == f"{(0.1 - 0.004) / 0.996:.4%}"
+    assert rows["leverage"].startswith("10x")
+    assert "binance BTCUSDT" in rows["tiers"] and "2024-10" in rows["tiers"]
+    assert not r.stdout.lstrip().startswith("{")
+    assert len(r.stdout.splitlines()) <= 20
+
+
+def test_table_says_none_without_a_liquidation_price(runs) -> None:
+    r = runs["one_x_table"]
+    assert r.returncode == 0
+    line = next(x for x in r.stdout.splitlines() if x.startswith("liquidation price"))
+    assert "none" in line
+
+
+# --- bad input: exit 2, one line on stderr naming the problem ------------------------------------
+
+BAD = [
+    ("bad_exchange", r"--exchange.*'kraken'"),
+    ("bad_entry", r"entry_price=-5 .*allowed: 0 < entry_price"),
+    ("nan_entry", r"entry_price=nan is not finite"),
+    ("zero_quantity", r"quantity=0 .*allowed: 0 < quantity"),
+    ("too_much_leverage", r"leverage=126 .*allowed: 1 <= leverage <= 125"),
+    ("leverage_and_margin", r"--margin.*not allowed with.*--leverage"),
+    ("missing_entry", r"required.*--entry"),
+    ("missing_size", r"one of the arguments --leverage --margin is required"),
+    ("margin_above_wallet", r"margin=600 .*allowed: 0 < margin <= 500"),
+    ("unknown_symbol", r"symbol='DOGEUSDT'.*allowed: BTCUSDT, ETHUSDT"),
+    ("bybit_cross", r"margin_mode='cross' is not covered for exchange 'bybit'; allowed: isolated"),
+    ("okx_inverse", r"contract='inverse' is not covered for exchange 'okx'; allowed: linear"),
+    ("amount_without_mmr", r"--maintenance-amount=50(\.0)? without --mmr"),
+    ("mmr_out_of_range", r"mmr=1.5 .*allowed: 0 <= mmr < 1"),
+    ("taker_out_of_range", r"taker_fee=0.5 .*allowed: 0 <= taker_fee <= 0.01"),
+    ("leverage_below_one", r"leverage=0.5 .*allowed: 1 <= leverage"),
+    ("missing_tiers_file", r"(?i)tiers.*/nonexistent/tiers\.json|/nonexistent/tiers\.json"),
+]
+
+
+@pytest.mark.parametrize(("name", "pattern"), BAD, ids=[b[0] for b in BAD])
+def test_bad_input_exits_2_with_one_line(runs, name, pattern) -> None:
+    r = runs[name]
+    assert r.returncode == 2, (r.returncode, r.stderr)
+    assert r.stdout == ""
+    lines = r.stderr.splitlines()
+    assert len(lines) == 1, r.stderr
+    assert lines[0].startswith("python -m risk liq: error: ")
+    assert re.search(pattern, lines[0]), lines[0]
