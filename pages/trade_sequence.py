@@ -1,0 +1,251 @@
+"""A sequence of trades: the same edge under three sizing policies."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from risk.sequence import (
+    SequenceResult,
+    fixed_leverage_policy,
+    fixed_risk_policy,
+    martingale_policy,
+    simulate_sequences,
+)
+from ui import charts_pitfalls as cp
+from ui import text
+
+st.title("A sequence of trades")
+st.caption(
+    "The same trader, the same win rate, the same reward-to-risk: only the sizing differs. A "
+    "small fixed risk compounds a steady gain; a large fixed stake and 'doubling up to win it "
+    "back' post spectacular weeks on some paths and blow up the account on many others."
+)
+QUOTE = "USDT"
+
+c1, c2, c3, c4 = st.columns(4)
+win_pct = c1.slider(
+    "Win rate (%)", min_value=5, max_value=95, value=45, step=1, key="sq_win", bind="query-params"
+)
+reward = c2.number_input(
+    "Reward-to-risk",
+    min_value=0.2,
+    max_value=10.0,
+    value=1.5,
+    step=0.1,
+    key="sq_rr",
+    bind="query-params",
+    help="What a winning trade makes, in units of what a losing trade loses.",
+)
+n_trades = c3.slider(
+    "Trades", min_value=10, max_value=500, value=100, step=10, key="sq_n", bind="query-params"
+)
+floor_pct = c4.slider(
+    "Ruin floor (% of the start)",
+    min_value=5,
+    max_value=95,
+    value=50,
+    step=5,
+    key="sq_floor",
+    bind="query-params",
+    help="The account counts as ruined, and stops trading, below this share of its start.",
+)
+
+st.markdown("##### Policies")
+p1, p2, p3 = st.columns(3)
+small_pct = p1.number_input(
+    "Fixed small risk: % of equity lost per losing trade",
+    min_value=0.1,
+    max_value=10.0,
+    value=1.0,
+    step=0.25,
+    key="sq_small",
+    bind="query-params",
+)
+lev = p2.number_input(
+    "Fixed high leverage: leverage",
+    min_value=1.0,
+    max_value=125.0,
+    value=20.0,
+    step=1.0,
+    key="sq_lev",
+    bind="query-params",
+)
+margin_pct = p2.number_input(
+    "Margin posted (% of equity)",
+    min_value=1.0,
+    max_value=100.0,
+    value=25.0,
+    step=5.0,
+    key="sq_margin",
+    bind="query-params",
+)
+stop_pct = p2.number_input(
+    "Stop distance (%)",
+    min_value=0.1,
+    max_value=50.0,
+    value=2.0,
+    step=0.25,
+    key="sq_stop",
+    bind="query-params",
+)
+base_pct = p3.number_input(
+    "Raise after a loss: first risk (% of equity)",
+    min_value=0.1,
+    max_value=50.0,
+    value=2.0,
+    step=0.5,
+    key="sq_base",
+    bind="query-params",
+)
+mult = p3.number_input(
+    "Stake multiplier after each loss",
+    min_value=1.0,
+    max_value=5.0,
+    value=2.0,
+    step=0.25,
+    key="sq_mult",
+    bind="query-params",
+)
+cap_pct = p3.number_input(
+    "At most (% of equity at risk)",
+    min_value=0.1,
+    max_value=100.0,
+    value=100.0,
+    step=5.0,
+    key="sq_cap",
+    bind="query-params",
+)
+s1, s2, s3 = st.columns(3)
+paths = s1.segmented_control(
+    "Simulated accounts",
+    [2_000, 10_000],
+    default=10_000,
+    required=True,
+    format_func=lambda n: f"{n:,}",
+    key="sq_paths",
+    bind="query-params",
+)
+seed = s2.number_input(
+    "Random seed",
+    min_value=0,
+    max_value=1_000_000,
+    value=0,
+    step=1,
+    key="sq_seed",
+    bind="query-params",
+)
+log_y = s3.toggle(
+    "Log scale for equity",
+    value=False,
+    key="sq_log",
+    bind="query-params",
+    help="Shows the small-risk cone beside the wild ones; ruined accounts at zero drop out.",
+)
+START = 1_000.0
+
+
+@st.cache_data(max_entries=24, show_spinner="Simulating the trade sequences…")
+def simulate(
+    win_rate: float,
+    reward: float,
+    n_trades: int,
+    floor_frac: float,
+    small: float,
+    high: tuple[float, float, float],
+    martingale: tuple[float, float, float],
+    paths: int,
+    seed: int,
+) -> list[SequenceResult]:
+    """Keyed on the model's parameters only."""
+    policies = [
+        fixed_risk_policy(small, reward),
+        fixed_leverage_policy(high[0], high[1], high[2], reward),
+        martingale_policy(martingale[0], reward, martingale[1], martingale[2]),
+    ]
+    return simulate_sequences(
+        policies,
+        win_rate,
+        n_trades,
+        paths=paths,
+        start_equity=START,
+        floor_frac=floor_frac,
+        seed=seed,
+    )
+
+
+results: list[SequenceResult] | None = None
+try:
+    results = simulate(
+        win_pct / 100,
+        float(reward),
+        int(n_trades),
+        floor_pct / 100,
+        small_pct / 100,
+        (float(lev), margin_pct / 100, stop_pct / 100),
+        (base_pct / 100, float(mult), cap_pct / 100),
+        int(paths),
+        int(seed),
+    )
+except ValueError as exc:
+    st.error(str(exc), icon=":material/error:")
+
+if results is not None:
+    edge = win_pct / 100 * float(reward) - (1 - win_pct / 100)
+    kind = "a positive edge" if edge > 1e-9 else "a negative edge" if edge < -1e-9 else "no edge"
+    st.caption(f"Expected result per trade: {edge:+.2f} times the amount risked ({kind}).")
+    cols = st.columns(len(results))
+    for col, r in zip(cols, results, strict=True):
+        col.markdown(f"**{r.policy.name}**  \n{r.policy.note}")
+        col.metric(f"Ruined: {r.policy.name}", text.pct(r.p_ruin, 1))
+        col.metric(
+            f"Median end: {r.policy.name}",
+            text.money(r.median_final, QUOTE),
+            delta=text.pct(r.median_final / START - 1, 1),
+        )
+        col.metric(f"Median worst drawdown: {r.policy.name}", text.pct(r.median_max_drawdown, 1))
+    small, high = results[0], results[1]
+    st.markdown(
+        f"After {n_trades} trades, half the accounts with a **fixed small risk** have at least "
+        f"**{text.money(small.median_final, QUOTE)}** and {text.pct(small.p_ruin, 1)} are "
+        f"ruined. With the **high stake**, the best 5% reach "
+        f"{text.money(float(high.cones[-1, -1]), QUOTE)}, but {text.pct(high.p_ruin, 1)} of the "
+        "accounts fall through the floor and stop: a great week does not help an account that "
+        "has to be rebuilt."
+    )
+    st.plotly_chart(
+        cp.equity_cones_chart(
+            np.arange(int(n_trades) + 1),
+            {r.policy.name: r.cones[[0, 2, 4]] for r in results},
+            floor=START * floor_pct / 100,
+            start_equity=START,
+            quote=QUOTE,
+            log_y=bool(log_y),
+        ),
+        key="sq_cones",
+        config={"displaylogo": False},
+    )
+    st.plotly_chart(
+        cp.probability_bars_chart(
+            [r.policy.name for r in results],
+            [r.p_ruin for r in results],
+            [r.stderr_ruin for r in results],
+            title=f"Probability of ruin within {n_trades} trades",
+            highlight=None,
+            y_title="P(ruin)",
+        ),
+        key="sq_ruin",
+        config={"displaylogo": False},
+    )
+    st.plotly_chart(
+        cp.drawdown_chart({r.policy.name: r.max_drawdown for r in results}),
+        key="sq_dd",
+        config={"displaylogo": False},
+    )
+    st.caption(
+        f"{int(paths):,} simulated accounts starting at {text.money(START, QUOTE)}; every policy "
+        "sees the same wins and losses, each trade independent. A loss costs the policy's share "
+        "of the CURRENT equity, a win pays the reward-to-risk times it. The win rate is taken "
+        "as given at any leverage: in reality a liquidation price inside the stop also turns "
+        "some winners into losses, which makes high leverage worse than shown."
+    )

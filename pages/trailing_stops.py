@@ -1,0 +1,289 @@
+"""Trailing stops: a fixed stop and target versus a trailing stop and a partial take-profit,
+on the same simulated paths."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from risk.trailing import (
+    RULES,
+    ExitComparison,
+    ExitRules,
+    PriceModel,
+    compare_exit_rules,
+    position_liquidation_price,
+)
+from risk.volatility import vol_presets
+from ui import charts_pitfalls as cp
+from ui import text
+from ui.scenario import current_resolved
+
+st.title("Trailing stops")
+st.caption(
+    "A winning trade that turns around gives its gains back. A fixed target caps the winners, a "
+    "fixed stop leaves the gain on the table when the price comes back; a trailing stop follows "
+    "the best price and turns paper gains into kept gains. Here all three run on the SAME "
+    "simulated prices, with gaps that can jump over a stop."
+)
+
+VOLS = vol_presets()
+CUSTOM = "custom"
+HORIZONS = {"4 hours": 4 / 24, "1 day": 1.0, "3 days": 3.0, "7 days": 7.0}
+SAMPLE_PATHS = 5
+
+res = current_resolved()
+sc = res.scenario
+
+c1, c2, c3, c4 = st.columns(4)
+stop_pct = c1.number_input(
+    "Fixed stop (% from entry)",
+    min_value=0.1,
+    max_value=50.0,
+    value=2.0,
+    step=0.25,
+    key="ts_stop",
+    bind="query-params",
+)
+target_pct = c2.number_input(
+    "Target (% from entry)",
+    min_value=0.1,
+    max_value=99.0,
+    value=4.0,
+    step=0.25,
+    key="ts_target",
+    bind="query-params",
+)
+trail_pct = c3.number_input(
+    "Trailing distance (%)",
+    min_value=0.1,
+    max_value=50.0,
+    value=2.0,
+    step=0.25,
+    key="ts_trail",
+    bind="query-params",
+    help="The trailing stop sits this far behind the best price seen so far.",
+)
+partial_pct = c4.slider(
+    "Closed at the target (partial rule, %)",
+    min_value=0,
+    max_value=100,
+    value=50,
+    step=5,
+    key="ts_partial",
+    bind="query-params",
+)
+
+v1, v2, v3, v4 = st.columns(4)
+vol_name = v1.selectbox(
+    "Volatility",
+    [*VOLS, CUSTOM],
+    index=list(VOLS).index("BTC typical") if "BTC typical" in VOLS else 0,
+    format_func=lambda n: n if n == CUSTOM else f"{n} ({VOLS[n].vol_annual:.0%} a year)",
+    key="ts_vol",
+    bind="query-params",
+)
+if vol_name == CUSTOM:
+    vol = (
+        v1.number_input(
+            "Volatility (% a year)",
+            min_value=5.0,
+            max_value=300.0,
+            value=60.0,
+            step=5.0,
+            key="ts_vol_pct",
+            bind="query-params",
+        )
+        / 100
+    )
+else:
+    vol = VOLS[vol_name].vol_annual
+gaps_on = v2.toggle("Gaps (jumps)", value=True, key="ts_gaps", bind="query-params")
+jumps = v3.number_input(
+    "Gaps per year",
+    min_value=0.0,
+    max_value=2_000.0,
+    value=50.0,
+    step=10.0,
+    key="ts_jumps",
+    bind="query-params",
+    disabled=not gaps_on,
+)
+gap_pct = v4.number_input(
+    "Average gap (%)",
+    min_value=-30.0,
+    max_value=30.0,
+    value=-3.0,
+    step=0.5,
+    key="ts_gap_mean",
+    bind="query-params",
+    disabled=not gaps_on,
+    help="Mean log size of a gap; negative = against a long. Sizes vary around it with a "
+    "standard deviation of 3%.",
+)
+
+h1, h2, h3 = st.columns([2, 1, 1])
+horizon_label = h1.select_slider(
+    "Horizon", list(HORIZONS), value="1 day", key="ts_horizon", bind="query-params"
+)
+paths = h2.segmented_control(
+    "Simulated paths",
+    [1_000, 5_000],
+    default=5_000,
+    required=True,
+    format_func=lambda n: f"{n:,}",
+    key="ts_paths",
+    bind="query-params",
+)
+seed = h3.number_input(
+    "Random seed",
+    min_value=0,
+    max_value=1_000_000,
+    value=0,
+    step=1,
+    key="ts_seed",
+    bind="query-params",
+)
+horizon_days = HORIZONS[horizon_label]
+step_minutes = 5.0 if horizon_days <= 1.0 else 15.0
+
+
+@st.cache_data(max_entries=24, show_spinner="Simulating the exits…")
+def simulate(
+    side: str,
+    leverage: float,
+    mmr: float,
+    rules: tuple[float, float, float, float],
+    model: tuple[float, float, float, float],
+    horizon_days: float,
+    step_minutes: float,
+    paths: int,
+    seed: int,
+    entry_price: float,
+) -> ExitComparison:
+    """Keyed on the model's parameters only."""
+    stop, target, trail, share = rules
+    vol, jumps, jump_mean, jump_std = model
+    return compare_exit_rules(
+        side,
+        leverage,
+        ExitRules(stop, target, trail, partial_share=share),
+        PriceModel(vol, jumps_per_year=jumps, jump_mean=jump_mean, jump_std=jump_std),
+        horizon_days,
+        mmr=mmr,
+        entry_price=entry_price,
+        paths=paths,
+        step_minutes=step_minutes,
+        seed=seed,
+        sample_paths=SAMPLE_PATHS,
+    )
+
+
+result: ExitComparison | None = None
+if not res.ok:
+    st.error(res.error, icon=":material/error:")
+else:
+    notional = float(res.position.notional)
+    mmr = float(res.venue.table.tier(notional).mmr)
+    side, lev = sc.side, float(sc.leverage)
+    try:
+        lp_frac = position_liquidation_price(side, lev, mmr)
+        st.caption(
+            f"Position from the sidebar: {side} {text.lev(lev)} at {text.price(sc.entry_price)}, "
+            f"maintenance rate {text.pct(mmr)} (its tier), isolated: liquidated after a "
+            f"{text.pct(abs(1 - lp_frac))} {text.adverse_word(side)}."
+        )
+        if stop_pct / 100 >= abs(1 - lp_frac):
+            st.warning(
+                f"The fixed stop ({text.pct(stop_pct / 100)}) lies beyond the liquidation price "
+                f"({text.pct(abs(1 - lp_frac))} away): the exchange liquidates the position "
+                "before the stop can fill. Lower the leverage or tighten the stop.",
+                icon=":material/warning:",
+            )
+        result = simulate(
+            side,
+            lev,
+            mmr,
+            (stop_pct / 100, target_pct / 100, trail_pct / 100, partial_pct / 100),
+            (
+                float(vol),
+                float(jumps) if gaps_on else 0.0,
+                float(gap_pct) / 100,
+                0.03 if gaps_on else 0.0,
+            ),
+            horizon_days,
+            step_minutes,
+            int(paths),
+            int(seed),
+            float(sc.entry_price),
+        )
+    except ValueError as exc:
+        st.error(str(exc), icon=":material/error:")
+
+if result is not None:
+    out = result.outcomes
+    m = st.columns(4)
+    m[0].metric(
+        "Winners kept: fixed",
+        text.pct(out["fixed"].winners_kept, 1),
+        help=f"Of the trades that were up {text.pct(result.rules.winner)} or more while open, "
+        "the share closed with a profit.",
+    )
+    m[1].metric("Winners kept: trailing", text.pct(out["trailing"].winners_kept, 1))
+    m[2].metric("Winners kept: partial", text.pct(out["partial"].winners_kept, 1))
+    m[3].metric(
+        "Liquidated before the stop",
+        text.pct(out["fixed"].p_liquidated, 2),
+        help="Fixed rule: a gap jumped over the stop AND the liquidation price in one move, so "
+        "the whole margin was lost. Without gaps this cannot happen when the stop is inside "
+        "the liquidation price.",
+    )
+    rows = []
+    for rule in RULES:
+        o = out[rule]
+        rows.append(
+            {
+                "rule": cp.RULE_LABELS[rule],
+                "mean ROI": text.pct(o.mean_roi, 1),
+                "median ROI": text.pct(o.median_roi, 1),
+                "closed in profit": text.pct(o.p_profit, 1),
+                "winners kept": text.pct(o.winners_kept, 1),
+                "liquidated before the stop": text.pct(o.p_liquidated, 2),
+                "stopped out": text.pct(o.p_stopped, 1),
+                "reached the target": text.pct(o.p_target, 1),
+                "open at the horizon": text.pct(o.p_horizon, 1),
+            }
+        )
+    st.dataframe(rows, hide_index=True, key="ts_table")
+    st.plotly_chart(
+        cp.roi_distributions_chart({r: out[r].roi for r in RULES}),
+        key="ts_roi",
+        config={"displaylogo": False},
+    )
+    n = result.sample_prices.shape[0]
+    st.plotly_chart(
+        cp.exit_paths_chart(
+            result.time_hours,
+            result.sample_prices,
+            {r: (out[r].exit_index[:n], out[r].exit_price[:n]) for r in RULES},
+            entry_price=result.entry_price,
+            stop_price=result.stop_price,
+            target_price=result.target_price,
+            liquidation_price=result.liquidation_price,
+            partial=(out["partial"].partial_index[:n], np.full(n, result.target_price)),
+        ),
+        key="ts_paths_chart",
+        config={"displaylogo": False},
+    )
+    st.caption(
+        f"{result.paths:,} paths of geometric Brownian motion ({vol:.0%} a year)"
+        + (
+            f" with about {jumps:g} gaps a year (average {gap_pct:g}%, spread 3%)"
+            if gaps_on and jumps > 0
+            else ""
+        )
+        + f", observed every {step_minutes:g} minutes: the trailing stop follows the best "
+        "price at those steps. A stop reached by a continuous move fills at its level; one "
+        "jumped over by a gap fills at the gapped price, or not at all when the gap also "
+        "crosses the liquidation price. ROI is on the margin; no fees or funding."
+    )

@@ -1,0 +1,93 @@
+"""Trailing-stops page: the table, metrics and charts are risk.trailing's results for the sidebar
+position; a stop beyond the liquidation price gets a warning, a bad sidebar an error."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from risk.trailing import RULES, ExitRules, PriceModel, compare_exit_rules
+from ui import text
+from ui.testing import app_test, chart_specs, metric
+
+PAGE = "pages/trailing_stops.py"
+
+
+def library(lev: float = 10.0, side: str = "long", gaps: bool = True):
+    model = PriceModel(
+        0.54,  # the "BTC typical" preset
+        jumps_per_year=50.0 if gaps else 0.0,
+        jump_mean=-0.03,
+        jump_std=0.03 if gaps else 0.0,
+    )
+    return compare_exit_rules(
+        side,
+        lev,
+        ExitRules(0.02, 0.04, 0.02, partial_share=0.5),
+        model,
+        1.0,
+        mmr=0.004,
+        entry_price=100_000.0,
+        paths=5_000,
+        seed=0,
+        sample_paths=5,
+    )
+
+
+def test_defaults_match_the_library_on_the_same_paths() -> None:
+    at = app_test(PAGE)
+    assert not at.exception and not at.error and not at.warning
+    res = library()
+    out = res.outcomes
+    assert metric(at, "Winners kept: fixed") == text.pct(out["fixed"].winners_kept, 1)
+    assert metric(at, "Winners kept: trailing") == text.pct(out["trailing"].winners_kept, 1)
+    assert metric(at, "Winners kept: partial") == text.pct(out["partial"].winners_kept, 1)
+    assert metric(at, "Liquidated before the stop") == text.pct(out["fixed"].p_liquidated, 2)
+    table = at.dataframe[0].value
+    assert list(table["mean ROI"]) == [text.pct(out[r].mean_roi, 1) for r in RULES]
+    # the lesson: the trailing stop keeps more of the winners than the fixed target and stop
+    assert out["trailing"].winners_kept > out["fixed"].winners_kept
+    roi, paths = chart_specs(at)[:2]
+    bars = {t["name"]: t for t in roi["data"] if t["type"] == "bar"}
+    assert len(bars) == 3
+    for t in bars.values():
+        assert np.isclose(np.sum(np.asarray(t["y"], dtype=float)), 1.0)
+    names = [t["name"] for t in paths["data"]]
+    assert names[:5] == [f"Path {i}" for i in range(1, 6)]
+    fixed = next(t for t in paths["data"] if t["name"] == "Exit: Fixed stop + target")
+    assert np.allclose(np.asarray(fixed["y"], dtype=float), out["fixed"].exit_price[:5])
+
+
+def test_without_gaps_nobody_is_liquidated_before_the_stop() -> None:
+    at = app_test(PAGE)
+    at.toggle(key="ts_gaps").set_value(False).run()
+    assert not at.exception and not at.error
+    assert metric(at, "Liquidated before the stop") == "0.00%"
+    res = library(gaps=False)
+    assert metric(at, "Winners kept: trailing") == text.pct(
+        res.outcomes["trailing"].winners_kept, 1
+    )
+
+
+def test_fifty_x_puts_the_liquidation_inside_the_stop() -> None:
+    at = app_test(PAGE)
+    at.slider(key="lev").set_value(50).run()
+    assert not at.exception and not at.error
+    assert len(at.warning) == 1 and "beyond the liquidation price" in at.warning[0].value
+    res = library(lev=50.0)
+    assert metric(at, "Liquidated before the stop") == text.pct(
+        res.outcomes["fixed"].p_liquidated, 2
+    )
+    assert res.outcomes["fixed"].p_liquidated > 0.3
+
+
+def test_short_and_a_bad_sidebar_position() -> None:
+    at = app_test(PAGE)
+    at.segmented_control(key="side").set_value("short").run()
+    assert not at.exception and not at.error
+    res = library(side="short")
+    assert metric(at, "Winners kept: fixed") == text.pct(res.outcomes["fixed"].winners_kept, 1)
+    at.slider(key="lev").set_value(110).run()  # 500 x 110 = 55,000: tier 2, max 100x
+    assert not at.exception
+    assert len(at.error) == 1 and "above the maximum 100x" in at.error[0].value
+    assert not at.metric
+    assert at.title[0].value == "Trailing stops"
