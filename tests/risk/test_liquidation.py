@@ -32,11 +32,11 @@ from risk import Account, Position, TierTable, get_venue, liquidation_price
 from risk.venues import RULES
 
 DATA = Path(risk.__file__).parent / "data"
-# Examples per parametrized combination (36 side/contract/mode/family combinations; thousands of
-# examples in all) sized to keep the file within a few seconds per property.
-MAIN = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-TIER = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-FEW = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Examples per parametrized combination (28 family/side/contract/mode combinations, so well over a
+# thousand examples per property in all), sized to keep the file within ~15 s.
+MAIN = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+TIER = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FEW = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SIGN = {"long": 1.0, "short": -1.0}
 
 
