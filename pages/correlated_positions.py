@@ -308,6 +308,12 @@ if result is not None:
         key="cp_bars",
         config={"displaylogo": False},
     )
+    st.caption(
+        "Each position alone, in isolated margin with its share of the wallet, can be "
+        "liquidated more often than the account (its cushion is only its share), but it then "
+        "loses only that share. In cross margin one liquidation takes the whole wallet, and "
+        "positions that fall together use up the shared cushion together."
+    )
     st.plotly_chart(
         cp.account_paths_chart(
             result.time_hours,

@@ -137,10 +137,11 @@ seed = s2.number_input(
 )
 log_y = s3.toggle(
     "Log scale for equity",
-    value=False,
+    value=True,
     key="sq_log",
     bind="query-params",
-    help="Shows the small-risk cone beside the wild ones; ruined accounts at zero drop out.",
+    help="Shows the small-risk cone beside the wild ones; an account at zero is drawn at the "
+    "bottom of the axis.",
 )
 START = 1_000.0
 

@@ -24,6 +24,8 @@ RULE_LABELS = {
     "partial": "Partial take-profit, rest trails",
 }
 RULE_SYMBOLS = {"fixed": "square", "trailing": "triangle-down", "partial": "diamond"}
+#: Marker sizes, largest first, so rules that exit at the same point stay visible together.
+RULE_SIZES = {"fixed": 15, "trailing": 11, "partial": 8}
 
 
 def _layout(fig: go.Figure, title: str, *, height: int = 420) -> go.Figure:
@@ -157,7 +159,9 @@ def probability_bars_chart(
 ) -> go.Figure:
     """Bars of probabilities (fractions) with +-2 standard-error whiskers.
 
-    One trace, ``"Probability"``; the bar at ``highlight`` is red, the others grey.
+    One trace, ``"Probability"``; the bar at ``highlight`` is red, the others grey. Each
+    category label carries its value (``"Account<br>4.6%"``), so no text collides with the
+    whiskers.
     """
     p = np.asarray(probability, dtype=float)
     colours = [RED if i == highlight else GREY for i in range(p.size)]
@@ -167,14 +171,12 @@ def probability_bars_chart(
         err = {"type": "data", "array": (2 * se).tolist(), "visible": True, "color": INK}
     fig = go.Figure(
         go.Bar(
-            x=list(labels),
+            x=[f"{lab}<br><b>{v:.1%}</b>" for lab, v in zip(labels, p, strict=True)],
             y=p.tolist(),
             name="Probability",
             marker={"color": colours},
             error_y=err,
-            text=[f"{v:.1%}" for v in p],
-            textposition="outside",
-            hovertemplate="%{x}: %{y:.2%}<extra></extra>",
+            hovertemplate="%{y:.2%}<extra></extra>",
         )
     )
     _layout(fig, title)
@@ -344,7 +346,7 @@ def exit_paths_chart(
                 marker={
                     "color": RULE_COLOURS.get(rule, GREY),
                     "symbol": RULE_SYMBOLS.get(rule, "circle"),
-                    "size": 11,
+                    "size": RULE_SIZES.get(rule, 10),
                     "line": {"color": "white", "width": 1},
                 },
                 hovertemplate=f"{RULE_LABELS.get(rule, rule)}: exit at %{{y:,.2f}} after "
@@ -385,12 +387,18 @@ def equity_cones_chart(
 
     ``cones[name]`` has rows (5th, median, 95th percentile). Traces per policy:
     ``"<name>: 5-95%"`` (filled band) and ``"<name>: median"``; then ``"Ruin floor"`` and
-    ``"Start"`` lines. ``log_y`` uses a log axis (zero equity is then left out of view).
+    ``"Start"`` lines. ``log_y`` uses a log axis whose bottom is a tenth of the floor; equity
+    below it (a blown account at 0) is drawn at the bottom.
     """
     x = np.asarray(trades, dtype=float)
+    bottom = 0.1 * floor if floor > 0 else 1e-3 * start_equity
     fig = go.Figure()
+    top = max(floor, start_equity)
     for i, (name, cone) in enumerate(cones.items()):
         c = np.asarray(cone, dtype=float)
+        top = max(top, float(np.nanmax(c)))
+        if log_y:
+            c = np.maximum(c, bottom)
         colour = SERIES[i % len(SERIES)]
         rgb = tuple(int(colour[k : k + 2], 16) for k in (1, 3, 5))
         fig.add_trace(
@@ -421,7 +429,15 @@ def equity_cones_chart(
     fig.add_trace(_hline("Start", x0, x1, start_equity, GREY, "dash", f"Start {start_equity:,.0f}"))
     _layout(fig, "Equity after each trade: median and 5th-95th percentile", height=460)
     fig.update_xaxes(title="Trade number")
-    fig.update_yaxes(title=f"Equity ({quote})", tickformat=",.0f", type="log" if log_y else None)
+    if log_y:
+        fig.update_yaxes(
+            title=f"Equity ({quote}, log scale)",
+            type="log",
+            tickformat=",.0f",
+            range=[np.log10(bottom), np.log10(top * 1.3)],
+        )
+    else:
+        fig.update_yaxes(title=f"Equity ({quote})", tickformat=",.0f", rangemode="tozero")
     return fig
 
 

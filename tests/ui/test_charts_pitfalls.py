@@ -77,7 +77,7 @@ def test_probability_bars_with_whiskers() -> None:
     assert list(bar.y) == [0.2, 0.05]
     assert list(bar.error_y.array) == pytest.approx([0.02, 0.01])
     assert bar.marker.color[0] != bar.marker.color[1]
-    assert list(bar.text) == ["20.0%", "5.0%"]
+    assert list(bar.x) == ["Account<br><b>20.0%</b>", "Uncorrelated<br><b>5.0%</b>"]
 
 
 def test_odds_vs_correlation_band_and_marker() -> None:
@@ -114,10 +114,7 @@ def test_exit_paths_mark_each_rule_from_a_real_comparison() -> None:
     res = compare_exit_rules(
         "long", 10, ExitRules(0.02, 0.04, 0.02), PriceModel(0.8), 1.0, paths=200, sample_paths=3
     )
-    exits = {
-        r: (o.exit_index[:3], o.exit_price[:3] / res.entry_price * res.entry_price)
-        for r, o in res.outcomes.items()
-    }
+    exits = {r: (o.exit_index[:3], o.exit_price[:3]) for r, o in res.outcomes.items()}
     part = res.outcomes["partial"]
     fig = cp.exit_paths_chart(
         res.time_hours,
@@ -155,9 +152,12 @@ def test_equity_cones_from_a_real_simulation() -> None:
         assert list(band.y[41:]) == pytest.approx(r.cones[0][::-1].tolist())
     assert list(trace(fig, "Ruin floor").y) == [500.0, 500.0]
     assert list(trace(fig, "Start").x) == [0.0, 40.0]
-    assert cp.equity_cones_chart(np.arange(41), cones, floor=1, start_equity=2, log_y=True).layout[
-        "yaxis"
-    ].type == ("log")
+    log = cp.equity_cones_chart(np.arange(41), cones, floor=500.0, start_equity=1e3, log_y=True)
+    assert log.layout.yaxis.type == "log"
+    assert log.layout.yaxis.range[0] == pytest.approx(np.log10(50.0))
+    band = trace(log, f"{res[1].policy.name}: 5-95%")
+    assert min(band.y) >= 50.0  # a blown account (0) sits at the bottom of the log axis
+    assert min(band.y) == 50.0 or res[1].cones[0].min() > 50.0
 
 
 def test_drawdown_boxes() -> None:
