@@ -72,15 +72,24 @@ PAGES: list[tuple[str, str, str, str, str]] = [
 
 
 def navigation_pages() -> dict[str, list[st.Page]]:
-    """Sections with the pages whose files exist; the first page is the default."""
+    """Sections with the pages whose files exist. The first page is the default, served at the
+    app root; a hidden alias keeps its own path working too (``/liquidation_map?lev=20``), which
+    Streamlit would otherwise answer with "Page not found"."""
     sections: dict[str, list[st.Page]] = {}
     first = True
     for section, path, title, icon, url_path in PAGES:
         if not (ROOT / path).is_file():
             continue
-        page = st.Page(path, title=title, icon=icon, url_path=url_path, default=first)
+        pages = sections.setdefault(section, [])
+        if first:
+            # The default page reserves its own path name, so the alias needs the real one.
+            pages.append(st.Page(path, title=title, icon=icon, url_path="home", default=True))
+            pages.append(
+                st.Page(path, title=title, icon=icon, url_path=url_path, visibility="hidden")
+            )
+        else:
+            pages.append(st.Page(path, title=title, icon=icon, url_path=url_path))
         first = False
-        sections.setdefault(section, []).append(page)
     return sections
 
 
@@ -90,6 +99,6 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="expanded",
 )
-current_page = st.navigation(navigation_pages(), position="sidebar", expanded=True)
+current_page = st.navigation(navigation_pages(), position="top")
 scenario.sidebar()
 current_page.run()

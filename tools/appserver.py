@@ -87,14 +87,16 @@ def launch_chromium(playwright):  # playwright's types are optional
 
 
 def wait_until_idle(page, timeout_ms: float = 20_000) -> None:
-    """Wait until the app has rendered and finished its current run (no 'running' status and
-    every Plotly chart drawn)."""
+    """Wait until the app has rendered and finished its current run: script not running, no
+    loading placeholders (widgets load their code lazily), every Plotly chart drawn."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
     page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout_ms)
     page.wait_for_function(
         """() => {
             const app = document.querySelector('[data-testid="stApp"]');
             if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+            const loading = '[data-testid="stSkeleton"], [data-testid="stSkeletonElement"]';
+            if (document.querySelector(loading)) return false;
             const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
             for (const c of charts) { if (!c.querySelector('.main-svg')) return false; }
             return true;

@@ -226,6 +226,8 @@ def current_resolved() -> Resolved:
 def sidebar() -> Scenario:
     """Draw the scenario widgets in the sidebar and return the scenario they describe."""
     sb = st.sidebar
+    sb.markdown("### :material/query_stats: Leverage Lab")
+    sb.caption("Exact liquidation, margin and funding math for perpetual futures.")
     sb.markdown("#### Scenario")
     sb.selectbox(
         "Exchange rules",

@@ -1,0 +1,62 @@
+"""Browser fixtures shared by every end-to-end test.
+
+``app_url`` (session): ``streamlit run app.py`` on a free 127.0.0.1 port, headless, no usage
+statistics. ``browser`` (session): Debian's chromium through Playwright's sync API. ``page``
+(per test): a fresh page in a shared browser context; after the test it fails if a Streamlit
+exception box (``data-testid="stException"``) is on screen. ``open_page(path, **query)``: go
+to a page of the app and wait until its run has finished and its charts are drawn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from urllib.parse import urlencode
+
+import pytest
+
+from tools.appserver import launch_chromium, streamlit_server, wait_until_idle
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    with streamlit_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as pw:
+        b = launch_chromium(pw)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def browser_context(browser) -> Iterator[object]:
+    """One context for the whole run, so the app's scripts are fetched once (Streamlit keeps its
+    state per page connection, not per cookie, so tests stay independent)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(browser_context) -> Iterator[object]:
+    p = browser_context.new_page()
+    yield p
+    shown = p.locator('[data-testid="stException"]').count()
+    p.close()
+    assert shown == 0, "a Streamlit exception box was on the page"
+
+
+@pytest.fixture
+def open_page(page, app_url: str) -> Callable[..., object]:
+    def _open(path: str = "", **query: object) -> object:
+        qs = f"?{urlencode(query)}" if query else ""
+        page.goto(f"{app_url}/{path}{qs}")
+        wait_until_idle(page)
+        return page
+
+    return _open
