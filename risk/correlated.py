@@ -36,6 +36,14 @@ local volatility is ``sqrt(g^T Sigma g)`` with ``g_i = dS/dx_i = N_i (s_i - m_i)
 ``S <= 0.5826 sqrt(g^T Sigma g dt)``. For one position (or perfectly correlated equal-volatility
 positions) this is exactly BGK's shift of the log barrier by ``0.5826 sigma sqrt(dt)``.
 
+Sampling
+--------
+Normals are drawn in float32, in chunks of steps (nothing larger than a chunk is held), from one
+seeded ``numpy.random.default_rng`` stream per block of 5,000 paths spawned from the seed (so
+results do not depend on how many threads run the blocks). By default half of each block's paths
+mirror the other half (antithetic variates: negated normals); standard errors are computed from
+the mirrored pairs' means, which are independent.
+
 The trader's naive guesses (see :class:`AccountOdds`): each position alone, isolated, with its
 share of the wallet in proportion to its notional; and the same account if the assets were
 uncorrelated (identity correlation on the SAME random numbers).
