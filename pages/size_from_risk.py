@@ -6,7 +6,7 @@ import math
 
 import streamlit as st
 
-from risk import Position, liquidation_price
+from risk import Position, distance_frac, liquidation_price
 from risk.liquidation import check_position
 from risk.sizing import leverage_curve, size_from_risk, stop_respects_buffer
 from ui import charts, model, text
@@ -172,10 +172,12 @@ else:
     )
 
 # The sidebar's leverage applied to this size.
+sidebar_frac = None
 try:
     at_sidebar = Position(sc.side, sc.entry_price, sizing.quantity, leverage=sc.leverage)
     check_position(at_sidebar, venue)
     lp_sidebar = float(liquidation_price(at_sidebar, venue))
+    sidebar_frac = float(distance_frac(lp_sidebar, sc.entry_price))
     side_check = model.check_stop(sc.side, sc.entry_price, float(stop_price), lp_sidebar)
     buffered = bool(
         stop_respects_buffer(
@@ -217,6 +219,8 @@ st.plotly_chart(
         curve.distance_frac,
         stop_distance_frac=sizing.stop_distance_frac,
         max_leverage=sizing.max_leverage,
+        current_leverage=sc.leverage,
+        current_frac=sidebar_frac,
         quote=quote,
     ),
     key="sr_curve",

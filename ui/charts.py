@@ -3,6 +3,11 @@
 Conventions: fractions in (0.0964 = 9.64%), axes and hover text in percent; prices and money in
 the quote currency. Every trace has a ``name`` that tests and the legend rely on; reference
 lines and bands are traces too (not layout shapes), so their coordinates are plain data.
+
+Speed: each figure is assembled as one list of trace dicts and one layout dict and validated once
+by ``go.Figure(data=..., layout=...)``. Building it call by call (``add_trace``,
+``update_layout``, a named template) costs five to ten times more, which a page that reruns on
+every slider move cannot afford. Styling beyond these dicts comes from Streamlit's chart theme.
 """
 
 from __future__ import annotations
@@ -24,25 +29,71 @@ BAND_HOUR = "rgba(239,108,0,0.28)"
 INK = "#1b2430"  # text
 SERIES = ("#1f5fbf", "#ef6c00", "#2e7d32", "#c62828", "#6a1b9a", "#00838f", "#8d6e63")
 
-LEVERAGE_TICKS = (1, 2, 3, 5, 10, 20, 25, 50, 75, 100, 125)
+LEVERAGE_TICKS = (1, 2, 3, 5, 10, 20, 50, 100, 125)
 PCT_TICKS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
 
 
-def _base_layout(fig: go.Figure, title: str, *, height: int = 420) -> go.Figure:
-    fig.update_layout(
-        title={"text": title, "x": 0.0, "xanchor": "left", "font": {"size": 16}},
-        template="plotly_white",
-        height=height,
-        margin={"l": 60, "r": 20, "t": 60, "b": 50},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0.0},
-        hoverlabel={"namelength": -1},
-        font={"size": 13},
-    )
-    return fig
+def _layout(title: str, *, height: int = 420, **extra: object) -> dict:
+    """The layout every chart shares, plus ``extra`` keys."""
+    layout = {
+        "title": {"text": title, "x": 0.0, "xanchor": "left", "font": {"size": 16}},
+        "height": height,
+        "margin": {"l": 60, "r": 20, "t": 60, "b": 50},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0.0},
+        "hoverlabel": {"namelength": -1},
+        "font": {"size": 13},
+    }
+    layout.update(extra)
+    return layout
+
+
+def _log_leverage_axis(x_lo: float, x_hi: float, title: str | None, **extra: object) -> dict:
+    ticks = [t for t in LEVERAGE_TICKS if x_lo <= t <= x_hi]
+    axis = {
+        "type": "log",
+        "tickvals": ticks,
+        "ticktext": [f"{t}x" for t in ticks],
+        "range": [float(np.log10(x_lo)), float(np.log10(x_hi))],
+    }
+    if title:
+        axis["title"] = {"text": title}
+    axis.update(extra)
+    return axis
+
+
+def _log_pct_axis(y_lo: float, y_hi: float, title: str, **extra: object) -> dict:
+    ticks = [t for t in PCT_TICKS if y_lo <= t <= y_hi]
+    axis = {
+        "type": "log",
+        "title": {"text": title},
+        "tickvals": ticks,
+        "ticktext": [f"{t:.1%}".replace(".0%", "%") for t in ticks],
+        "range": [float(np.log10(y_lo)), float(np.log10(y_hi))],
+    }
+    axis.update(extra)
+    return axis
 
 
 def _pct_text(x: float) -> str:
     return f"{x:.2%}" if x < 0.1 else f"{x:.1%}"
+
+
+def _line(
+    name: str,
+    x: object,
+    y: object,
+    colour: str,
+    *,
+    width: float = 2,
+    dash: str | None = None,
+    **extra: object,
+) -> dict:
+    line: dict = {"color": colour, "width": width}
+    if dash:
+        line["dash"] = dash
+    trace = {"type": "scatter", "mode": "lines", "name": name, "x": x, "y": y, "line": line}
+    trace.update(extra)
+    return trace
 
 
 def liquidation_distance_chart(
@@ -73,108 +124,104 @@ def liquidation_distance_chart(
     finite = np.concatenate([exact[np.isfinite(exact)], naive[np.isfinite(naive)]])
     lows = [finite.min() if finite.size else 0.01]
     lows += [m for m in (move_1h_frac, move_1d_frac) if m]
-    y_floor = 10 ** np.floor(np.log10(max(min(lows) * 0.7, 1e-5)))
+    y_floor = float(10 ** np.floor(np.log10(max(min(lows) * 0.7, 1e-5))))
     y_top = 1.3
     x_lo, x_hi = float(lev.min()), float(lev.max())
 
-    fig = go.Figure()
+    data: list[dict] = []
     for name, move, colour in (
         ("Typical 1-day move", move_1d_frac, BAND_DAY),
         ("Typical 1-hour move", move_1h_frac, BAND_HOUR),
     ):
         if move:
-            fig.add_trace(
-                go.Scatter(
-                    x=[x_lo, x_hi, x_hi, x_lo, x_lo],
-                    y=[y_floor, y_floor, move, move, y_floor],
-                    fill="toself",
-                    fillcolor=colour,
-                    line={"width": 0},
-                    mode="lines",
-                    name=name,
-                    hoverinfo="text",
-                    text=f"{name} (1σ{', ' + vol_label if vol_label else ''}): {_pct_text(move)}",
-                )
+            label = f"{name} (1σ{', ' + vol_label if vol_label else ''}): {_pct_text(move)}"
+            data.append(
+                {
+                    "type": "scatter",
+                    "mode": "lines",
+                    "name": name,
+                    "x": [x_lo, x_hi, x_hi, x_lo, x_lo],
+                    "y": [y_floor, y_floor, move, move, y_floor],
+                    "fill": "toself",
+                    "fillcolor": colour,
+                    "line": {"width": 0},
+                    "hoverinfo": "text",
+                    "text": label,
+                }
             )
-    fig.add_trace(
-        go.Scatter(
-            x=lev,
-            y=naive,
-            mode="lines",
-            name="Rule of thumb: 1/leverage",
-            line={"color": GREY, "dash": "dash", "width": 2},
+    data.append(
+        _line(
+            "Rule of thumb: 1/leverage",
+            lev,
+            naive,
+            GREY,
+            dash="dash",
             hovertemplate="%{x:.0f}x: rule of thumb %{y:.2%}<extra></extra>",
         )
     )
-    fig.add_trace(
-        go.Scatter(
-            x=lev,
-            y=exact,
-            mode="lines",
-            name=f"{exchange_label} exact",
-            line={"color": BLUE, "width": 3},
+    data.append(
+        _line(
+            f"{exchange_label} exact",
+            lev,
+            exact,
+            BLUE,
+            width=3,
             connectgaps=False,
-            customdata=np.stack([naive], axis=-1),
+            customdata=naive,
             hovertemplate=(
                 "%{x:.0f}x: liquidated after a %{y:.2%} move"
-                "<br>rule of thumb says %{customdata[0]:.2%}<extra></extra>"
+                "<br>rule of thumb says %{customdata:.2%}<extra></extra>"
             ),
         )
     )
     if tier_changes:
-        fig.add_trace(
-            go.Scatter(
-                x=[t[0] for t in tier_changes],
-                y=[y_top * 0.8] * len(tier_changes),
-                mode="markers",
-                marker={"symbol": "triangle-down", "size": 10, "color": GREY},
-                name="Tier change",
-                text=[t[1] for t in tier_changes],
-                hovertemplate="%{text}<extra></extra>",
-            )
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": "Tier change",
+                "x": [t[0] for t in tier_changes],
+                "y": [y_top * 0.8] * len(tier_changes),
+                "marker": {"symbol": "triangle-down", "size": 10, "color": GREY},
+                "text": [t[1] for t in tier_changes],
+                "hovertemplate": "%{text}<extra></extra>",
+            }
         )
     if max_leverage is not None and np.isfinite(max_leverage) and max_leverage < x_hi:
-        fig.add_trace(
-            go.Scatter(
-                x=[max_leverage, max_leverage],
-                y=[y_floor, y_top],
-                mode="lines",
-                name="Exchange maximum",
-                line={"color": RED, "dash": "dot", "width": 1.5},
+        data.append(
+            _line(
+                "Exchange maximum",
+                [max_leverage, max_leverage],
+                [y_floor, y_top],
+                RED,
+                width=1.5,
+                dash="dot",
                 hovertemplate=f"Highest leverage allowed for this size: {max_leverage:g}x"
                 "<extra></extra>",
             )
         )
     if current_leverage is not None and current_frac is not None and np.isfinite(current_frac):
-        fig.add_trace(
-            go.Scatter(
-                x=[current_leverage],
-                y=[current_frac],
-                mode="markers+text",
-                name="This position",
-                marker={"color": RED, "size": 13, "line": {"color": "white", "width": 2}},
-                text=[f"{current_leverage:g}x: {_pct_text(current_frac)}"],
-                textposition="top right",
-                textfont={"color": RED, "size": 13},
-                hovertemplate="This position: %{x:g}x, liquidated after %{y:.2%}<extra></extra>",
-            )
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers+text",
+                "name": "This position",
+                "x": [current_leverage],
+                "y": [current_frac],
+                "marker": {"color": RED, "size": 13, "line": {"color": "white", "width": 2}},
+                "text": [f"{current_leverage:g}x: {_pct_text(current_frac)}"],
+                "textposition": "top right",
+                "textfont": {"color": RED, "size": 13},
+                "hovertemplate": "This position: %{x:g}x, liquidated after %{y:.2%}<extra></extra>",
+            }
         )
-    _base_layout(fig, "How far the price can move before liquidation", height=460)
-    fig.update_xaxes(
-        type="log",
-        title="Leverage (log scale)",
-        tickvals=[t for t in LEVERAGE_TICKS if x_lo <= t <= x_hi],
-        ticktext=[f"{t}x" for t in LEVERAGE_TICKS if x_lo <= t <= x_hi],
-        range=[np.log10(x_lo), np.log10(x_hi)],
+    layout = _layout(
+        "How far the price can move before liquidation",
+        height=460,
+        xaxis=_log_leverage_axis(x_lo, x_hi, "Leverage (log scale)"),
+        yaxis=_log_pct_axis(y_floor, y_top, "Adverse move to liquidation (% of entry, log scale)"),
     )
-    fig.update_yaxes(
-        type="log",
-        title="Adverse move to liquidation (% of entry, log scale)",
-        tickvals=[t for t in PCT_TICKS if y_floor <= t <= y_top],
-        ticktext=[f"{t:.1%}".replace(".0%", "%") for t in PCT_TICKS if y_floor <= t <= y_top],
-        range=[np.log10(y_floor), np.log10(y_top)],
-    )
-    return fig
+    return go.Figure(data=data, layout=layout)
 
 
 def price_ladder_chart(
@@ -191,21 +238,23 @@ def price_ladder_chart(
     """
     colours = {"Entry": GREEN, "Stop": ORANGE, "Liquidation": RED, "Bankruptcy": PURPLE}
     ordered = sorted(levels, key=lambda lv: lv[1])
-    fig = go.Figure()
     by_name = {lv[0]: lv[1] for lv in levels}
+    data: list[dict] = []
+    annotations: list[dict] = []
     if "Entry" in by_name and "Liquidation" in by_name:
         lo, hi = sorted((by_name["Entry"], by_name["Liquidation"]))
-        fig.add_trace(
-            go.Scatter(
-                x=[lo, hi, hi, lo, lo],
-                y=[0, 0, 1, 1, 0],
-                fill="toself",
-                fillcolor="rgba(31,95,191,0.07)",
-                line={"width": 0},
-                mode="lines",
-                name="Room before liquidation",
-                hoverinfo="skip",
-            )
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": "Room before liquidation",
+                "x": [lo, hi, hi, lo, lo],
+                "y": [0, 0, 1, 1, 0],
+                "fill": "toself",
+                "fillcolor": "rgba(31,95,191,0.07)",
+                "line": {"width": 0},
+                "hoverinfo": "skip",
+            }
         )
     heights = np.linspace(0.92, 0.32, max(len(ordered), 2))
     for (name, price, move, pnl, net), y in zip(ordered, heights, strict=False):
@@ -215,38 +264,47 @@ def price_ladder_chart(
             f"<b>{name}</b> {price:,.2f}{moved}<br>PnL {pnl:+,.2f} {quote}"
             f"<br>after fees {net:+,.2f} {quote}"
         )
-        fig.add_trace(
-            go.Scatter(
-                x=[price, price],
-                y=[0.0, y],
-                mode="lines+markers",
-                name=name,
-                line={"color": colour, "width": 3},
-                marker={"size": [0, 9], "color": colour},
-                hovertemplate=label.replace("<br>", " · ") + "<extra></extra>",
-            )
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": name,
+                "x": [price, price],
+                "y": [0.0, float(y)],
+                "line": {"color": colour, "width": 3},
+                "marker": {"size": [0, 9], "color": colour},
+                "hovertemplate": label.replace("<br>", " · ") + "<extra></extra>",
+            }
         )
-        fig.add_annotation(
-            x=price,
-            y=y,
-            text=label,
-            showarrow=False,
-            xanchor="left",
-            yanchor="middle",
-            xshift=8,
-            align="left",
-            font={"color": colour, "size": 12},
-            bgcolor="rgba(255,255,255,0.85)",
+        annotations.append(
+            {
+                "x": price,
+                "y": float(y),
+                "text": label,
+                "showarrow": False,
+                "xanchor": "left",
+                "yanchor": "middle",
+                "xshift": 8,
+                "align": "left",
+                "font": {"color": colour, "size": 12},
+                "bgcolor": "rgba(255,255,255,0.85)",
+            }
         )
+    xaxis: dict = {"title": {"text": f"Price ({quote})"}, "tickformat": ",.0f", "showgrid": True}
     if ordered:
         lo, hi = ordered[0][1], ordered[-1][1]
         span = (hi - lo) or hi * 0.01
-        fig.update_xaxes(range=[lo - 0.08 * span, hi + 0.35 * span])
-    _base_layout(fig, "Price ladder: each level and the PnL there", height=330)
-    fig.update_layout(showlegend=False, margin={"l": 30, "r": 20, "t": 60, "b": 50})
-    fig.update_yaxes(visible=False, range=[0, 1.05])
-    fig.update_xaxes(title=f"Price ({quote})", tickformat=",.0f", showgrid=True)
-    return fig
+        xaxis["range"] = [lo - 0.08 * span, hi + 0.35 * span]
+    layout = _layout(
+        "Price ladder: each level and the PnL there",
+        height=330,
+        showlegend=False,
+        margin={"l": 30, "r": 20, "t": 60, "b": 50},
+        xaxis=xaxis,
+        yaxis={"visible": False, "range": [0, 1.05]},
+        annotations=annotations,
+    )
+    return go.Figure(data=data, layout=layout)
 
 
 def leverage_tradeoff_chart(
@@ -256,6 +314,8 @@ def leverage_tradeoff_chart(
     *,
     stop_distance_frac: float,
     max_leverage: float | None = None,
+    current_leverage: float | None = None,
+    current_frac: float | None = None,
     quote: str = "USDT",
 ) -> go.Figure:
     """Liquidation distance (top panel, log scale) and margin required (bottom panel) versus
@@ -263,131 +323,130 @@ def leverage_tradeoff_chart(
 
     Traces: ``"Liquidation distance"`` (x: leverage, y: distance fraction), ``"Stop distance"``
     (horizontal line at ``stop_distance_frac``), ``"Highest safe leverage"`` (vertical line at
-    ``max_leverage``, top panel), ``"Margin required"`` (bottom panel, ``yaxis="y2"``).
+    ``max_leverage``), ``"Sidebar leverage"`` (marker at ``current_leverage``,
+    ``current_frac``), all on the top panel; ``"Margin required"`` on the bottom panel
+    (``yaxis="y2"``).
     """
-    from plotly.subplots import make_subplots
-
     lev = np.asarray(leverage, dtype=float)
     dist = np.asarray(liq_distance_frac, dtype=float)
     marg = np.asarray(margin, dtype=float)
     x_lo, x_hi = float(lev.min()), float(lev.max())
-    fig = make_subplots(
-        rows=2, cols=1, shared_xaxes=True, row_heights=[0.62, 0.38], vertical_spacing=0.06
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=lev,
-            y=dist,
-            mode="lines",
-            name="Liquidation distance",
-            line={"color": BLUE, "width": 3},
+    finite = dist[np.isfinite(dist) & (dist > 0)]
+    y_lo = float(min(finite.min() if finite.size else 0.01, stop_distance_frac) * 0.6)
+    y_hi = 1.2
+    data: list[dict] = [
+        _line(
+            "Liquidation distance",
+            lev,
+            dist,
+            BLUE,
+            width=3,
             customdata=marg,
             hovertemplate=(
                 "%{x:.1f}x: liquidated after %{y:.2%}"
                 f"<br>margin %{{customdata:,.2f}} {quote}<extra></extra>"
             ),
         ),
-        row=1,
-        col=1,
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=[x_lo, x_hi],
-            y=[stop_distance_frac, stop_distance_frac],
-            mode="lines",
-            name="Stop distance",
-            line={"color": ORANGE, "dash": "dash", "width": 2},
+        _line(
+            "Stop distance",
+            [x_lo, x_hi],
+            [stop_distance_frac, stop_distance_frac],
+            ORANGE,
+            dash="dash",
             hovertemplate=f"Stop {stop_distance_frac:.2%} from entry<extra></extra>",
         ),
-        row=1,
-        col=1,
-    )
-    finite = dist[np.isfinite(dist) & (dist > 0)]
-    y_lo = float(min(finite.min() if finite.size else 0.01, stop_distance_frac) * 0.6)
-    y_hi = 1.2
+    ]
     if max_leverage is not None and np.isfinite(max_leverage):
-        fig.add_trace(
-            go.Scatter(
-                x=[max_leverage, max_leverage],
-                y=[y_lo, y_hi],
-                mode="lines",
-                name="Highest safe leverage",
-                line={"color": RED, "dash": "dot", "width": 2},
+        data.append(
+            _line(
+                "Highest safe leverage",
+                [max_leverage, max_leverage],
+                [y_lo, y_hi],
+                RED,
+                dash="dot",
                 hovertemplate="Highest leverage with liquidation beyond the stop: "
                 f"{max_leverage:.1f}x<extra></extra>",
-            ),
-            row=1,
-            col=1,
+            )
         )
-    fig.add_trace(
-        go.Scatter(
-            x=lev,
-            y=marg,
-            mode="lines",
-            name="Margin required",
-            line={"color": GREY, "width": 2.5},
+    if current_leverage is not None and current_frac is not None and np.isfinite(current_frac):
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": "Sidebar leverage",
+                "x": [current_leverage],
+                "y": [current_frac],
+                "marker": {"color": INK, "size": 11, "symbol": "diamond"},
+                "hovertemplate": "Sidebar leverage %{x:g}x: liquidated after %{y:.2%}"
+                "<extra></extra>",
+            }
+        )
+    data.append(
+        _line(
+            "Margin required",
+            lev,
+            marg,
+            GREY,
+            width=2.5,
+            yaxis="y2",
             fill="tozeroy",
             fillcolor="rgba(138,148,166,0.15)",
             hovertemplate=f"%{{x:.1f}}x: post %{{y:,.2f}} {quote}<extra></extra>",
-        ),
-        row=2,
-        col=1,
+        )
     )
-    _base_layout(
-        fig, "Leverage is an output: for this size, what each leverage costs and risks", height=520
+    layout = _layout(
+        "Leverage is an output: for this size, what each leverage costs and risks",
+        height=520,
+        xaxis=_log_leverage_axis(x_lo, x_hi, "Leverage (log scale)", anchor="y2"),
+        yaxis=_log_pct_axis(y_lo, y_hi, "Move to liquidation", domain=[0.42, 1.0]),
+        yaxis2={
+            "title": {"text": f"Margin ({quote})"},
+            "tickformat": ",.0f",
+            "rangemode": "tozero",
+            "domain": [0.0, 0.36],
+            "anchor": "x",
+        },
     )
-    ticks = [t for t in LEVERAGE_TICKS if x_lo <= t <= x_hi]
-    fig.update_xaxes(
-        type="log",
-        tickvals=ticks,
-        ticktext=[f"{t}x" for t in ticks],
-        range=[np.log10(x_lo), np.log10(x_hi)],
+    return go.Figure(data=data, layout=layout)
+
+
+def _gauge(
+    value: float, top: float, title: str, subtitle: str, steps: list[dict], threshold: float
+) -> go.Figure:
+    trace = {
+        "type": "indicator",
+        "mode": "gauge+number",
+        "value": value,
+        "number": {"suffix": "%", "valueformat": ".1f", "font": {"color": INK}},
+        "title": {"text": f"{title}<br><span style='font-size:0.8em'>{subtitle}</span>"},
+        "gauge": {
+            "axis": {"range": [0, top], "ticksuffix": "%"},
+            "bar": {"color": BLUE},
+            "steps": steps,
+            "threshold": {"line": {"color": RED, "width": 3}, "thickness": 0.8, "value": threshold},
+        },
+    }
+    return go.Figure(
+        data=[trace], layout={"height": 270, "margin": {"l": 30, "r": 30, "t": 70, "b": 10}}
     )
-    fig.update_xaxes(title="Leverage (log scale)", row=2, col=1)
-    fig.update_yaxes(
-        type="log",
-        title="Move to liquidation",
-        tickvals=[t for t in PCT_TICKS if y_lo <= t <= y_hi],
-        ticktext=[f"{t:.1%}".replace(".0%", "%") for t in PCT_TICKS if y_lo <= t <= y_hi],
-        range=[np.log10(y_lo), np.log10(y_hi)],
-        row=1,
-        col=1,
-    )
-    fig.update_yaxes(title=f"Margin ({quote})", tickformat=",.0f", rangemode="tozero", row=2, col=1)
-    return fig
 
 
 def utilization_gauge(utilization: float, *, danger_from: float = 0.8) -> go.Figure:
     """Margin utilization (initial margin in use / margin balance) as a gauge in percent, with the
-    zone from ``danger_from`` to 100% marked."""
+    zone from ``danger_from`` to 100% (or the axis end, when above) marked."""
     value = float(utilization) * 100.0
     top = max(100.0, value * 1.05) if np.isfinite(value) else 100.0
-    fig = go.Figure(
-        go.Indicator(
-            mode="gauge+number",
-            value=value,
-            number={"suffix": "%", "valueformat": ".1f", "font": {"color": INK}},
-            title={
-                "text": "Margin utilization<br><span style='font-size:0.8em'>"
-                "initial margin in use / margin balance</span>"
-            },
-            gauge={
-                "axis": {"range": [0, top], "ticksuffix": "%"},
-                "bar": {"color": BLUE},
-                "steps": [
-                    {"range": [0, danger_from * 100.0], "color": "rgba(46,125,50,0.12)"},
-                    {"range": [danger_from * 100.0, top], "color": "rgba(198,40,40,0.30)"},
-                ],
-                "threshold": {
-                    "line": {"color": RED, "width": 3},
-                    "thickness": 0.8,
-                    "value": danger_from * 100.0,
-                },
-            },
-        )
+    return _gauge(
+        value,
+        top,
+        "Margin utilization",
+        "initial margin in use / margin balance",
+        [
+            {"range": [0, danger_from * 100.0], "color": "rgba(46,125,50,0.12)"},
+            {"range": [danger_from * 100.0, top], "color": "rgba(198,40,40,0.30)"},
+        ],
+        danger_from * 100.0,
     )
-    fig.update_layout(height=270, margin={"l": 30, "r": 30, "t": 70, "b": 10})
-    return fig
 
 
 def margin_ratio_gauge(ratio: float, *, warn_from: float = 0.8) -> go.Figure:
@@ -397,29 +456,18 @@ def margin_ratio_gauge(ratio: float, *, warn_from: float = 0.8) -> go.Figure:
     value = float(ratio) * 100.0
     shown = value if np.isfinite(value) else 150.0
     top = max(120.0, shown * 1.05)
-    fig = go.Figure(
-        go.Indicator(
-            mode="gauge+number",
-            value=shown,
-            number={"suffix": "%", "valueformat": ".1f", "font": {"color": INK}},
-            title={
-                "text": "Margin ratio<br><span style='font-size:0.8em'>"
-                "maintenance / margin balance · liquidation at 100%</span>"
-            },
-            gauge={
-                "axis": {"range": [0, top], "ticksuffix": "%"},
-                "bar": {"color": BLUE},
-                "steps": [
-                    {"range": [0, warn_from * 100.0], "color": "rgba(46,125,50,0.12)"},
-                    {"range": [warn_from * 100.0, 100.0], "color": "rgba(239,108,0,0.25)"},
-                    {"range": [100.0, top], "color": "rgba(198,40,40,0.35)"},
-                ],
-                "threshold": {"line": {"color": RED, "width": 3}, "thickness": 0.8, "value": 100.0},
-            },
-        )
+    return _gauge(
+        shown,
+        top,
+        "Margin ratio",
+        "maintenance / margin balance · liquidation at 100%",
+        [
+            {"range": [0, warn_from * 100.0], "color": "rgba(46,125,50,0.12)"},
+            {"range": [warn_from * 100.0, 100.0], "color": "rgba(239,108,0,0.25)"},
+            {"range": [100.0, top], "color": "rgba(198,40,40,0.35)"},
+        ],
+        100.0,
     )
-    fig.update_layout(height=270, margin={"l": 30, "r": 30, "t": 70, "b": 10})
-    return fig
 
 
 def funding_curves_chart(
@@ -431,35 +479,37 @@ def funding_curves_chart(
     """Cumulative funding as a fraction of the margin versus days held, one trace per leverage
     (named ``"<lev>x"``), with dotted reference lines named ``"<mark>% of margin"``."""
     d = np.asarray(days, dtype=float)
-    fig = go.Figure()
-    for i, (lev, frac) in enumerate(frac_by_leverage.items()):
-        fig.add_trace(
-            go.Scatter(
-                x=d,
-                y=np.asarray(frac, dtype=float),
-                mode="lines",
-                name=f"{lev:g}x",
-                line={"color": SERIES[i % len(SERIES)], "width": 2.5},
-                hovertemplate=f"{lev:g}x, day %{{x:.1f}}: funding = %{{y:.1%}} of margin"
-                "<extra></extra>",
-            )
+    data: list[dict] = [
+        _line(
+            f"{lev:g}x",
+            d,
+            np.asarray(frac, dtype=float),
+            SERIES[i % len(SERIES)],
+            width=2.5,
+            hovertemplate=f"{lev:g}x, day %{{x:.1f}}: funding = %{{y:.1%}} of margin"
+            "<extra></extra>",
         )
-    for m in marks:
-        fig.add_trace(
-            go.Scatter(
-                x=[d.min(), d.max()],
-                y=[m, m],
-                mode="lines",
-                name=f"{m:.0%} of margin",
-                line={"color": GREY, "dash": "dot", "width": 1},
-                hoverinfo="skip",
-                showlegend=False,
-            )
+        for i, (lev, frac) in enumerate(frac_by_leverage.items())
+    ]
+    data += [
+        _line(
+            f"{m:.0%} of margin",
+            [float(d.min()), float(d.max())],
+            [m, m],
+            GREY,
+            width=1,
+            dash="dot",
+            hoverinfo="skip",
+            showlegend=False,
         )
-    _base_layout(fig, "Funding paid, as a share of the margin, by days held")
-    fig.update_xaxes(title="Days held")
-    fig.update_yaxes(title="Cumulative funding (% of margin)", tickformat=".0%")
-    return fig
+        for m in marks
+    ]
+    layout = _layout(
+        "Funding paid, as a share of the margin, by days held",
+        xaxis={"title": {"text": "Days held"}},
+        yaxis={"title": {"text": "Cumulative funding (% of margin)"}, "tickformat": ".0%"},
+    )
+    return go.Figure(data=data, layout=layout)
 
 
 def liquidation_creep_chart(
@@ -476,34 +526,32 @@ def liquidation_creep_chart(
     ``"Entry"`` (horizontal reference). NaN prices (funding has liquidated the position) leave a
     gap."""
     d = np.asarray(days, dtype=float)
-    lp = np.asarray(liquidation_price, dtype=float)
-    fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=[d.min(), d.max()],
-            y=[entry_price, entry_price],
-            mode="lines",
-            name="Entry",
-            line={"color": GREEN, "dash": "dash", "width": 2},
+    data = [
+        _line(
+            "Entry",
+            [float(d.min()), float(d.max())],
+            [entry_price, entry_price],
+            GREEN,
+            dash="dash",
             hovertemplate=f"Entry {entry_price:,.2f} {quote}<extra></extra>",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=d,
-            y=lp,
-            mode="lines",
-            name="Liquidation price",
-            line={"color": RED, "width": 3},
+        ),
+        _line(
+            "Liquidation price",
+            d,
+            np.asarray(liquidation_price, dtype=float),
+            RED,
+            width=3,
             customdata=np.asarray(distance_frac, dtype=float),
             hovertemplate=f"day %{{x:.1f}}: liquidation at %{{y:,.2f}} {quote}"
             " (%{customdata:.2%} from entry)<extra></extra>",
-        )
+        ),
+    ]
+    layout = _layout(
+        "Liquidation price creeping toward the entry as funding is paid",
+        xaxis={"title": {"text": "Days held"}},
+        yaxis={"title": {"text": f"Price ({quote})"}, "tickformat": ",.0f"},
     )
-    _base_layout(fig, "Liquidation price creeping toward the entry as funding is paid")
-    fig.update_xaxes(title="Days held")
-    fig.update_yaxes(title=f"Price ({quote})", tickformat=",.0f")
-    return fig
+    return go.Figure(data=data, layout=layout)
 
 
 def collapse_chart(
@@ -517,35 +565,39 @@ def collapse_chart(
 ) -> go.Figure:
     """Loss in each margin mode when one position's price collapses: one bar trace per mode
     (``"Isolated"``, ``"Cross"``) and the wallet balance as a reference line (``"Wallet"``)."""
-    fig = go.Figure()
-    for name, loss, liq, colour in (
-        ("Isolated", isolated_loss, isolated_liquidated, BLUE),
-        ("Cross", cross_loss, cross_liquidated, RED),
-    ):
-        fig.add_trace(
-            go.Bar(
-                x=[name],
-                y=[loss],
-                name=name,
-                marker_color=colour,
-                text=[f"{loss:,.0f} {quote}" + (" · liquidated" if liq else "")],
-                textposition="outside",
-                hovertemplate=f"{name}: loses %{{y:,.2f}} {quote}<extra></extra>",
-            )
+    data: list[dict] = [
+        {
+            "type": "bar",
+            "name": name,
+            "x": [name],
+            "y": [loss],
+            "marker": {"color": colour},
+            "text": [f"{loss:,.0f} {quote}" + (" · liquidated" if liq else "")],
+            "textposition": "outside",
+            "hovertemplate": f"{name}: loses %{{y:,.2f}} {quote}<extra></extra>",
+        }
+        for name, loss, liq, colour in (
+            ("Isolated", isolated_loss, isolated_liquidated, BLUE),
+            ("Cross", cross_loss, cross_liquidated, RED),
         )
-    fig.add_trace(
-        go.Scatter(
-            x=["Isolated", "Cross"],
-            y=[wallet_balance, wallet_balance],
-            mode="lines",
-            name="Wallet",
-            line={"color": GREY, "dash": "dash"},
+    ]
+    data.append(
+        _line(
+            "Wallet",
+            ["Isolated", "Cross"],
+            [wallet_balance, wallet_balance],
+            GREY,
+            dash="dash",
             hovertemplate=f"Wallet balance {wallet_balance:,.2f} {quote}<extra></extra>",
         )
     )
     top = max(isolated_loss, cross_loss, wallet_balance) * 1.2
-    _base_layout(fig, "What the collapse costs in each margin mode", height=360)
-    fig.update_layout(showlegend=False, bargap=0.45)
-    fig.update_yaxes(title=f"Loss ({quote})", tickformat=",.0f", range=[0, top])
-    fig.update_xaxes(title="Margin mode")
-    return fig
+    layout = _layout(
+        "What the collapse costs in each margin mode",
+        height=360,
+        showlegend=False,
+        bargap=0.45,
+        xaxis={"title": {"text": "Margin mode"}},
+        yaxis={"title": {"text": f"Loss ({quote})"}, "tickformat": ",.0f", "range": [0, top]},
+    )
+    return go.Figure(data=data, layout=layout)
