@@ -11,7 +11,6 @@ Run alone: ``.venv/bin/python -m bench.bench_pages``.
 
 from __future__ import annotations
 
-import logging
 import statistics
 import time
 
@@ -74,7 +73,6 @@ def _median_rerun_ms(page: str, kind: str, key: str, values: tuple) -> float:
 
 
 def rows() -> list[dict]:
-    logging.getLogger("streamlit").setLevel(logging.ERROR)
     out = []
     for name, page, kind, key, values in CASES:
         ms = _median_rerun_ms(page, kind, key, values)

@@ -19,7 +19,7 @@ from risk.funding import (
     rate_for_interval,
 )
 from ui import charts, model, text
-from ui.scenario import current_resolved
+from ui.scenario import current_resolved, quote_currency
 
 st.title("Funding drag")
 st.caption(
@@ -29,7 +29,7 @@ st.caption(
 
 res = current_resolved()
 sc, venue, position = res.scenario, res.venue, res.position
-quote = venue.table.notional_unit if venue is not None else "USDT"
+quote = quote_currency(venue)
 presets = funding_presets()
 CUSTOM = "custom"
 

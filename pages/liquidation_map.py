@@ -7,7 +7,7 @@ import streamlit as st
 from risk import bankruptcy_price, distance_frac, liquidation_price, maintenance_margin
 from risk.volatility import typical_move_frac, vol_presets
 from ui import charts, model, text
-from ui.scenario import EXCHANGE_LABELS, current_resolved
+from ui.scenario import EXCHANGE_LABELS, current_resolved, quote_currency
 
 st.title("Liquidation map")
 st.caption(
@@ -18,7 +18,7 @@ st.caption(
 res = current_resolved()
 sc = res.scenario
 venue, position = res.venue, res.position
-quote = venue.table.notional_unit if venue is not None else "USDT"
+quote = quote_currency(venue)
 
 if not res.ok:
     st.error(res.error, icon=":material/error:")

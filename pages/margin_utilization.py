@@ -8,7 +8,7 @@ import streamlit as st
 from risk.account import account_state, collapse_comparison
 from risk.margin import adjust_margin
 from ui import charts, model, text
-from ui.scenario import EXCHANGE_LABELS, SIDES, current
+from ui.scenario import EXCHANGE_LABELS, SIDES, current, current_resolved, quote_currency
 
 st.title("Margin & utilization")
 st.caption(
@@ -18,7 +18,7 @@ st.caption(
 )
 
 sc = current()
-quote = "USDT"
+quote = quote_currency(current_resolved().venue)
 DEFAULT_ROWS = pd.DataFrame(
     [
         {

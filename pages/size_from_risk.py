@@ -10,7 +10,7 @@ from risk import Position, distance_frac, liquidation_price
 from risk.liquidation import check_position
 from risk.sizing import leverage_curve, size_from_risk, stop_respects_buffer
 from ui import charts, model, text
-from ui.scenario import current_resolved
+from ui.scenario import current_resolved, quote_currency
 
 st.title("Size from risk")
 st.caption(
@@ -21,7 +21,7 @@ st.caption(
 res = current_resolved()
 sc = res.scenario
 venue = res.venue
-quote = venue.table.notional_unit if venue is not None else "USDT"
+quote = quote_currency(venue)
 
 c1, c2, c3, c4 = st.columns(4)
 equity = c1.number_input(

@@ -20,7 +20,7 @@ def _leave_pages_directory_mode() -> None:
     PagesManager.uses_pages_directory = False
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-    if get_script_run_ctx() is not None:
+    if get_script_run_ctx(suppress_warning=True) is not None:
         import streamlit as st
 
         st.rerun()

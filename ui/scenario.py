@@ -148,6 +148,13 @@ def _typed_max_leverage(mmr: float) -> float:
     return float(max(1.0, min(LEVERAGE_CAP, math.floor(0.999 / mmr))))
 
 
+def quote_currency(venue: Venue | None) -> str:
+    """The currency prices and margins are in: the tier table's unit (USDC on Hyperliquid), or
+    USDT for typed rates and when there is no venue."""
+    unit = venue.table.notional_unit if venue is not None else "quote"
+    return "USDT" if unit == "quote" else unit
+
+
 def leverage_cap(venue: Venue | None) -> int:
     """Slider maximum: the venue's highest tier leverage, at most :data:`LEVERAGE_CAP`."""
     if venue is None:
@@ -186,7 +193,7 @@ def resolve(scenario: Scenario, venue: Venue | None = None) -> Resolved:
             None,
             f"Leverage {scenario.leverage:g}x is above the maximum {max_lev:g}x that "
             f"{EXCHANGE_LABELS[scenario.exchange]} allows for a {notional:,.0f} "
-            f"{table.notional_unit} position on {scenario.symbol_label}. Lower the leverage to "
+            f"{quote_currency(venue)} position on {scenario.symbol_label}. Lower the leverage to "
             f"{max_lev:g}x or less, or reduce {what}.",
         )
     try:
@@ -264,6 +271,11 @@ def sidebar() -> Scenario:
             help="No tier table ships for this exchange and symbol: type the rate from the "
             "exchange's contract page.",
         )
+    try:
+        venue = replace(current(), leverage=1.0).venue()
+    except ValueError:
+        venue = None
+    quote = quote_currency(venue)
     sb.segmented_control(
         "Side",
         SIDES,
@@ -273,7 +285,7 @@ def sidebar() -> Scenario:
         bind="query-params",
     )
     sb.number_input(
-        "Entry price (USDT)",
+        f"Entry price ({quote})",
         min_value=1e-6,
         max_value=1e9,
         value=float(DEFAULTS[K_ENTRY]),
@@ -292,7 +304,7 @@ def sidebar() -> Scenario:
     )
     if str(_state(K_SIZE_BY)) == "margin":
         sb.number_input(
-            "Margin (USDT)",
+            f"Margin ({quote})",
             min_value=0.01,
             max_value=1e9,
             value=float(DEFAULTS[K_MARGIN]),
@@ -312,10 +324,7 @@ def sidebar() -> Scenario:
             key=K_QTY,
             bind="query-params",
         )
-    try:
-        cap = leverage_cap(replace(current(), leverage=1.0).venue())
-    except ValueError:
-        cap = LEVERAGE_CAP
+    cap = leverage_cap(venue)
     if int(_state(K_LEVERAGE)) > cap:
         st.session_state[K_LEVERAGE] = cap
         sb.caption(f"Leverage lowered to {cap}x, this exchange's maximum for the symbol.")

@@ -10,6 +10,7 @@ script runner reads stays ``False`` and every run goes through ``app.py`` as in 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -27,6 +28,11 @@ class _NavigationPagesManager(PagesManager):
 
 
 def _install() -> None:
+    # AppTest itself writes session state from the test thread, which logs "missing
+    # ScriptRunContext" on every construction; that is expected here.
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(
+        logging.ERROR
+    )
     if _app_test_module.PagesManager is not _NavigationPagesManager:
         _app_test_module.PagesManager = _NavigationPagesManager
     PagesManager.uses_pages_directory = False

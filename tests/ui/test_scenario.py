@@ -72,3 +72,12 @@ def test_bad_typed_rate_is_a_message_not_an_exception() -> None:
     res = resolve(Scenario(exchange="generic", mmr=1.5))
     assert not res.ok and res.venue is None
     assert "mmr" in res.error
+
+
+def test_quote_currency_follows_the_table() -> None:
+    from ui.scenario import quote_currency
+
+    assert quote_currency(get_venue("hyperliquid", "BTC")) == "USDC"
+    assert quote_currency(get_venue("binance", "BTCUSDT")) == "USDT"
+    assert quote_currency(Scenario(exchange="okx").venue()) == "USDT"  # typed rate
+    assert quote_currency(None) == "USDT"
