@@ -94,9 +94,9 @@ else:
     be = float(break_even_move_frac(sc.taker_fee, rate, float(interval), days, sc.side))
     m = st.columns(5)
     m[0].metric(
-        f"Funding over {days} days ({quote})",
+        f"Funding paid ({quote})",
         text.num(paid),
-        help="Positive: paid; negative: received.",
+        help=f"Over {days} days. Positive: paid; negative: received.",
     )
     m[1].metric("Share of the margin", text.pct(frac, 1))
     m[2].metric(

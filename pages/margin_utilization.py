@@ -76,8 +76,8 @@ with right:
                 "Symbol", options=["BTCUSDT", "ETHUSDT"], required=True
             ),
             "side": st.column_config.SelectboxColumn("Side", options=list(SIDES), required=True),
-            "entry": st.column_config.NumberColumn("Entry", min_value=0.0, format="%.2f"),
-            "mark": st.column_config.NumberColumn("Mark", min_value=0.0, format="%.2f"),
+            "entry": st.column_config.NumberColumn("Entry", min_value=0.0, format="localized"),
+            "mark": st.column_config.NumberColumn("Mark", min_value=0.0, format="localized"),
             "quantity": st.column_config.NumberColumn("Quantity", min_value=0.0, format="%.6g"),
             "leverage": st.column_config.NumberColumn(
                 "Leverage", min_value=1.0, max_value=125.0, format="%.0fx"
@@ -158,7 +158,7 @@ st.dataframe(
     ),
     hide_index=True,
     column_config={
-        c: st.column_config.NumberColumn(format="%.2f")
+        c: st.column_config.NumberColumn(format="localized")
         for c in ("mark", "liq. price if isolated", "liq. price if cross", "in use")
     },
 )
@@ -203,7 +203,7 @@ with a:
             change = adjust_margin(h.position, h.venue, add)
             k = st.columns(3)
             k[0].metric(
-                f"New liquidation price ({quote})",
+                f"New liq. price ({quote})",
                 text.price(float(change.liquidation_price)),
                 delta=f"{float(change.liquidation_shift):+,.2f}",
                 delta_color="off",

@@ -29,7 +29,7 @@ def shows(at, label: str, expected: float) -> None:
 
 
 def check(at, rate: float, interval: float, days: int, side: str = "long", lev: float = 10):
-    shows(at, f"Funding over {days} days", float(funding_cost(5_000.0, rate, interval, days, side)))
+    shows(at, "Funding paid", float(funding_cost(5_000.0, rate, interval, days, side)))
     shows(at, "Share of the margin", float(funding_frac_of_margin(lev, rate, interval, days, side)))
     shows(at, "Break-even move", float(break_even_move_frac(0.0005, rate, interval, days, side)))
     simple, compound = annualized_funding(rate, interval)
@@ -42,7 +42,7 @@ def test_defaults_calm_funding_for_thirty_days() -> None:
     assert not at.exception and not at.error
     check(at, 0.0001, 8.0, 30)
     # Independent: 90 fundings of 0.01% on 5,000 = 45 USDT = 9% of the 500 margin.
-    shows(at, "Funding over 30 days", 45.0)
+    shows(at, "Funding paid", 45.0)
     shows(at, "Share of the margin", 0.09)
 
 
@@ -63,7 +63,7 @@ def test_custom_negative_rate_for_a_short_pays_the_short() -> None:
     at.number_input(key="fr_rate").set_value(-0.02).run()
     assert not at.exception and not at.error
     check(at, -0.0002, 8.0, 30, side="short")
-    assert shown_number(metric(at, "Funding over 30 days"))[0] > 0  # shorts pay when negative
+    assert shown_number(metric(at, "Funding paid"))[0] > 0  # shorts pay when negative
 
 
 def test_curves_equal_funding_frac_of_margin_per_leverage() -> None:

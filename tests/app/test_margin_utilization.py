@@ -108,11 +108,11 @@ def test_add_margin_equals_adjust_margin() -> None:
     assert not at.exception and not at.error
     h = default_holdings()[0]
     change = adjust_margin(h.position, h.venue, 300.0)
-    shows(at, "New liquidation price", float(change.liquidation_price))
+    shows(at, "New liq. price", float(change.liquidation_price))
     shows(at, "Effective leverage", float(change.effective_leverage))
     shows(at, "Margin posted", 800.0)
     # formulas.md section 1: a long's LP falls by dM / (Q (1 - mmr)).
-    shows(at, "New liquidation price", 100_000 * 0.9 / 0.996 - 300 / (0.05 * (1 - 0.004)))
+    shows(at, "New liq. price", 100_000 * 0.9 / 0.996 - 300 / (0.05 * (1 - 0.004)))
 
 
 def test_collapse_equals_the_account_model() -> None:

@@ -96,7 +96,7 @@ def test_scenario_follows_to_another_page(open_page) -> None:
     page.wait_for_url("**/funding_drag**")
     wait_until_idle(page)
     # 500 margin at 20x is a 10,000 notional: 90 calm fundings of 0.01% cost 90 USDT.
-    assert metric_text(page, "Funding over 30 days") == "90.00"
+    assert metric_text(page, "Funding paid") == "90.00"
 
 
 @pytest.mark.parametrize(
