@@ -1,0 +1,552 @@
+"""Simulated log-price paths for the liquidation-odds engine (:mod:`risk.odds`).
+
+Coordinates and units
+---------------------
+Paths are stored in the position's ADVERSE coordinate ``y = side * ln(P / EP)`` (side = +1 long,
+-1 short), so for either side liquidation is ``y <= b`` with ``b < 0``. Time runs over
+``n_steps`` equal steps of ``dt = horizon_days / n_steps`` days; ``y[:, k]`` is the value at the
+END of step ``k`` (the start, ``y = 0``, is not stored).
+
+Every model is parametrized by the same two numbers:
+
+- ``vol_annual``: annualized standard deviation of log returns (0.6 = 60%). For every model the
+  variance of a step is ``vol_annual^2 * dt_years``: Student-t innovations are rescaled to unit
+  variance, and the jump model's jumps take their share out of the diffusion.
+- ``drift_annual`` (``mu``): drift of the LOG price per year, i.e. ``E[ln(P_T/EP)] = mu*T`` for
+  every model (the jump model's diffusion drift is reduced by the jumps' mean). Not the arithmetic
+  return: for GBM the expected price grows at ``mu + vol^2/2``.
+
+Monitoring between steps (``correction``)
+-----------------------------------------
+``"bridge"`` (default): inside each step the price moves continuously like a Brownian bridge
+between the two simulated end points with the model's diffusion variance, and the bridge's
+minimum is sampled EXACTLY from its law (the minimum of a bridge from 0 to ``d`` over variance
+``v`` is ``(d - sqrt(d^2 + 2 v E))/2`` with ``E ~ Exp(1)``; Borodin & Salminen, Handbook of
+Brownian Motion, IV.4; equivalent to the per-step crossing probability
+``exp(-2 (x_i - b)(x_(i+1) - b)/(sigma^2 dt))`` of formulas.md section 8, inverted). One draw per
+step serves every barrier at once, and for GBM the result has the law of continuous monitoring
+whatever the number of steps. ``"bgk"``: discrete monitoring with the Broadie-Glasserman-Kou
+(1997) correction. BGK show that a discretely monitored barrier ``b`` behaves like a continuously
+monitored one shifted AWAY from the start, ``b - 0.5826 sigma sqrt(dt)`` in log space (the
+direction formulas.md section 8 states). We want the converse, continuous odds from a discrete
+path, so the barrier the step ends are compared with is moved TOWARD the start by the same
+amount, ``b + 0.5826 sigma sqrt(dt)`` (``barrier_shift``, added to every barrier). ``"none"``: the
+price is only seen at the step ends, which misses crossings between them (biased low).
+
+Gaps: only the jump model has them. A jump happens at the END of its step, after that step's
+continuous part; the price jumps over every level in between. Student-t and bootstrap steps are
+bridged like Gaussian ones (their fat tails sit in the step ends, not in gaps).
+
+Reproducibility: paths are produced in chunks of at most :data:`CHUNK_PATHS` paths, each with its
+own ``np.random.default_rng`` seeded from ``np.random.SeedSequence(seed).spawn(n_chunks)``; the
+chunks run on a small thread pool (numpy releases the GIL), so results depend on
+``(seed, n_paths, model, horizon, n_steps)`` only, not on the machine.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from risk._validate import check_choice, check_range
+
+DAYS_PER_YEAR = 365.0
+MODELS = ("gbm", "student-t", "jump", "bootstrap")
+CORRECTIONS = ("bridge", "bgk", "none")
+#: Broadie, Glasserman & Kou (1997), Mathematical Finance 7(4): -zeta(1/2)/sqrt(2 pi).
+BGK_BETA = 0.5826
+#: Paths per chunk (one random stream and one thread task per chunk).
+CHUNK_PATHS = 10_000
+MAX_PATHS = 200_000
+MAX_STEPS = 5_000
+MAX_CELLS = 12_000_000  # n_paths * n_steps: ~46 MB per float32 array
+_POOL = ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1)))
+
+
+@dataclass(frozen=True)
+class PriceModel:
+    """A price model for the simulation; build one with :func:`gbm`, :func:`student_t`,
+    :func:`jump_diffusion` or :func:`bootstrap`.
+
+    ``returns`` (bootstrap only) holds the data's log returns, one per ``interval_days``.
+    """
+
+    kind: str
+    vol_annual: float
+    drift_annual: float = 0.0
+    df: float | None = None
+    jump_rate_per_year: float = 0.0
+    jump_mean_log: float = 0.0
+    jump_std_log: float = 0.0
+    returns: np.ndarray | None = field(default=None, repr=False, compare=False)
+    interval_days: float | None = None
+    block_len: int = 24
+
+    @property
+    def diffusion_vol_annual(self) -> float:
+        """Volatility of the continuous part: ``sqrt(vol^2 - rate*(jump_mean^2 + jump_std^2))``
+        for the jump model, ``vol_annual`` otherwise."""
+        var = self.vol_annual**2 - self.jump_rate_per_year * (
+            self.jump_mean_log**2 + self.jump_std_log**2
+        )
+        return math.sqrt(max(var, 0.0))
+
+    @property
+    def diffusion_drift_annual(self) -> float:
+        """Drift of the continuous part, ``mu - rate * jump_mean`` (jumps carry the rest)."""
+        return self.drift_annual - self.jump_rate_per_year * self.jump_mean_log
+
+
+def _vol(vol_annual: float) -> float:
+    return float(check_range("vol_annual", vol_annual, 0.0, 20.0, lo_open=True, why="0.6 = 60%"))
+
+
+def _drift(drift_annual: float) -> float:
+    return float(check_range("drift_annual", drift_annual, -20.0, 20.0, why="log drift per year"))
+
+
+def gbm(vol_annual: float, drift_annual: float = 0.0) -> PriceModel:
+    """Geometric Brownian motion: Gaussian log returns, ``vol_annual`` and log drift
+    ``drift_annual`` per year."""
+    return PriceModel("gbm", _vol(vol_annual), _drift(drift_annual))
+
+
+def student_t(vol_annual: float, drift_annual: float = 0.0, df: float = 3.0) -> PriceModel:
+    """Fat tails: each step's log return is ``mu*dt + vol*sqrt(dt) * T_df * sqrt((df-2)/df)``
+    with ``T_df`` Student-t, so the step variance equals GBM's (``df > 2``). Smaller ``df`` =
+    fatter tails; ``df -> inf`` is GBM."""
+    d = float(check_range("df", df, 2.0, 1000.0, lo_open=True, why="finite variance needs df > 2"))
+    return PriceModel("student-t", _vol(vol_annual), _drift(drift_annual), df=d)
+
+
+def jump_diffusion(
+    vol_annual: float,
+    drift_annual: float = 0.0,
+    jump_rate_per_year: float = 12.0,
+    jump_mean_log: float = 0.0,
+    jump_std_log: float = 0.04,
+) -> PriceModel:
+    """Merton-style gaps: Poisson jumps at ``jump_rate_per_year`` with normal log sizes
+    ``N(jump_mean_log, jump_std_log^2)``, on top of a Brownian diffusion.
+
+    Compensated so the totals match the other models: variance per year
+    ``sigma_d^2 + rate*(jump_mean^2 + jump_std^2) = vol_annual^2`` and log drift per year
+    ``mu_d + rate*jump_mean = drift_annual``. Raises ``ValueError`` when the jumps alone carry
+    more variance than ``vol_annual^2``.
+    """
+    m = PriceModel(
+        "jump",
+        _vol(vol_annual),
+        _drift(drift_annual),
+        jump_rate_per_year=float(check_range("jump_rate_per_year", jump_rate_per_year, 0.0, 1e5)),
+        jump_mean_log=float(check_range("jump_mean_log", jump_mean_log, -2.0, 2.0)),
+        jump_std_log=float(check_range("jump_std_log", jump_std_log, 0.0, 2.0)),
+    )
+    jump_var = m.jump_rate_per_year * (m.jump_mean_log**2 + m.jump_std_log**2)
+    if jump_var >= m.vol_annual**2:
+        raise ValueError(
+            f"jump_rate_per_year={m.jump_rate_per_year:g} with jump sizes "
+            f"N({m.jump_mean_log:g}, {m.jump_std_log:g}^2) gives a jump variance of "
+            f"{jump_var:.4g} a year; allowed: below vol_annual^2 = {m.vol_annual**2:.4g} "
+            "(fewer or smaller jumps, or a higher vol_annual)"
+        )
+    return m
+
+
+def log_returns(closes: pd.Series | pd.DataFrame | np.ndarray) -> np.ndarray:
+    """Log returns ``ln(close_i / close_(i-1))`` of a price series (a Series, an array, or a
+    DataFrame with a ``close`` column)."""
+    if isinstance(closes, pd.DataFrame):
+        cols = {str(c).strip().lower(): c for c in closes.columns}
+        if "close" not in cols:
+            raise ValueError(
+                f"column 'close' is missing (columns: {', '.join(map(str, closes.columns))}); "
+                "allowed: a DataFrame with a close column"
+            )
+        closes = closes[cols["close"]]
+    arr = np.asarray(closes, dtype=float)
+    check_range("close", arr, 0.0, lo_open=True, why="prices must be positive")
+    if arr.ndim != 1 or arr.size < 3:
+        raise ValueError(f"closes has {arr.size} values; allowed: a 1-D series of at least 3")
+    return np.diff(np.log(arr))
+
+
+def _infer_interval_days(closes: pd.Series | pd.DataFrame) -> float | None:
+    idx = closes.index
+    if isinstance(idx, pd.DatetimeIndex) and len(idx) >= 2:
+        return float(np.median(np.diff(idx.asi8))) / 86_400e9
+    return None
+
+
+def bootstrap(
+    closes: pd.Series | pd.DataFrame | np.ndarray,
+    *,
+    interval_days: float | None = None,
+    vol_annual: float | None = None,
+    drift_annual: float = 0.0,
+    block_len: int = 24,
+) -> PriceModel:
+    """Block bootstrap of a user's price series (Kunsch 1989 moving blocks): each simulated path
+    is a chain of ``block_len`` consecutive historical returns (in simulation steps), with block
+    starts drawn uniformly, which keeps volatility clusters inside a block.
+
+    ``closes``: closes in time order (e.g. :func:`load_price_csv`'s result); ``interval_days``:
+    their spacing, inferred from a ``DatetimeIndex`` when not given. The returns are demeaned and
+    ``drift_annual`` (log drift per year) added back: a short sample's mean return is noise.
+    ``vol_annual=None`` keeps the data's own volatility; a number rescales the returns to it.
+    """
+    r = log_returns(closes)
+    if interval_days is None and isinstance(closes, pd.Series | pd.DataFrame):
+        interval_days = _infer_interval_days(closes)
+    if interval_days is None:
+        raise ValueError(
+            "interval_days=None and the closes carry no timestamps; allowed: the spacing of "
+            "the closes in days (1/288 for 5-minute bars)"
+        )
+    iv = float(check_range("interval_days", interval_days, 0.0, 31.0, lo_open=True))
+    blk = int(check_range("block_len", block_len, 1, 10_000))
+    data_vol = float(np.std(r, ddof=1)) * math.sqrt(DAYS_PER_YEAR / iv)
+    if not data_vol > 0:
+        raise ValueError("closes never change; allowed: a series whose price moves")
+    vol = data_vol if vol_annual is None else _vol(vol_annual)
+    scaled = (r - r.mean()) * (vol / data_vol)
+    return PriceModel(
+        "bootstrap",
+        vol,
+        _drift(drift_annual),
+        returns=scaled,
+        interval_days=iv,
+        block_len=blk,
+    )
+
+
+@dataclass(frozen=True)
+class PathSet:
+    """Simulated paths in the adverse coordinate ``y = side * ln(P/EP)`` (see module docs).
+
+    Attributes
+    ----------
+    y : (n_steps, n_paths) float32, TIME-MAJOR
+        ``y[k, p]``: path ``p`` at the end of step ``k``.
+    low : (n_steps, n_paths) float32, time-major
+        Lowest value reached up to the end of each step (``running=True``) or within each step
+        (``running=False``): the bridge minimum for ``correction="bridge"``, the step end otherwise.
+    barrier_shift : float
+        Added to every barrier (log) before comparing with ``low``: ``+0.5826 sigma sqrt(dt)``
+        for ``"bgk"`` (toward the start), else 0.
+    jump_cells, jump_cont_low
+        ``"bridge"`` jump model only: sorted flat indices into ``y`` (``k * n_paths + p``) of
+        the steps that end with a jump, and the lowest value of those steps' continuous part
+        (before the jump); a level crossed there only by the jump was gapped over.
+    """
+
+    side: str
+    model: str
+    correction: str
+    horizon_days: float
+    y: np.ndarray
+    low: np.ndarray
+    running: bool
+    barrier_shift: float
+    seed: int | None
+    jump_cells: np.ndarray | None = None
+    jump_cont_low: np.ndarray | None = None
+
+    @property
+    def n_paths(self) -> int:
+        return int(self.y.shape[1])
+
+    @property
+    def n_steps(self) -> int:
+        return int(self.y.shape[0])
+
+    @property
+    def dt_days(self) -> float:
+        return self.horizon_days / self.n_steps
+
+    @property
+    def times_days(self) -> np.ndarray:
+        """Times of the start and the ``n_steps`` step ends, in days: shape ``(n_steps + 1,)``."""
+        return np.linspace(0.0, self.horizon_days, self.n_steps + 1)
+
+    @property
+    def sign(self) -> float:
+        return 1.0 if self.side == "long" else -1.0
+
+    def prices(self, entry_price: float, paths: slice | np.ndarray | None = None) -> np.ndarray:
+        """Prices ``EP * exp(side * y)`` of the chosen paths, starting at the entry:
+        PATH-major, shape ``(n_chosen, n_steps + 1)``."""
+        y = (self.y if paths is None else self.y[:, paths]).T.astype(float)
+        full = np.concatenate([np.zeros((y.shape[0], 1)), y], axis=1)
+        return float(entry_price) * np.exp(self.sign * full)
+
+
+def bootstrap_step_count(model: PriceModel, horizon_days: float, n_steps: int) -> tuple[int, int]:
+    """``(steps, k)`` for the bootstrap: a simulation step is ``k`` of the data's intervals
+    (``k = round(dt / interval)``, at least 1), so ``steps = round(horizon / (k * interval))``."""
+    assert model.interval_days is not None
+    dt = horizon_days / n_steps
+    k = max(1, round(dt / model.interval_days))
+    steps = max(1, round(horizon_days / (k * model.interval_days)))
+    return steps, k
+
+
+def _check_sim(horizon_days: float, n_paths: int, n_steps: int) -> tuple[float, int, int]:
+    h = float(
+        check_range("horizon_days", horizon_days, 1 / 1440, 90.0, why="one minute to 90 days")
+    )
+    n = int(check_range("n_paths", n_paths, 10, MAX_PATHS))
+    k = int(check_range("n_steps", n_steps, 1, MAX_STEPS))
+    if n * k > MAX_CELLS:
+        raise ValueError(
+            f"n_paths * n_steps = {n * k:,}; allowed: at most {MAX_CELLS:,} (memory), fewer "
+            "paths or steps"
+        )
+    return h, n, k
+
+
+class _StepSource:
+    """Draws each step's continuous log increment (adverse coordinate) for one chunk of paths,
+    one step at a time, in a fixed order from the chunk's own generator."""
+
+    def __init__(
+        self,
+        rng: np.random.Generator,
+        model: PriceModel,
+        n: int,
+        sign: float,
+        dt_years: float,
+        boot_k: int,
+    ) -> None:
+        self.rng, self.model, self.n, self.sign = rng, model, n, sign
+        self.sd = np.float32(sign * model.diffusion_vol_annual * math.sqrt(dt_years))
+        if model.kind == "bootstrap":
+            self.sd = np.float32(sign)
+            self.mu_dt = np.float32(sign * model.drift_annual * dt_years)
+        else:
+            self.mu_dt = np.float32(sign * model.diffusion_drift_annual * dt_years)
+        self.t_scale = 0.0
+        if model.kind == "student-t":
+            df = float(model.df or 3.0)
+            self.t_scale = float(self.sd) * math.sqrt((df - 2.0) / df)
+        if model.kind == "bootstrap":
+            assert model.returns is not None
+            r = model.returns
+            csum = np.concatenate([[0.0], np.cumsum(r)])
+            self.agg = (csum[boot_k:] - csum[:-boot_k]).astype(np.float32)  # sums of boot_k
+            self.boot_k = boot_k
+            self.blk = min(model.block_len, max(1, (len(r) - boot_k) // boot_k + 1))
+            self.starts = np.empty(0, dtype=np.int64)
+        self.jump_lam = model.jump_rate_per_year * dt_years if model.kind == "jump" else 0.0
+
+    def fill(self, k: int, out: np.ndarray) -> None:
+        """Write step ``k``'s continuous increments into ``out`` (shape ``(n,)``)."""
+        kind = self.model.kind
+        if kind == "bootstrap":
+            off = k % self.blk
+            if off == 0:  # a new block starts for every path
+                span = (self.blk - 1) * self.boot_k
+                self.starts = self.rng.integers(0, len(self.agg) - span, size=self.n)
+            np.take(self.agg, self.starts + off * self.boot_k, out=out)
+        elif kind == "student-t":
+            df = float(self.model.df or 3.0)
+            np.multiply(
+                self.rng.standard_t(df, size=self.n), self.t_scale, out=out, casting="unsafe"
+            )
+        else:
+            self.rng.standard_normal(out=out, dtype=np.float32)
+            out *= self.sd
+        if self.mu_dt:
+            out += self.mu_dt
+
+    def jumps(self) -> tuple[np.ndarray, np.ndarray]:
+        """This step's jumps: (path indices, log sizes in the adverse coordinate). Poisson
+        superposition: the count over the chunk is Poisson(rate * dt * n), each jump falls on a
+        uniformly drawn path (two jumps on one path in one step add up)."""
+        count = self.rng.poisson(self.jump_lam * self.n)
+        where = self.rng.integers(0, self.n, size=count)
+        sizes = self.rng.normal(self.model.jump_mean_log, self.model.jump_std_log, size=count)
+        return where, (sizes * self.sign).astype(np.float32)
+
+
+def _simulate_chunk(
+    seed_seq: np.random.SeedSequence,
+    model: PriceModel,
+    y: np.ndarray,
+    low: np.ndarray,
+    sign: float,
+    dt_years: float,
+    correction: str,
+    running: bool,
+    boot_k: int,
+    step_var: float,
+    col0: int,
+    n_total: int,
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Fill the time-major blocks ``y`` and ``low`` (shape ``(n_steps, n)``) step by step: each
+    step's work is a few vector operations over the chunk's paths, which stay in cache."""
+    rng = np.random.default_rng(seed_seq)
+    n_steps, n = y.shape
+    src = _StepSource(rng, model, n, sign, dt_years, boot_k)
+    bridge = correction == "bridge"
+    two_v = np.float32(2.0 * step_var)
+    half = np.float32(0.5)
+    tmp = np.empty(n, dtype=np.float32)
+    zero = np.zeros(n, dtype=np.float32)
+    jump_cells: list[np.ndarray] = []
+    jump_cont: list[np.ndarray] = []
+    prev_y = zero
+    for k in range(n_steps):
+        yk, lk = y[k], low[k]
+        src.fill(k, yk)  # continuous increment of step k
+        if bridge:
+            rng.standard_exponential(out=lk, dtype=np.float32)
+            lk *= two_v
+            np.multiply(yk, yk, out=tmp)
+            lk += tmp
+            np.sqrt(lk, out=lk)
+            np.subtract(yk, lk, out=lk)
+            lk *= half
+            lk += prev_y  # lowest point of the step's continuous part
+        where = None
+        if src.jump_lam:
+            where, sizes = src.jumps()
+            np.add.at(yk, where, sizes)
+        yk += prev_y
+        if bridge:
+            if where is not None and where.size:
+                where = np.unique(where)
+                cont = lk[where]
+                jump_cells.append(k * n_total + col0 + where)
+                jump_cont.append(cont)
+                lk[where] = np.minimum(cont, yk[where])
+        else:
+            lk[...] = yk
+        if running and k:
+            np.minimum(lk, low[k - 1], out=lk)
+        prev_y = yk
+    if not jump_cells:
+        return None, None
+    return np.concatenate(jump_cells), np.concatenate(jump_cont)
+
+
+def map_threads(fn, items: list) -> list:
+    """``[fn(x) for x in items]`` on the shared thread pool (numpy releases the GIL)."""
+    if len(items) <= 1:
+        return [fn(x) for x in items]
+    return list(_POOL.map(fn, items))
+
+
+def run_chunks(fn, n_paths: int) -> list:
+    """Run ``fn(start, stop, index)`` over the row chunks on the thread pool, in chunk order."""
+    bounds = [
+        (i, min(n_paths, i + CHUNK_PATHS), j) for j, i in enumerate(range(0, n_paths, CHUNK_PATHS))
+    ]
+    if len(bounds) == 1:
+        return [fn(*bounds[0])]
+    return list(_POOL.map(lambda b: fn(*b), bounds))
+
+
+def simulate_paths(
+    model: PriceModel,
+    side: str,
+    horizon_days: float,
+    *,
+    n_paths: int = 20_000,
+    n_steps: int = 288,
+    seed: int | None = None,
+    correction: str = "bridge",
+    running: bool = True,
+) -> PathSet:
+    """Simulate ``n_paths`` paths of ``model`` over ``horizon_days`` in ``n_steps`` steps.
+
+    Parameters
+    ----------
+    model : PriceModel
+        From :func:`gbm`, :func:`student_t`, :func:`jump_diffusion` or :func:`bootstrap`.
+    side : {"long", "short"}
+        Sets the adverse coordinate ``y = side * ln(P/EP)``.
+    horizon_days : float
+        1 minute (1/1440) to 90 days.
+    n_paths, n_steps : int
+        For the bootstrap the step is a whole number of the data's intervals, so the number of
+        steps can differ from ``n_steps`` (:func:`bootstrap_step_count`).
+    seed : int or None
+        Reproducible for a given seed (see module docs); None draws fresh entropy.
+    correction : {"bridge", "bgk", "none"}
+        How crossings between the step ends are accounted for (module docs).
+    running : bool
+        ``low`` holds the running minimum (True) or each step's own minimum (False).
+    """
+    check_choice("side", side, ("long", "short"))
+    check_choice("correction", correction, CORRECTIONS)
+    check_choice("model", model.kind, MODELS)
+    h, n, k = _check_sim(horizon_days, n_paths, n_steps)
+    boot_k = 1
+    if model.kind == "bootstrap":
+        assert model.interval_days is not None and model.returns is not None
+        if h < model.interval_days:
+            raise ValueError(
+                f"horizon_days={h:g} is shorter than the data's spacing "
+                f"({model.interval_days:g} days); allowed: horizon_days >= "
+                f"{model.interval_days:g}"
+            )
+        k, boot_k = bootstrap_step_count(model, h, k)
+        if len(model.returns) < 2 * boot_k:
+            raise ValueError(
+                f"the price series has {len(model.returns)} returns but one simulation step "
+                f"needs {boot_k} of them; allowed: a longer series or more steps"
+            )
+    sign = 1.0 if side == "long" else -1.0
+    dt_years = h / k / DAYS_PER_YEAR
+    step_var = model.diffusion_vol_annual**2 * dt_years
+    if model.kind == "bootstrap":
+        step_var = model.vol_annual**2 * dt_years
+    # time-major storage; chunk j owns the columns [start, stop): each step's row segment is
+    # contiguous, so every per-step operation runs over contiguous memory
+    y = np.empty((k, n), dtype=np.float32)
+    low = np.empty((k, n), dtype=np.float32)
+    children = np.random.SeedSequence(seed).spawn(-(-n // CHUNK_PATHS))
+
+    def one(start: int, stop: int, j: int) -> tuple:
+        return _simulate_chunk(
+            children[j],
+            model,
+            y[:, start:stop],
+            low[:, start:stop],
+            sign,
+            dt_years,
+            correction,
+            running,
+            boot_k,
+            step_var,
+            start,
+            n,
+        )
+
+    parts = run_chunks(one, n)
+    cells = cont = None
+    if any(c is not None for c, _ in parts):
+        cells = np.concatenate([c for c, _ in parts if c is not None])
+        cont = np.concatenate([v for _, v in parts if v is not None])
+        order = np.argsort(cells, kind="stable")
+        cells, cont = cells[order], cont[order]
+    shift = BGK_BETA * model.diffusion_vol_annual * math.sqrt(dt_years)
+    return PathSet(
+        side=side,
+        model=model.kind,
+        correction=correction,
+        horizon_days=h,
+        y=y,
+        low=low,
+        running=running,
+        barrier_shift=shift if correction == "bgk" else 0.0,
+        seed=seed,
+        jump_cells=cells,
+        jump_cont_low=cont,
+    )
