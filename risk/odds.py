@@ -39,7 +39,7 @@ import pandas as pd
 from risk import paths as _paths
 from risk._validate import ArrayLike, check_choice, check_range, scalar_or_array
 from risk.liquidation import liquidation_price
-from risk.paths import PathSet, PriceModel
+from risk.paths import PathSet, PriceModel, load_price_csv
 from risk.positions import Position
 from risk.venues import get_venue
 
@@ -193,6 +193,25 @@ def gbm_median_hit_time_years(
     return scalar_or_array(out)
 
 
+__all__ = [
+    "N_TIMES",
+    "OddsResult",
+    "PathSet",
+    "PriceModel",
+    "first_passage_steps",
+    "gbm_hit_probability",
+    "gbm_median_hit_time_years",
+    "gbm_right_but_liquidated_probability",
+    "liquidation_barriers",
+    "liquidation_odds",
+    "load_price_csv",
+    "odds_closed_form",
+    "odds_from_paths",
+    "odds_monte_carlo",
+    "price_model",
+    "stop_barrier_log",
+]
+
 # --------------------------------------------------------------------------------------------
 # The engine: a grid of leverages, closed form or Monte Carlo
 # --------------------------------------------------------------------------------------------
@@ -220,6 +239,15 @@ def liquidation_barriers(
     if lev.ndim != 1:
         raise ValueError(f"leverage has shape {lev.shape}; allowed: a number or a 1-D list")
     check_range("mmr", mmr, 0.0, 0.5, hi_open=True, why="0.004 = 0.4%")
+    if mmr > 0:
+        check_range(
+            "leverage",
+            lev,
+            1.0,
+            1.0 / mmr,
+            hi_open=True,
+            why=f"at 1/mmr = {1.0 / mmr:g}x the margin would not cover maintenance at entry",
+        )
     venue = get_venue("generic", mmr=float(mmr))
     entry = 100.0
     lp = np.atleast_1d(

@@ -45,6 +45,7 @@ chunks run on a small thread pool (numpy releases the GIL), so results depend on
 
 from __future__ import annotations
 
+import io
 import math
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -179,7 +180,8 @@ def log_returns(closes: pd.Series | pd.DataFrame | np.ndarray) -> np.ndarray:
 def _infer_interval_days(closes: pd.Series | pd.DataFrame) -> float | None:
     idx = closes.index
     if isinstance(idx, pd.DatetimeIndex) and len(idx) >= 2:
-        return float(np.median(np.diff(idx.asi8))) / 86_400e9
+        seconds = idx[1:].to_numpy() - idx[:-1].to_numpy()  # timedelta64, any resolution
+        return float(np.median(seconds / np.timedelta64(1, "s"))) / 86_400.0
     return None
 
 
@@ -223,6 +225,162 @@ def bootstrap(
         interval_days=iv,
         block_len=blk,
     )
+
+
+TIMESTAMP_COLUMNS = ("timestamp", "time", "date", "datetime", "open_time", "ts")
+PRICE_COLUMNS = ("open", "high", "low", "close")
+
+
+def _read_limited(file_or_path: object, max_bytes: int) -> bytes:
+    """The file's bytes, refusing more than ``max_bytes`` before reading it all."""
+    if isinstance(file_or_path, bytes | bytearray):
+        data = bytes(file_or_path)
+    elif isinstance(file_or_path, str | os.PathLike):
+        try:
+            size = os.path.getsize(file_or_path)
+            if size > max_bytes:
+                raise ValueError(
+                    f"file size={size:,} bytes is too large; allowed: at most {max_bytes:,} bytes"
+                )
+            with open(file_or_path, "rb") as fh:
+                data = fh.read()
+        except OSError as exc:
+            raise ValueError(
+                f"file={str(file_or_path)!r} cannot be read ({exc.strerror}); allowed: an "
+                "existing, readable CSV file"
+            ) from None
+    elif hasattr(file_or_path, "read"):
+        raw = file_or_path.read(max_bytes + 1)
+        data = raw.encode("utf-8") if isinstance(raw, str) else bytes(raw)
+    else:
+        raise ValueError(
+            f"file_or_path={type(file_or_path).__name__} is not readable; allowed: a path, "
+            "bytes or an open file"
+        )
+    if len(data) > max_bytes:
+        raise ValueError(
+            f"file is larger than {max_bytes:,} bytes (too large); allowed: at most "
+            f"{max_bytes:,} bytes"
+        )
+    return data
+
+
+def _row(i: int) -> str:
+    """Data row ``i`` (0-based) as people count it: row 1 is the line after the header."""
+    return f"row {i + 1} (line {i + 2} of the file)"
+
+
+def _parse_timestamps(col: pd.Series, name: str) -> pd.DatetimeIndex:
+    numeric = pd.to_numeric(col, errors="coerce")
+    if numeric.notna().all():
+        v = numeric.to_numpy(dtype=float)
+        big = float(np.nanmax(np.abs(v))) if v.size else 0.0
+        unit = "us" if big > 1e14 else "ms" if big > 1e11 else "s"
+        ts = pd.to_datetime(v, unit=unit, utc=True, errors="coerce")
+    else:
+        text = col.astype("string").str.strip()
+        ts = pd.to_datetime(text, utc=True, errors="coerce")
+        if ts.isna().any():  # mixed formats: try each value on its own
+            ts = pd.to_datetime(text, utc=True, errors="coerce", format="mixed")
+    ts = pd.DatetimeIndex(ts)
+    bad = np.flatnonzero(ts.isna())
+    if bad.size:
+        i = int(bad[0])
+        raise ValueError(
+            f"column {name!r}, {_row(i)}: {col.iloc[i]!r} is not a timestamp; allowed: "
+            "ISO dates (2024-05-01 13:00) or Unix seconds/milliseconds"
+        )
+    return ts
+
+
+def load_price_csv(
+    file_or_path: object,
+    *,
+    max_bytes: int = 5_000_000,
+    min_rows: int = 50,
+) -> pd.Series:
+    """Read a price CSV for the bootstrap model: closes indexed by UTC timestamps.
+
+    The file needs a header with a timestamp column (``timestamp``, ``time``, ``date``,
+    ``datetime``, ``open_time`` or ``ts``; ISO dates or Unix seconds/milliseconds) and a
+    ``close`` column; ``open``/``high``/``low`` are checked too when present (OHLC). Names are
+    matched case-insensitively. Every problem raises ``ValueError`` naming the column and, for a
+    bad value, the row (row 1 = the first line after the header): missing columns, non-numeric
+    or non-positive prices, timestamps that are unreadable, repeated or out of order, fewer than
+    ``min_rows`` rows, more than ``max_bytes`` bytes.
+
+    Parameters
+    ----------
+    file_or_path : str, os.PathLike, bytes or file-like
+        A path, the file's bytes, or an open (binary or text) file such as an upload.
+
+    Returns
+    -------
+    pandas.Series
+        Float closes named ``close`` with a ``DatetimeIndex`` named ``timestamp``.
+    """
+    max_b = int(check_range("max_bytes", max_bytes, 1, 1e9))
+    min_r = int(check_range("min_rows", min_rows, 3, 1e8))
+    data = _read_limited(file_or_path, max_b)
+    try:
+        df = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, skipinitialspace=True)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ValueError(
+            f"file is not a readable CSV ({first}); allowed: comma-separated text "
+            "with a header line"
+        ) from None
+    names = {str(c).strip().lower(): c for c in df.columns}
+    found = ", ".join(map(str, df.columns)) or "none"
+    ts_name = next((names[c] for c in TIMESTAMP_COLUMNS if c in names), None)
+    if ts_name is None:
+        raise ValueError(
+            f"column 'timestamp' is missing (columns found: {found}); allowed: one of "
+            f"{', '.join(TIMESTAMP_COLUMNS)}"
+        )
+    if "close" not in names:
+        raise ValueError(
+            f"column 'close' is missing (columns found: {found}); allowed: a close column, "
+            "optionally with open, high, low"
+        )
+    if len(df) < min_r:
+        raise ValueError(f"the file has {len(df)} rows; allowed: at least {min_r} rows")
+    closes = None
+    for key in PRICE_COLUMNS:
+        if key not in names:
+            continue
+        name = names[key]
+        raw = df[name]
+        values = pd.to_numeric(raw.str.strip(), errors="coerce").to_numpy(dtype=float)
+        bad = np.flatnonzero(~np.isfinite(values))
+        if bad.size:
+            i = int(bad[0])
+            raise ValueError(
+                f"column {str(name)!r}, {_row(i)}: {raw.iloc[i]!r} is not a number; allowed: a "
+                "positive price"
+            )
+        bad = np.flatnonzero(values <= 0)
+        if bad.size:
+            i = int(bad[0])
+            raise ValueError(
+                f"column {str(name)!r}, {_row(i)}: {raw.iloc[i]!r} is not a positive price; "
+                "allowed: price > 0"
+            )
+        if key == "close":
+            closes = values
+    assert closes is not None
+    ts = _parse_timestamps(df[ts_name], str(ts_name))
+    step = np.diff(ts.asi8)
+    bad = np.flatnonzero(step <= 0)
+    if bad.size:
+        i = int(bad[0]) + 1
+        what = "repeats" if step[i - 1] == 0 else "is earlier than"
+        raise ValueError(
+            f"column {str(ts_name)!r}, {_row(i)}: {df[ts_name].iloc[i]!r} {what} the timestamp "
+            f"of {_row(i - 1).split(' (')[0]}; allowed: strictly increasing timestamps, oldest "
+            "first, no duplicates"
+        )
+    return pd.Series(closes, index=ts.rename("timestamp"), name="close")
 
 
 @dataclass(frozen=True)
