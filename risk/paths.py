@@ -49,7 +49,7 @@ import io
 import math
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -435,6 +435,28 @@ class PathSet:
     @property
     def sign(self) -> float:
         return 1.0 if self.side == "long" else -1.0
+
+    def subset(self, paths: int | np.ndarray) -> PathSet:
+        """The first ``paths`` paths (an int) or the paths at the given indices, as a new
+        :class:`PathSet` (copies; jump bookkeeping re-indexed)."""
+        n = self.n_paths
+        idx = np.arange(min(int(paths), n)) if np.ndim(paths) == 0 else np.asarray(paths)
+        cells = cont = None
+        if self.jump_cells is not None and self.jump_cont_low is not None:
+            k, p = np.divmod(self.jump_cells, n)
+            new_index = np.full(n, -1, dtype=np.int64)
+            new_index[idx] = np.arange(idx.size)
+            keep = new_index[p] >= 0
+            cells = k[keep] * idx.size + new_index[p[keep]]
+            order = np.argsort(cells, kind="stable")
+            cells, cont = cells[order], self.jump_cont_low[keep][order]
+        return replace(
+            self,
+            y=np.ascontiguousarray(self.y[:, idx]),
+            low=np.ascontiguousarray(self.low[:, idx]),
+            jump_cells=cells,
+            jump_cont_low=cont,
+        )
 
     def prices(self, entry_price: float, paths: slice | np.ndarray | None = None) -> np.ndarray:
         """Prices ``EP * exp(side * y)`` of the chosen paths, starting at the entry:
