@@ -239,6 +239,8 @@ def liquidation_barriers(
     if lev.ndim != 1:
         raise ValueError(f"leverage has shape {lev.shape}; allowed: a number or a 1-D list")
     check_range("mmr", mmr, 0.0, 0.5, hi_open=True, why="0.004 = 0.4%")
+    if 0 < mmr < 1e-6:
+        raise ValueError(f"mmr={mmr!r} is out of range; allowed: 0 or 1e-6 <= mmr < 0.5")
     if mmr > 0:
         check_range(
             "leverage",
