@@ -209,6 +209,7 @@ __all__ = [
     "odds_from_paths",
     "odds_monte_carlo",
     "price_model",
+    "sample_price_paths",
     "stop_barrier_log",
 ]
 
@@ -807,4 +808,73 @@ def liquidation_odds(
         correction=correction,
         n_times=n_times,
         keep_roi=keep_roi,
+    )
+
+
+@dataclass(frozen=True)
+class SamplePaths:
+    """A few simulated price paths for a chart, with where each leverage liquidates them.
+
+    ``prices[p, i]`` is path ``p`` at ``days[i]`` (``days[0] = 0``, ``prices[:, 0]`` = entry).
+    ``liquidation_price[l]`` is leverage ``leverage[l]``'s LP (NaN: none) and
+    ``liquidated_at[l, p]`` the first column ``i`` by which path ``p`` has touched it (the
+    crossing happened during the step that ends at ``days[i]``; with the bridge correction the
+    step's end price may already be back above the LP), -1 if never.
+    """
+
+    side: str
+    days: np.ndarray
+    prices: np.ndarray
+    leverage: np.ndarray
+    liquidation_price: np.ndarray
+    liquidated_at: np.ndarray
+    entry_price: float
+
+
+def sample_price_paths(
+    model: PriceModel,
+    side: str,
+    horizon_days: float,
+    leverage: ArrayLike,
+    *,
+    n_paths: int = 30,
+    n_steps: int = 288,
+    seed: int | None = None,
+    mmr: float = 0.004,
+    entry_price: float = 100.0,
+    correction: str = "bridge",
+) -> SamplePaths:
+    """Simulate ``n_paths`` paths of ``model`` and mark, for every leverage, which of them are
+    liquidated and when (:class:`SamplePaths`). The same paths serve every leverage, so a chart
+    of 5x beside 50x shows the same market twice."""
+    ratio, b = liquidation_barriers(side, leverage, mmr)
+    ep = float(check_range("entry_price", entry_price, 0.0, lo_open=True))
+    paths = _paths.simulate_paths(
+        model,
+        side,
+        horizon_days,
+        n_paths=n_paths,
+        n_steps=n_steps,
+        seed=seed,
+        correction=correction,
+    )
+    hit = np.stack(
+        [
+            np.where(k >= 0, k + 1, -1)
+            for k in (
+                first_passage_steps(paths, float(bl))
+                if np.isfinite(bl)
+                else np.full(paths.n_paths, -1)
+                for bl in b
+            )
+        ]
+    )
+    return SamplePaths(
+        side=side,
+        days=paths.times_days,
+        prices=paths.prices(ep),
+        leverage=np.atleast_1d(np.asarray(leverage, dtype=float)),
+        liquidation_price=ratio * ep,
+        liquidated_at=hit,
+        entry_price=ep,
     )
