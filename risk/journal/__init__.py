@@ -1,0 +1,97 @@
+"""Trade-plan journal: exit criteria written before entry, outcomes reviewed after, in SQLite.
+
+- :mod:`risk.journal.plan`: plans, targets, trailing rules and outcomes (frozen dataclasses and
+  their validation), planned risk (1R) and realized PnL.
+- :mod:`risk.journal.store`: the SQLite file (path from ``LEVERAGE_LAB_DB``), versioned schema
+  and migrations, WAL, one transaction per write, append-only plans with amendments.
+- :mod:`risk.journal.stats`: R multiples, win rate, expectancy, equity curve.
+- :mod:`risk.journal.csvio`: CSV export and all-or-nothing import.
+
+Pure standard library + pandas/numpy; no UI imports.
+"""
+
+from __future__ import annotations
+
+from risk.journal.csvio import (
+    CSV_COLUMNS,
+    REQUIRED_COLUMNS,
+    ImportRefused,
+    RowProblem,
+    export_csv,
+    histories_to_csv,
+    import_csv,
+    parse_csv,
+)
+from risk.journal.plan import (
+    EXIT_REASONS,
+    PLANNED_EXITS,
+    SIDES,
+    Fill,
+    Outcome,
+    Plan,
+    Target,
+    TrailingRule,
+    fills,
+    loss_at_stop,
+    plan_problems,
+    quantity_for_risk,
+    realized_pnl,
+)
+from risk.journal.stats import (
+    JournalStats,
+    TradeRecord,
+    equity_curve,
+    journal_stats,
+    r_multiple,
+    trade_records,
+    trade_table,
+)
+from risk.journal.store import (
+    AMENDABLE,
+    ENV_VAR,
+    SCHEMA_VERSION,
+    Amendment,
+    Journal,
+    PlanHistory,
+    connect,
+    default_db_path,
+)
+
+__all__ = [
+    "AMENDABLE",
+    "CSV_COLUMNS",
+    "ENV_VAR",
+    "EXIT_REASONS",
+    "PLANNED_EXITS",
+    "REQUIRED_COLUMNS",
+    "SCHEMA_VERSION",
+    "SIDES",
+    "Amendment",
+    "Fill",
+    "ImportRefused",
+    "Journal",
+    "JournalStats",
+    "Outcome",
+    "Plan",
+    "PlanHistory",
+    "RowProblem",
+    "Target",
+    "TradeRecord",
+    "TrailingRule",
+    "connect",
+    "default_db_path",
+    "equity_curve",
+    "export_csv",
+    "fills",
+    "histories_to_csv",
+    "import_csv",
+    "journal_stats",
+    "loss_at_stop",
+    "parse_csv",
+    "plan_problems",
+    "quantity_for_risk",
+    "r_multiple",
+    "realized_pnl",
+    "trade_records",
+    "trade_table",
+]
