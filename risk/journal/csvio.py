@@ -277,8 +277,9 @@ def _row_history(cells: dict[str, str]) -> tuple[PlanHistory | None, list[tuple[
 
     plan_id = parse("id", _parse_id, get("id"))
     for name in ("entry", "stop", "max_loss_frac", "equity"):
-        if name not in bad:
-            values[name] = parse(name, lambda t, n=name: _parse_float(n, t), get(name))
+        values[name] = (
+            None if name in bad else parse(name, lambda t, n=name: _parse_float(n, t), get(name))
+        )
     values["quantity"] = (
         parse("quantity", lambda t: _parse_float("quantity", t), get("quantity"))
         if get("quantity")
@@ -289,8 +290,11 @@ def _row_history(cells: dict[str, str]) -> tuple[PlanHistory | None, list[tuple[
         if get("taker_fee")
         else 0.0
     )
-    if "targets" not in bad:
-        values["targets"] = parse("targets", lambda t: _parse_pairs("targets", t), get("targets"))
+    values["targets"] = (
+        None
+        if "targets" in bad
+        else parse("targets", lambda t: _parse_pairs("targets", t), get("targets"))
+    )
     trail_d, trail_a = get("trail_distance_frac"), get("trail_activation_price")
     trailing: Any = None
     if trail_d:
@@ -332,7 +336,7 @@ def _row_history(cells: dict[str, str]) -> tuple[PlanHistory | None, list[tuple[
         if f not in bad and f != "plan_id"
     ]
     if problems:
-        return None, problems
+        return None, sorted(problems, key=lambda fm: _column_order(fm[0]))
     plan = Plan(**vars(fields))
 
     amendments: list[Amendment] = []
@@ -351,6 +355,10 @@ def _row_history(cells: dict[str, str]) -> tuple[PlanHistory | None, list[tuple[
     return PlanHistory(
         plan, apply_amendments(plan, tuple(amendments)), tuple(amendments), outcome
     ), []
+
+
+def _column_order(name: str) -> int:
+    return CSV_COLUMNS.index(name) if name in CSV_COLUMNS else -1
 
 
 def _check_amendments(plan: Plan, items: list[dict[str, Any]]) -> list[Amendment]:

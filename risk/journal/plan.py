@@ -368,14 +368,11 @@ def _check_trailing(side: Any, entry: float | None, value: Any) -> TrailingRule 
     return rule
 
 
-def _check_quantity(ok: dict[str, Any], value: Any) -> float:
+def _check_quantity(ok: dict[str, Any], value: Any) -> float | None:
     needed = ("entry", "stop", "equity", "max_loss_frac", "taker_fee")
     if value is None:
         if not all(k in ok for k in needed):
-            raise ValueError(
-                "quantity=None cannot be sized; allowed: a valid entry, stop, "
-                "equity and max_loss_frac (or a quantity > 0)"
-            )
+            return None  # not sizable; the failing fields are reported on their own
         return quantity_for_risk(
             ok["equity"], ok["max_loss_frac"], ok["entry"], ok["stop"], ok["taker_fee"]
         )

@@ -21,8 +21,9 @@ Schema history
 --------------
 1. ``plans`` (targets as JSON ``[[price, share], ...]``) and ``outcomes`` with ONE exit price.
 2. ``amendments`` (plan_id, field, old and new value as JSON, amended_at, reason); triggers make
-   ``plans`` and ``amendments`` append-only: an ``UPDATE`` or ``DELETE`` aborts, even from raw
-   SQL. A change to a plan is an amendment; the plan row keeps what was planned.
+   ``plans`` and ``amendments`` append-only: an ``UPDATE``, ``DELETE`` or ``INSERT OR REPLACE``
+   of a saved row aborts, even from raw SQL. A change to a plan is an amendment; the plan row
+   keeps what was planned.
 3. ``outcomes.exits``: several exit fills (JSON ``[[price, share], ...]``, shares summing to 1)
    replace the single ``exit_price`` (a version-1 exit becomes ``[[exit_price, 1.0]]``).
 """
@@ -101,6 +102,15 @@ V2: tuple[str, ...] = (
     END""",
     """CREATE TRIGGER plans_no_delete BEFORE DELETE ON plans BEGIN
         SELECT RAISE(ABORT, 'plans are append-only: a saved plan cannot be deleted');
+    END""",
+    # INSERT OR REPLACE deletes the old row WITHOUT firing delete triggers: refuse it up front.
+    """CREATE TRIGGER plans_no_replace BEFORE INSERT ON plans
+        WHEN EXISTS (SELECT 1 FROM plans WHERE id = NEW.id) BEGIN
+        SELECT RAISE(ABORT, 'plans are append-only: a saved plan cannot be replaced');
+    END""",
+    """CREATE TRIGGER amendments_no_replace BEFORE INSERT ON amendments
+        WHEN EXISTS (SELECT 1 FROM amendments WHERE id = NEW.id) BEGIN
+        SELECT RAISE(ABORT, 'amendments are append-only');
     END""",
     """CREATE TRIGGER amendments_no_update BEFORE UPDATE ON amendments BEGIN
         SELECT RAISE(ABORT, 'amendments are append-only');
