@@ -6,6 +6,7 @@
   and migrations, WAL, one transaction per write, append-only plans with amendments.
 - :mod:`risk.journal.stats`: R multiples, win rate, expectancy, equity curve.
 - :mod:`risk.journal.csvio`: CSV export and all-or-nothing import.
+- :mod:`risk.journal.planning`: size, leverage and liquidation of a plan (uses risk.sizing).
 
 Pure standard library + pandas/numpy; no UI imports.
 """
@@ -20,6 +21,7 @@ from risk.journal.csvio import (
     export_csv,
     histories_to_csv,
     import_csv,
+    import_csv_text,
     parse_csv,
 )
 from risk.journal.plan import (
@@ -37,6 +39,7 @@ from risk.journal.plan import (
     quantity_for_risk,
     realized_pnl,
 )
+from risk.journal.planning import PlanSizing, plan_levels, plan_sizing, stop_to_liquidation_frac
 from risk.journal.stats import (
     JournalStats,
     TradeRecord,
@@ -74,6 +77,7 @@ __all__ = [
     "Outcome",
     "Plan",
     "PlanHistory",
+    "PlanSizing",
     "RowProblem",
     "Target",
     "TradeRecord",
@@ -85,13 +89,17 @@ __all__ = [
     "fills",
     "histories_to_csv",
     "import_csv",
+    "import_csv_text",
     "journal_stats",
     "loss_at_stop",
     "parse_csv",
+    "plan_levels",
     "plan_problems",
+    "plan_sizing",
     "quantity_for_risk",
     "r_multiple",
     "realized_pnl",
+    "stop_to_liquidation_frac",
     "trade_records",
     "trade_table",
 ]

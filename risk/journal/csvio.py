@@ -534,14 +534,20 @@ def import_csv(journal: Journal, path: str | os.PathLike[str]) -> list[int]:
         raise ValueError(f"--csv={str(p)!r} does not exist; allowed: a CSV file") from None
     except UnicodeDecodeError as exc:
         raise ValueError(f"--csv={str(p)!r} is not UTF-8 ({exc.reason}); allowed: UTF-8") from None
-    histories, rows = _parse(text, str(p))
+    return import_csv_text(journal, text, str(p))
+
+
+def import_csv_text(journal: Journal, text: str, source: str = "<csv>") -> list[int]:
+    """:func:`import_csv` for CSV text already read (an upload, say); ``source`` names it in
+    messages."""
+    histories, rows = _parse(text.removeprefix("\ufeff"), source)
     return journal.import_histories(
-        histories, on_taken=lambda taken: _taken(p, rows, histories, taken)
+        histories, on_taken=lambda taken: _taken(source, rows, histories, taken)
     )
 
 
 def _taken(
-    path: Path, rows: list[tuple[int, int]], histories: list[PlanHistory], taken: set[int]
+    source: str, rows: list[tuple[int, int]], histories: list[PlanHistory], taken: set[int]
 ) -> ImportRefused:
     problems = [
         RowProblem(
@@ -553,4 +559,4 @@ def _taken(
         for (k, line), h in zip(rows, histories, strict=True)
         if h.planned.plan_id in taken
     ]
-    return ImportRefused(str(path), problems)
+    return ImportRefused(source, problems)
