@@ -211,3 +211,57 @@ def equity_curve(
             "equity": start + np.cumsum(pnl),
         }
     )
+
+
+PLANS_COLUMNS = (
+    "plan_id",
+    "created_at",
+    "symbol",
+    "side",
+    "status",
+    "entry",
+    "stop",
+    "stop_now",
+    "targets",
+    "quantity",
+    "amendments",
+    "exit_reason",
+    "avg_exit",
+    "closed_at",
+    "pnl",
+    "r",
+)
+
+
+def plans_table(histories: Iterable[PlanHistory]) -> pd.DataFrame:
+    """One row per plan, open or closed, by id (columns :data:`PLANS_COLUMNS`).
+
+    ``entry`` and ``stop`` are as planned, ``stop_now`` as amended; ``targets`` reads
+    ``"110 (50%), 120 (50%)"`` (as planned); ``avg_exit`` is the share-weighted exit price.
+    PnL and R follow the module's definitions; NaN while the plan is open.
+    """
+    rows = []
+    for h in histories:
+        p, o = h.planned, h.outcome
+        rec = trade_records([h])
+        rows.append(
+            {
+                "plan_id": h.plan_id,
+                "created_at": p.created_at,
+                "symbol": p.symbol,
+                "side": p.side,
+                "status": "open" if o is None else "closed",
+                "entry": p.entry,
+                "stop": p.stop,
+                "stop_now": h.amended.stop,
+                "targets": ", ".join(f"{t.price:,.10g} ({t.share:.0%})" for t in p.targets),
+                "quantity": float(p.quantity),  # type: ignore[arg-type]
+                "amendments": len(h.amendments),
+                "exit_reason": None if o is None else o.exit_reason,
+                "avg_exit": float("nan") if o is None else o.average_exit(),
+                "closed_at": None if o is None else o.closed_at,
+                "pnl": rec[0].pnl if rec else float("nan"),
+                "r": rec[0].r if rec else float("nan"),
+            }
+        )
+    return pd.DataFrame(rows, columns=list(PLANS_COLUMNS))

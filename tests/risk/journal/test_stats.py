@@ -192,3 +192,33 @@ def test_trade_records_skip_open_plans(tmp_path) -> None:
         (t,) = trade_records(j.histories())
     # 1R = 0.02 * 5_000 = 100 = 50 units * 2; profit 50 * 5 = 250 -> 2.5R
     assert (t.plan_id, t.planned_risk, t.pnl, t.r) == (pid, pytest.approx(100.0), 250.0, 2.5)
+
+
+def test_plans_table_lists_open_and_closed(tmp_path) -> None:
+    from risk.journal.stats import plans_table
+
+    with Journal(tmp_path / "j.db") as j:
+        p = Plan(
+            symbol="BTC",
+            side="long",
+            entry=100,
+            stop=95,
+            targets=[(110, 0.5), (120, 0.25)],
+            what_proves_me_wrong="below 95",
+            max_loss_frac=0.01,
+            equity=10_000,
+        )
+        a = j.save_plan(p)
+        b = j.save_plan(p)
+        j.amend(b, {"stop": 97}, "tighter")
+        j.record_outcome(b, Outcome([(110, 0.5), (97, 0.5)], "stop", closed_at="2024-01-01"))
+        df = plans_table(j.histories())
+    assert df["plan_id"].tolist() == [a, b]
+    assert df["status"].tolist() == ["open", "closed"]
+    assert df["stop"].tolist() == [95.0, 95.0] and df["stop_now"].tolist() == [95.0, 97.0]
+    assert df["targets"].iloc[0] == "110 (50%), 120 (25%)"
+    assert df["amendments"].tolist() == [0, 1]
+    # b: 20 units, half at 110 (+100), half at 97 (-30) = +70 -> 0.7R; avg exit 103.5
+    assert df["pnl"].iloc[1] == pytest.approx(70.0) and df["r"].iloc[1] == pytest.approx(0.7)
+    assert df["avg_exit"].iloc[1] == pytest.approx(103.5)
+    assert math.isnan(df["r"].iloc[0]) and pd.isna(df["exit_reason"].iloc[0])
