@@ -72,7 +72,7 @@ else:
             value=round(100.0 / int(n_exits), 2),
             step=5.0,
             format="%.2f",
-            key=f"rv_sh{k}",
+            key=f"rv_sh{int(n_exits)}_{k}",  # a new count re-splits the shares evenly
         )
         exits.append((price, share_pct / 100.0))
     o1, o2 = st.columns(2)

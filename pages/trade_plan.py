@@ -79,7 +79,7 @@ for k in range(int(n_targets)):
         value=round(100.0 / int(n_targets), 2),
         step=5.0,
         format="%.2f",
-        key=f"tp_s{k}",
+        key=f"tp_s{int(n_targets)}_{k}",  # a new count re-splits the shares evenly
     )
     targets.append((price, share_pct / 100.0))
 
