@@ -79,6 +79,8 @@ def _check_wallet(wallet_balance: float, holdings: list[Holding]) -> float:
 def cross_liquidation_price(wallet_balance: float, holdings: list[Holding], index: int) -> float:
     """Liquidation price of ``holdings[index]`` when every position shares the wallet in cross
     mode (others valued at their marks). NaN where the venue has no cross formula."""
+    if not 0 <= index < len(holdings):
+        raise ValueError(f"index={index} is out of range; allowed: 0 <= index < {len(holdings)}")
     h = holdings[index]
     if "cross" not in h.venue.rules.margin_modes:
         return float("nan")
@@ -139,9 +141,7 @@ def collapse_comparison(
         raise ValueError(f"index={index} is out of range; allowed: 0 <= index < {len(holdings)}")
     cf = float(check_range("collapse_frac", collapse_frac, 0.0, 1.0, lo_open=True, hi_open=True))
     h = holdings[index]
-    shock = h.mark_price * (1.0 - h.position.sign * cf)
-    if shock <= 0:
-        raise ValueError(f"collapse_frac={cf} leaves no positive price; allowed: < 1")
+    shock = h.mark_price * (1.0 - h.position.sign * cf)  # > 0 because 0 < cf < 1
     pnl_drop = h.upnl - float(h.position.pnl(shock))  # loss caused by the shock
     iso_margin = float(h.position.isolated_margin) + h.upnl
     iso_lp = float(liquidation_price(replace(h.position, margin_mode="isolated"), h.venue))

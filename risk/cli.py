@@ -26,11 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m risk", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name in SUBCOMMANDS:
-        try:
-            module = importlib.import_module(f"risk.cli_{name}")
-        except ModuleNotFoundError:
-            continue
-        module.add_parser(sub)
+        importlib.import_module(f"risk.cli_{name}").add_parser(sub)
     return parser
 
 

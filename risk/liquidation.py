@@ -41,6 +41,7 @@ import numpy as np
 
 from risk._validate import ArrayLike, check_range, scalar_or_array
 from risk.positions import Account, Position
+from risk.tiers import QUOTE_UNITS
 from risk.venues import Venue
 
 
@@ -74,6 +75,12 @@ def check_position(position: Position, venue: Venue, account: Account | None = N
             f"allowed: {', '.join(rules.margin_modes)}"
         )
     table = venue.table
+    if position.is_inverse and table.notional_unit in QUOTE_UNITS:
+        raise ValueError(
+            f"contract='inverse' cannot be sized with the {table.name} tiers, whose floors are in "
+            f"{table.notional_unit} while an inverse position's notional is in coin; allowed: a "
+            "coin-margined tier table (tiers file) or a typed rate (mmr)"
+        )
     notional = np.asarray(position.notional, dtype=float)
     check_range(
         "notional", notional, 0.0, table.max_notional, hi_open=True, why=f"{table.name} tiers"
@@ -154,6 +161,12 @@ def liquidation_price(
     """
     check_position(position, venue, account)
     wb, tmm, upnl = _context(position, account)
+    return _broadcast(_liquidation_price(position, venue, wb, tmm, upnl), position, wb)
+
+
+def _liquidation_price(
+    position: Position, venue: Venue, wb: np.ndarray, tmm: float, upnl: float
+) -> float | np.ndarray:
     s = position.sign
     ep = position.ep
     f = venue.trigger_fee
@@ -195,8 +208,10 @@ def bankruptcy_price(position: Position, account: Account | None = None) -> floa
     s = position.sign
     if position.is_inverse:
         size = position.size_usd
-        return _positive_or_nan(s * size / (wb + upnl + s * size / position.ep))
-    return _positive_or_nan(position.ep - s * (wb + upnl) / position.qty)
+        bp = _positive_or_nan(s * size / (wb + upnl + s * size / position.ep))
+    else:
+        bp = _positive_or_nan(position.ep - s * (wb + upnl) / position.qty)
+    return _broadcast(bp, position, wb)
 
 
 def distance_frac(price: ArrayLike, entry_price: ArrayLike) -> float | np.ndarray:
@@ -204,6 +219,15 @@ def distance_frac(price: ArrayLike, entry_price: ArrayLike) -> float | np.ndarra
     p = np.asarray(price, dtype=float)
     e = np.asarray(entry_price, dtype=float)
     return scalar_or_array(np.abs(p - e) / e)
+
+
+def _broadcast(result: float | np.ndarray, position: Position, wb: np.ndarray):
+    """Give a price one value per point of every array the position or wallet holds, even where
+    the formula does not use that array (a leverage grid in cross mode, say)."""
+    shape = np.broadcast_shapes(
+        np.shape(result), np.shape(wb), *map(np.shape, position._arr.values())
+    )
+    return scalar_or_array(np.broadcast_to(np.asarray(result, dtype=float), shape).copy())
 
 
 def _positive_or_nan(x: np.ndarray) -> float | np.ndarray:

@@ -156,7 +156,8 @@ def adjust_margin(position: Position, venue: Venue, delta_margin: ArrayLike) -> 
     The liquidation formula is linear in the margin, so for the mark-valued families
     ``dLP = dM / (Q*(mmr - side))`` (formulas.md section 1): a long's LP falls by
     ``dM / (Q*(1 - mmr))``, a short's rises by ``dM / (Q*(1 + mmr))``. Removing margin is allowed
-    while the remaining margin still covers the maintenance margin at entry.
+    while the remaining margin still covers the maintenance margin at entry and keeps the
+    effective leverage within the tier's maximum (``margin >= notional / max_leverage``).
     """
     if position.margin_mode != "isolated":
         raise ValueError(
@@ -172,6 +173,19 @@ def adjust_margin(position: Position, venue: Venue, delta_margin: ArrayLike) -> 
         raise ValueError(
             f"delta_margin={float(np.min(dm)):.8g} would leave less than the maintenance margin; "
             f"allowed: delta_margin > {lowest:.8g}"
+        )
+    notional = np.asarray(position.notional, dtype=float)
+    min_margin = notional / np.asarray(venue.table.max_leverage(notional), dtype=float)
+    too_thin = new_margin < min_margin * (1 - 1e-12)
+    if np.any(too_thin):
+        i = np.argmax(np.broadcast_to(too_thin, np.broadcast(new_margin, min_margin).shape))
+        need = np.broadcast_to(min_margin, too_thin.shape).flat[i]
+        have = np.broadcast_to(old_margin, too_thin.shape).flat[i]
+        cap = np.broadcast_to(notional / min_margin, too_thin.shape).flat[i]
+        raise ValueError(
+            f"delta_margin={float(np.broadcast_to(dm, too_thin.shape).flat[i]):.8g} would leave "
+            f"less margin than the {cap:g}x tier maximum allows ({need:.8g}); allowed: "
+            f"delta_margin >= {need - have:.8g}"
         )
     new_pos = replace(position, margin=new_margin)
     old_lp = np.asarray(liquidation_price(position, venue))

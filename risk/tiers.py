@@ -27,9 +27,19 @@ import numpy as np
 
 from risk._validate import ArrayLike, as_float_array, check_positive, check_range
 
-#: Relative tolerance of the maintenance-amount recurrence check (published amounts are rounded
-#: to the cent or to whole units).
-RECURRENCE_TOL = 0.01
+#: Tolerance of the maintenance-amount recurrence check, in the table's notional unit. Published
+#: amounts are exact or rounded to the cent, so a cent (plus a relative 1e-9 for float noise) is
+#: enough; anything looser would let the maintenance margin jump at a tier floor, and the solver's
+#: "largest per-tier root" would then no longer be the tier-at-the-liquidation-price answer.
+RECURRENCE_TOL_ABS = 0.01
+RECURRENCE_TOL_REL = 1e-9
+
+#: Notional units that are a quote currency: such a table cannot size an inverse (coin-margined)
+#: position, whose notional is in coin. Flat tables typed by the user carry the unit "quote",
+#: meaning "the position's own margin currency", and apply to both contract types.
+QUOTE_UNITS = frozenset({"USDT", "USDC", "USD", "BUSD", "FDUSD"})
+
+_FIELDS = "floor, cap, mmr, maintenance_amount, max_leverage"
 
 
 @dataclass(frozen=True)
@@ -84,10 +94,20 @@ class TierTable:
     ) -> TierTable:
         """Build from dicts with ``floor``, ``cap`` (None = no cap), ``mmr``,
         ``maintenance_amount`` and ``max_leverage`` (the JSON layout in ``risk/data``)."""
-        if not records:
+        if isinstance(records, list) and not records:
             raise ValueError(f"tiers of {name!r}=[] is empty; allowed: at least one tier")
+        if not isinstance(records, list):
+            raise ValueError(
+                f"tiers of {name!r}={_short(records)} is not a list of tier records; allowed: a "
+                f"non-empty list of objects with {_FIELDS}"
+            )
         tiers = []
         for i, r in enumerate(records, start=1):
+            if not isinstance(r, dict):
+                raise ValueError(
+                    f"tier {i} of {name!r}={_short(r)} is not an object; allowed: an object with "
+                    f"{_FIELDS}"
+                )
             try:
                 cap = r.get("cap")
                 tiers.append(
@@ -102,10 +122,13 @@ class TierTable:
             except KeyError as exc:
                 raise ValueError(
                     f"tier {i} of {name!r} lacks field {exc.args[0]!r}; allowed: a record "
-                    "with floor, cap, mmr, maintenance_amount, max_leverage"
+                    f"with {_FIELDS}"
                 ) from None
             except (TypeError, ValueError):
-                raise ValueError(f"tier {i} of {name!r}={r!r} has a non-numeric field") from None
+                raise ValueError(
+                    f"tier {i} of {name!r}={_short(r)} has a non-numeric field; allowed: numbers "
+                    f"for {_FIELDS} (cap may be null for the last tier)"
+                ) from None
         return cls(name=name, tiers=tuple(tiers), source=source, as_of=as_of, notional_unit=unit)
 
     # --- lookups ---------------------------------------------------------------------------
@@ -173,7 +196,8 @@ def _check_tiers(name: str, tiers: tuple[Tier, ...]) -> None:
                     "allowed: rates that do not fall as the notional grows"
                 )
             expected = prev.maintenance_amount + t.floor * (t.mmr - prev.mmr)
-            if abs(t.maintenance_amount - expected) > RECURRENCE_TOL * max(1.0, abs(expected)):
+            tol = RECURRENCE_TOL_ABS + RECURRENCE_TOL_REL * abs(expected)
+            if abs(t.maintenance_amount - expected) > tol:
                 raise ValueError(
                     f"tier {i} maintenance_amount of {name!r}={t.maintenance_amount:,.2f} "
                     "breaks the recurrence cum_n = cum_(n-1) + floor_n*(mmr_n - mmr_(n-1)); "
@@ -202,18 +226,44 @@ def _load_file(filename: str) -> dict[str, Any]:
 
 
 def load_table_file(path: str, symbol: str | None = None) -> TierTable:
-    """Load a user-supplied table: a JSON file in the layout of ``risk/data/*.json`` (with
-    ``symbols``), or a plain list of tier records."""
-    with open(path, encoding="utf-8") as fh:
-        doc = json.load(fh)
+    """Load a user-supplied table: a JSON file in the layout of ``risk/data/*.json`` (an object
+    with ``symbols``, optional ``source``, ``as_of`` and ``notional_unit``), or a plain list of tier
+    records. Every problem (missing file, bad JSON, wrong shape) is a ``ValueError`` naming the
+    file."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            doc = json.load(fh)
+    except OSError as exc:
+        raise ValueError(
+            f"tiers={path!r} cannot be read ({exc.strerror or exc}); allowed: a readable JSON file"
+        ) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(
+            f"tiers={path!r} is not valid JSON ({exc}); allowed: a JSON list of tier records or "
+            "an object with 'symbols'"
+        ) from None
     if isinstance(doc, list):
         return TierTable.from_records(path, doc, source=path, as_of="user")
-    symbols = doc.get("symbols", {})
+    if not isinstance(doc, dict) or not isinstance(doc.get("symbols"), dict):
+        raise ValueError(
+            f"tiers={path!r} holds {_short(doc)}; allowed: a JSON list of tier records or an "
+            "object whose 'symbols' maps each symbol to its list of tier records"
+        )
+    symbols = doc["symbols"]
     if symbol is None or symbol not in symbols:
         raise ValueError(f"symbol={symbol!r} is not in {path}; allowed: {', '.join(symbols)}")
     return TierTable.from_records(
-        f"{path}:{symbol}", symbols[symbol], doc.get("source", path), doc.get("as_of", "unknown")
+        f"{path}:{symbol}",
+        symbols[symbol],
+        str(doc.get("source", path)),
+        str(doc.get("as_of", "unknown")),
+        unit=str(doc.get("notional_unit", "quote")),
     )
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def shipped_symbols(exchange: str) -> tuple[str, ...]:
@@ -233,9 +283,10 @@ def shipped_table(exchange: str, symbol: str) -> TierTable:
         )
     doc = _load_file(fn)
     if symbol not in doc["symbols"]:
+        typed = "max_leverage (or mmr)" if exchange == "hyperliquid" else "mmr"
         raise ValueError(
             f"symbol={symbol!r} has no {exchange} tier table; allowed: "
-            f"{', '.join(doc['symbols'])} (or type the rate with mmr)"
+            f"{', '.join(doc['symbols'])} (or type {typed})"
         )
     return TierTable.from_records(
         f"{exchange} {symbol}",

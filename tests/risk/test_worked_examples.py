@@ -65,7 +65,8 @@ def test_binance_cross_other_positions_shift_the_price() -> None:
     venue = get_venue("binance", mmr=0.025, maintenance_amount=16_300)
     pos = Position("long", ep, q, margin=wb, margin_mode="cross")
     base = liquidation_price(pos, venue, Account(wb))
-    shifted = liquidation_price(pos, venue, Account(wb, other_maintenance=10_000, other_upnl=-5_000))
+    others = Account(wb, other_maintenance=10_000, other_upnl=-5_000)
+    shifted = liquidation_price(pos, venue, others)
     assert shifted - base == pytest.approx(15_000 / (q * (1 - 0.025)), rel=1e-12)
 
 
