@@ -15,9 +15,12 @@ from typing import Any
 from risk.liquidation import bankruptcy_price, liquidation_price, maintenance_margin
 from risk.margin import break_even_price, close_fee, open_fee
 from risk.positions import Account, Position
-from risk.tiers import load_table_file
+from risk.tiers import QUOTE_UNITS, load_table_file
 from risk.venues import EXCHANGES, get_venue, normalize_symbol
 
+#: ``maintenance_margin`` is valued at the entry price (what the position needs now), while
+#: ``mmr`` and ``maintenance_amount`` are the tier AT the liquidation price (the tier the trigger
+#: uses; Bybit: at entry). When the liquidation moves the notional into another tier the two differ.
 JSON_KEYS = (
     "liquidation_price",
     "bankruptcy_price",
@@ -139,6 +142,7 @@ def compute(args: argparse.Namespace) -> dict[str, Any]:
         "side": args.side,
         "mode": args.mode,
         "margin_currency": "coin" if pos.is_inverse else "quote",
+        "notional_unit": "coin" if pos.is_inverse else _quote_unit(venue.table.notional_unit),
         "liquidation_price": None if math.isnan(lp) else lp,
         "bankruptcy_price": None if math.isnan(bp) else bp,
         "distance_frac": None if math.isnan(lp) else abs(lp - args.entry) / args.entry,
@@ -161,12 +165,16 @@ def compute(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def _quote_unit(table_unit: str) -> str:
+    return table_unit if table_unit in QUOTE_UNITS else "quote"
+
+
 def run(args: argparse.Namespace) -> int:
     out = compute(args)
     if args.json:
         sys.stdout.write(json.dumps(out) + "\n")
         return 0
-    unit = "coin" if out["margin_currency"] == "coin" else "quote"
+    unit = out["notional_unit"]
 
     def num(x: float | None, pct: bool = False) -> str:
         if x is None:
