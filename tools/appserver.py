@@ -45,8 +45,14 @@ def _healthy(url: str) -> bool:
 
 
 @contextmanager
-def streamlit_server(port: int | None = None, timeout_s: float = 60.0) -> Iterator[str]:
-    """Run the app in a subprocess for the duration of the block; yield its base URL."""
+def streamlit_server(
+    port: int | None = None, timeout_s: float = 60.0, env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """Run the app in a subprocess for the duration of the block; yield its base URL.
+
+    ``env`` adds to (or overrides) this process's environment for the server, e.g.
+    ``LEVERAGE_LAB_DB`` pointing at a temporary journal so tests never touch the user's.
+    """
     port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     cmd = [
@@ -59,7 +65,12 @@ def streamlit_server(port: int | None = None, timeout_s: float = 60.0) -> Iterat
     ]  # fmt: skip
     log = open(os.devnull, "wb")
     proc = subprocess.Popen(
-        cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        cmd,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        env={**os.environ, **(env or {})},
     )
     try:
         deadline = time.monotonic() + timeout_s

@@ -2,18 +2,24 @@
 docs/screenshots/<page>.png (full page, 1400 px wide).
 
 Run: ``.venv/bin/python -m tools.screenshots [url_path ...]`` (default: every page whose file
-exists, in the order app.py declares them).
+exists, in the order app.py declares them). The app gets a temporary journal filled from
+docs/examples/journal_example.csv, so the Review page shows statistics and never the user's plans.
 """
 
 from __future__ import annotations
 
 import sys
+import tempfile
+from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from risk.journal.csvio import import_csv
+from risk.journal.store import Journal
 from tools.appserver import ROOT, launch_chromium, streamlit_server, wait_until_idle
 
 OUT = ROOT / "docs" / "screenshots"
+EXAMPLE_JOURNAL = ROOT / "docs" / "examples" / "journal_example.csv"
 WIDTH = 1400
 
 
@@ -33,7 +39,16 @@ def page_paths() -> list[str]:
 def main(argv: list[str]) -> int:
     wanted = argv or page_paths()
     OUT.mkdir(parents=True, exist_ok=True)
-    with streamlit_server() as url, sync_playwright() as pw:
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "journal.sqlite3"
+        with Journal(db) as journal:
+            import_csv(journal, EXAMPLE_JOURNAL)
+        shoot(wanted, {"LEVERAGE_LAB_DB": str(db)})
+    return 0
+
+
+def shoot(wanted: list[str], env: dict[str, str]) -> None:
+    with streamlit_server(env=env) as url, sync_playwright() as pw:
         browser = launch_chromium(pw)
         page = browser.new_page(viewport={"width": WIDTH, "height": 900})
         for path in wanted:
@@ -51,7 +66,6 @@ def main(argv: list[str]) -> int:
             page.screenshot(path=str(target), full_page=True)
             print(target.relative_to(ROOT))
         browser.close()
-    return 0
 
 
 if __name__ == "__main__":

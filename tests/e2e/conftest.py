@@ -1,7 +1,8 @@
 """Browser fixtures shared by every end-to-end test.
 
 ``app_url`` (session): ``streamlit run app.py`` on a free 127.0.0.1 port, headless, no usage
-statistics. ``browser`` (session): Debian's chromium through Playwright's sync API. ``page``
+statistics, its journal (``LEVERAGE_LAB_DB``) in a temporary folder, never the user's.
+``browser`` (session): Debian's chromium through Playwright's sync API. ``page``
 (per test): a fresh page in a shared browser context; after the test it fails if a Streamlit
 exception box (``data-testid="stException"``) is on screen. ``open_page(path, **query)``: go
 to a page of the app and wait until its run has finished and its charts are drawn.
@@ -20,8 +21,9 @@ sync_api = pytest.importorskip("playwright.sync_api")
 
 
 @pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
-    with streamlit_server() as url:
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    db = tmp_path_factory.mktemp("journal") / "journal.sqlite3"
+    with streamlit_server(env={"LEVERAGE_LAB_DB": str(db)}) as url:
         yield url
 
 

@@ -1,16 +1,13 @@
 """The journal in a real browser: a plan typed on the Trade plan page is saved (and refused
 without a stop), then found on the Review page.
 
-The app runs in its own server here, started with LEVERAGE_LAB_DB pointing at a temporary file,
-so the test never touches a real journal (the session-wide server of conftest.py has no such
-variable and would write to the per-user default).
+The app runs in its own server here, started with LEVERAGE_LAB_DB pointing at a temporary file
+this module reads back (the session-wide server of conftest.py has its own temporary journal).
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -24,16 +21,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def journal_app(tmp_path_factory) -> Iterator[tuple[str, Path]]:
     db = tmp_path_factory.mktemp("journal") / "journal.db"
-    old = os.environ.get("LEVERAGE_LAB_DB")
-    with ExitStack() as stack:
-        os.environ["LEVERAGE_LAB_DB"] = str(db)  # the server inherits it when it starts
-        try:
-            url = stack.enter_context(streamlit_server())
-        finally:
-            if old is None:
-                del os.environ["LEVERAGE_LAB_DB"]
-            else:
-                os.environ["LEVERAGE_LAB_DB"] = old
+    with streamlit_server(env={"LEVERAGE_LAB_DB": str(db)}) as url:
         yield url, db
 
 
