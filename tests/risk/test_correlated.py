@@ -26,7 +26,7 @@ from risk.correlated import (
 )
 from risk.odds import gbm_hit_probability
 
-DATA = Path("/work/shared/data")
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data"  # ../shared beside the project
 DAY = 1.0 / 365.0
 
 
