@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 SUBCOMMANDS = ("liq", "odds", "journal")
@@ -39,3 +40,8 @@ def main(argv: list[str] | None = None) -> int:
         msg = " ".join(str(exc).split())
         sys.stderr.write(f"python -m risk {args.command}: error: {msg}\n")
         return 2
+    except BrokenPipeError:
+        # The reader stopped early (``| head``): not an error of ours. Point stdout at devnull so
+        # the interpreter's final flush does not raise again (Python docs, "Note on SIGPIPE").
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141

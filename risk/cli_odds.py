@@ -132,6 +132,15 @@ def _days(x: float | None) -> str:
     return f"{x * 24:.1f} h" if x < 1 else f"{x:.2f} d"
 
 
+def _horizon_text(days: float) -> str:
+    """``1 day``, ``7 days``, ``1 hour``, ``15 minutes``: the horizon in the unit a reader uses."""
+    for unit, size in (("day", 1.0), ("hour", 1.0 / 24.0), ("minute", 1.0 / 1440.0)):
+        count = days / size
+        if count >= 1.0 - 1e-9:
+            return f"{count:.4g} {unit}{'' if abs(count - 1.0) < 1e-9 else 's'}"
+    return f"{days * 86_400:.4g} seconds"
+
+
 def run(args: argparse.Namespace) -> int:
     res = compute(args)
     recs = res.records()
@@ -146,7 +155,7 @@ def run(args: argparse.Namespace) -> int:
     )
     vol = res.params.get("vol_annual")
     sys.stdout.write(
-        f"{res.side}, horizon {res.horizon_days:g} days, vol {vol:.0%} a year, mmr "
+        f"{res.side}, horizon {_horizon_text(res.horizon_days)}, vol {vol:.0%} a year, mmr "
         f"{args.mmr:.2%} ({how})\n"
     )
     header = ["leverage", "move to LP", "P(liq)", "P(right, liq)", "median to liq"]

@@ -273,3 +273,35 @@ def test_subprocess_json_contract() -> None:
     )
     assert bad.returncode == 2 and bad.stdout == ""
     assert bad.stderr.count("\n") == 1 and "--csv" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("horizon_days", "words"),
+    [
+        ("1", "horizon 1 day,"),
+        ("7", "horizon 7 days,"),
+        ("0.25", "horizon 6 hours,"),
+        (str(1 / 24), "horizon 1 hour,"),
+        (str(15 / 1440), "horizon 15 minutes,"),
+    ],
+)
+def test_table_names_the_horizon_in_words(capsys, horizon_days: str, words: str) -> None:
+    code, out, _ = run(capsys, "odds", "--side", "long", "--leverage", "50", "--vol", "0.6",
+                       "--horizon-days", horizon_days)  # fmt: skip
+    assert code == 0
+    assert words in out.splitlines()[0]
+
+
+def test_a_reader_that_stops_early_is_not_a_traceback() -> None:
+    # `python -m risk odds ... | head -1`: the pipe closes before the table is written.
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "risk", "odds", "--side", "long", "--vol", "0.6", "--leverage",
+         ",".join(str(x) for x in range(1, 126))],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.read(10)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=120)
+    assert "Traceback" not in err
