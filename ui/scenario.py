@@ -262,7 +262,7 @@ def sidebar() -> Scenario:
         sb.number_input(
             "Maintenance margin rate (%)",
             min_value=0.0,
-            max_value=50.0,
+            max_value=49.0,  # at 50% no leverage above 1x is left for the slider
             value=float(DEFAULTS[K_MMR]),
             step=0.05,
             format="%.3f",
