@@ -293,3 +293,63 @@ def first_missing_day(days: np.ndarray, liquidation_price: np.ndarray) -> float:
     margin down to the maintenance margin); ``inf`` when it never happens."""
     gone = np.isnan(np.asarray(liquidation_price, dtype=float)) & (np.asarray(days) > 0)
     return float(np.asarray(days)[np.argmax(gone)]) if gone.any() else float("inf")
+
+
+# --- "Why 50x is fragile" lesson ------------------------------------------------------------
+def odds_leverage_grid(mmr: float, hi: float = LEVERAGE_CAP, n: int = 41) -> np.ndarray:
+    """Leverages for the odds charts: :func:`leverage_grid` from 1x to ``hi`` (every whole
+    leverage plus ``n`` log-spaced points), keeping only those below ``1 / mmr``. At or above it
+    the initial margin ``1 / leverage`` does not cover the maintenance rate at entry, and
+    :func:`risk.odds.liquidation_barriers` refuses the leverage."""
+    grid = leverage_grid(1.0, hi, n)
+    return grid[grid < 1.0 / mmr] if mmr > 0 else grid
+
+
+def at_leverage(
+    grid: np.ndarray, values: np.ndarray, leverage: float | np.ndarray
+) -> float | np.ndarray:
+    """``values`` (one per leverage of the sorted ``grid``) read at ``leverage``: exactly the
+    grid's value at a grid point, linear in log leverage between points, NaN outside the grid."""
+    g = np.log(np.asarray(grid, dtype=float))
+    x = np.log(np.asarray(leverage, dtype=float))
+    out = np.interp(x, g, np.asarray(values, dtype=float), left=np.nan, right=np.nan)
+    return float(out) if np.ndim(out) == 0 else out
+
+
+def moves_in_distance(distance_frac: float, move_frac: float) -> float:
+    """How many typical moves fit into the distance to liquidation: ``distance / move`` (both
+    fractions of the price; 0.016 / 0.028 = 0.57, the room is about half an ordinary day)."""
+    return distance_frac / move_frac
+
+
+def one_in(p: float, most: float = 36_500.0) -> int | None:
+    """``p`` as "about 1 in N": ``N = round(1 / p)``, at least 1. ``None`` when ``p`` is 0 or
+    ``1 / p`` exceeds ``most`` (by default 100 years of days: "practically never")."""
+    if not p > 0 or 1.0 / p > most:
+        return None
+    return max(1, round(1.0 / p))
+
+
+@dataclass(frozen=True)
+class GuessCheck:
+    """A guess of a probability against the model's answer (fractions).
+
+    ``verdict`` is ``"about right"`` when the guess is within ``max(abs_tol, rel_tol * answer)``
+    of the answer, else ``"too low"`` or ``"too high"``; ``diff_frac = answer - guess``;
+    ``ratio = answer / guess`` (``inf`` for a guess of 0).
+    """
+
+    verdict: str
+    diff_frac: float
+    ratio: float
+
+
+def check_guess(
+    guess_frac: float, answer_frac: float, abs_tol: float = 0.02, rel_tol: float = 0.2
+) -> GuessCheck:
+    """Compare a student's guess with the answer (see :class:`GuessCheck`)."""
+    diff = answer_frac - guess_frac
+    ratio = answer_frac / guess_frac if guess_frac > 0 else float("inf")
+    if abs(diff) <= max(abs_tol, rel_tol * answer_frac):
+        return GuessCheck("about right", diff, ratio)
+    return GuessCheck("too low" if diff > 0 else "too high", diff, ratio)

@@ -108,3 +108,42 @@ def test_tier_changes_for_a_margin_sized_position() -> None:
     assert [c[0] for c in changes] == [50.0]
     assert "Tier 2" in changes[0][1] and "100x" in changes[0][1]
     assert model.tier_changes(Scenario(size_by="quantity"), get_venue("binance")) == []
+
+
+class TestWhy50xHelpers:
+    def test_odds_grid_stops_below_one_over_mmr(self) -> None:
+        g = model.odds_leverage_grid(0.004)
+        assert g[0] == 1.0 and g[-1] == 125.0 and set(range(1, 126)) <= set(g.tolist())
+        g = model.odds_leverage_grid(0.02)  # 50x: initial margin 2% = maintenance, refused
+        assert g.max() < 50.0 and 49.0 in g.tolist()
+        assert model.odds_leverage_grid(0.0)[-1] == 125.0
+        assert np.all(np.diff(g) > 0)
+
+    def test_at_leverage_is_exact_on_the_grid_and_log_linear_between(self) -> None:
+        grid = np.array([1.0, 2.0, 4.0, 8.0])
+        values = np.array([0.1, 0.2, 0.3, 0.7])
+        assert model.at_leverage(grid, values, 4.0) == 0.3
+        # halfway in log between 2 and 4 is sqrt(8)
+        assert model.at_leverage(grid, values, math.sqrt(8.0)) == pytest.approx(0.25)
+        assert math.isnan(model.at_leverage(grid, values, 9.0))
+        out = model.at_leverage(grid, values, np.array([1.0, 8.0]))
+        assert out.tolist() == [0.1, 0.7]
+
+    def test_moves_in_distance(self) -> None:
+        assert model.moves_in_distance(0.016, 0.032) == pytest.approx(0.5)
+
+    @pytest.mark.parametrize(
+        ("p", "expected"),
+        [(0.5, 2), (0.26, 4), (1.0, 1), (0.9, 1), (0.0, None), (1e-6, None), (1 / 36_000, 36_000)],
+    )
+    def test_one_in(self, p, expected) -> None:
+        assert model.one_in(p) == expected
+
+    def test_check_guess(self) -> None:
+        low = model.check_guess(0.05, 0.25)
+        assert low.verdict == "too low"
+        assert low.diff_frac == pytest.approx(0.20) and low.ratio == pytest.approx(5.0)
+        assert model.check_guess(0.5, 0.25).verdict == "too high"
+        assert model.check_guess(0.22, 0.25).verdict == "about right"  # within 20% of 25%
+        assert model.check_guess(0.01, 0.02).verdict == "about right"  # within 2 points
+        assert model.check_guess(0.0, 0.3).ratio == float("inf")

@@ -1,0 +1,786 @@
+"""Why 50x is fragile: the distance to liquidation shrinks like 1 / leverage while the market's
+ordinary moves stay the same size. Distances, typical moves, odds by leverage and horizon,
+sample paths, "right but liquidated", a leverage x volatility heatmap, a teacher view and a
+guess to check one's intuition; four price models, one of them a bootstrap of the user's CSV.
+
+Caching: the odds and the sample paths are cached on the price model's parameters (model,
+volatility, fat-tail and jump settings, the CSV's SHA-256), the side, the horizon, the
+maintenance rate and the simulation settings. The leverage slider, the guess and the teacher
+toggle only read the cached results: the odds of every leverage come from one set of paths.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from risk import distance_frac
+from risk.odds import (
+    OddsResult,
+    PriceModel,
+    SamplePaths,
+    liquidation_barriers,
+    liquidation_odds,
+    load_price_csv,
+    price_model,
+    sample_price_paths,
+)
+from risk.volatility import typical_move_frac, vol_presets
+from ui import charts_odds as co
+from ui import model, text
+from ui.scenario import EXCHANGE_LABELS, current_resolved, quote_currency
+
+VOLS = vol_presets()
+CUSTOM = "Custom"
+HIGH = 50.0  # the lesson's leverage
+LOW = 5.0  # its sensible counterpart in the sample paths
+TEACHER_LEVERAGES = (2.0, 10.0, 50.0)
+TABLE_LEVERAGES = (2.0, 5.0, 10.0, 20.0, 50.0, 100.0)
+BAR_LEVERAGES = (2.0, 5.0, 10.0, 20.0, 50.0, 100.0)
+HEAT_LEVERAGES = (2.0, 3.0, 5.0, 10.0, 20.0, 50.0, 100.0, 125.0)
+#: label -> (days, simulation steps): a check every minute, every 10 minutes, every hour.
+HORIZONS: dict[str, tuple[float, int]] = {
+    "1 hour": (1 / 24, 60),
+    "1 day": (1.0, 144),
+    "1 week": (7.0, 168),
+}
+STEP_WORDS = {"1 hour": "minute", "1 day": "10 minutes", "1 week": "hour"}
+END_WORDS = {"1 hour": "the hour", "1 day": "the day", "1 week": "the week"}
+MODELS = {
+    "gbm": "Normal moves (GBM)",
+    "student-t": "Fat tails (Student-t)",
+    "jump": "Sudden gaps (jumps)",
+    "bootstrap": "Your price history (CSV)",
+}
+MODEL_KINDS = {label: kind for kind, label in MODELS.items()}  # the label is in the page's link
+SAMPLE_PATHS = 30
+N_TIMES = 12  # survival checkpoints kept in the cached results (the page does not chart them)
+DEFAULT_MMR = 0.004  # Binance's first BTCUSDT tier, when the sidebar's exchange cannot be built
+CSV_MAX_MB = 5
+
+#: (model, vol_annual or None for the file's own, df, jumps a year, jump mean, jump std, CSV
+#: SHA-256): everything that decides the simulated prices, and nothing else.
+Spec = tuple[str, float | None, float, float, float, float, str | None]
+
+st.title("Why 50x is fragile")
+st.caption(
+    "More leverage is not more opportunity: it is a closer liquidation. The room a position "
+    "has shrinks like 1 / leverage, while the market's ordinary moves stay the same size. "
+    "Read top to bottom; every number is computed from the model below, nothing is quoted."
+)
+res = current_resolved()
+sc = res.scenario
+venue = res.venue
+quote = quote_currency(venue)
+side = sc.side
+fall = text.adverse_word(side)
+if not res.ok:
+    st.error(res.error, icon=":material/error:")
+mmr = float(venue.table.tiers[0].mmr) if venue is not None else DEFAULT_MMR
+if venue is None:
+    mmr_source = "Binance's first BTCUSDT tier (the sidebar's exchange settings do not work)"
+elif sc.needs_typed_mmr:
+    mmr_source = "the rate typed in the sidebar"
+else:
+    mmr_source = f"{EXCHANGE_LABELS[sc.exchange]}'s first tier for {venue.table.name}"
+try:
+    liquidation_barriers(side, 1.0, mmr)
+except ValueError as exc:
+    st.error(
+        f"The maintenance rate from the sidebar cannot be used for the odds: {exc}. They use "
+        f"{text.pct(DEFAULT_MMR)} until you change it.",
+        icon=":material/error:",
+    )
+    mmr, mmr_source = DEFAULT_MMR, "Binance's first BTCUSDT tier (the sidebar's rate fails)"
+grid = model.odds_leverage_grid(mmr)
+high_ok = HIGH in grid
+if not high_ok:
+    st.error(
+        f"{text.lev(HIGH)} cannot be opened with a maintenance rate of {text.pct(mmr)}: the "
+        "margin would not even cover maintenance at entry. Lower the maintenance rate in the "
+        f"sidebar to see the {text.lev(HIGH)} figures; the other leverages are below.",
+        icon=":material/error:",
+    )
+NO_HIGH = f"Not shown: {text.lev(HIGH)} is not possible at this maintenance rate (see the top)."
+
+teacher = st.toggle(
+    "Teacher mode: 2x, 10x and 50x side by side",
+    value=False,
+    key="w50_teacher",
+    bind="query-params",
+    help="Big numbers for a projector: odds of liquidation within a day, the distance to "
+    "liquidation and how often that happens.",
+)
+
+teacher_box = st.container()
+boxes = [st.container() for _ in range(8)]
+s1, s2, s3, s4, s5, s6, s7, s8 = boxes
+
+
+def build_model(spec: Spec, closes: pd.Series | None) -> PriceModel:
+    kind, vol, df, jumps, jump_mean, jump_std, _ = spec
+    return price_model(
+        kind,
+        vol,
+        df=df,
+        jump_rate_per_year=jumps,
+        jump_mean_log=jump_mean,
+        jump_std_log=jump_std,
+        closes=closes,
+    )
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def read_prices(sha: str, _data: bytes) -> pd.Series:
+    """Keyed on the file's SHA-256 (a bad file raises, and errors are not cached)."""
+    return load_price_csv(_data)
+
+
+@st.cache_data(max_entries=48, show_spinner="Simulating prices…")
+def odds_for(
+    spec: Spec,
+    side: str,
+    horizon_days: float,
+    n_steps: int,
+    mmr: float,
+    n_paths: int,
+    seed: int,
+    _closes: pd.Series | None,
+) -> OddsResult:
+    """Odds for every leverage of the grid from one set of paths (closed form for GBM); keyed
+    on the model's parameters only, never on a leverage."""
+    kind, vol, df, jumps, jump_mean, jump_std, _ = spec
+    return liquidation_odds(
+        side,
+        model.odds_leverage_grid(mmr),
+        vol,
+        horizon_days,
+        mmr=mmr,
+        model=kind,
+        df=df,
+        jump_rate_per_year=jumps,
+        jump_mean_log=jump_mean,
+        jump_std_log=jump_std,
+        closes=_closes,
+        n_paths=n_paths,
+        n_steps=n_steps,
+        seed=seed,
+        n_times=N_TIMES,
+        keep_roi=False,
+    )
+
+
+@st.cache_data(max_entries=24, show_spinner=False)
+def paths_for(
+    spec: Spec,
+    side: str,
+    horizon_days: float,
+    n_steps: int,
+    mmr: float,
+    seed: int,
+    entry_price: float,
+    _closes: pd.Series | None,
+) -> SamplePaths:
+    """A few paths for the charts, marked for 5x and 50x (the same paths for both)."""
+    return sample_price_paths(
+        build_model(spec, _closes),
+        side,
+        horizon_days,
+        (LOW, HIGH),
+        n_paths=SAMPLE_PATHS,
+        n_steps=n_steps,
+        seed=seed,
+        mmr=mmr,
+        entry_price=entry_price,
+    )
+
+
+# --- 2. widgets: the volatility ---------------------------------------------------------------
+names = list(VOLS)
+default_vol = "ETH" if sc.asset == "ETH" else "BTC typical"
+with s2:
+    st.subheader("2. A normal hour and a normal day")
+    st.markdown(
+        "Prices move every hour, for no reason at all. How big is an ordinary move, next to the "
+        f"room a {text.lev(HIGH)} position has?"
+    )
+    v1, v2 = st.columns([2, 1])
+    vol_name = v1.selectbox(
+        "Asset (annualized volatility)",
+        [*names, CUSTOM],
+        index=names.index(default_vol),
+        key="w50_vol",
+        bind="query-params",
+        help="Volatility is the size of the price's ordinary moves, scaled to a year.",
+    )
+    if vol_name == CUSTOM:
+        chosen_vol = (
+            v2.number_input(
+                "Volatility (% a year)",
+                min_value=5.0,
+                max_value=300.0,
+                value=60.0,
+                step=5.0,
+                key="w50_vol_pct",
+                bind="query-params",
+            )
+            / 100
+        )
+    else:
+        chosen_vol = VOLS[vol_name].vol_annual
+
+# --- 8. widgets: the price model --------------------------------------------------------------
+closes: pd.Series | None = None
+csv_sha: str | None = None
+with s8:
+    st.subheader("8. Which price model?")
+    st.markdown(
+        "Everything above uses the model chosen here. **Normal moves** (geometric Brownian "
+        "motion) has an exact formula. Real prices have **fat tails** (big moves are more "
+        "frequent than the bell curve says) and **gaps** (the price jumps over levels). Or "
+        "upload **your own price history**: the simulation replays blocks of its real moves."
+    )
+    m1, m2, m3 = st.columns(3)
+    kind = MODEL_KINDS[
+        m1.selectbox("Price model", list(MODEL_KINDS), key="w50_model", bind="query-params")
+    ]
+    df, jumps, jump_mean, jump_std = 3.0, 0.0, 0.0, 0.0
+    own_vol = False
+    if kind == "student-t":
+        df = float(
+            m2.slider(
+                "Tail thickness (degrees of freedom)",
+                min_value=2.5,
+                max_value=30.0,
+                value=3.0,
+                step=0.5,
+                key="w50_df",
+                bind="query-params",
+                help="Lower = fatter tails: more of the moves are very small or very large. "
+                "30 is close to normal moves.",
+            )
+        )
+    elif kind == "jump":
+        jumps = float(
+            m2.number_input(
+                "Gaps per year",
+                min_value=0.0,
+                max_value=365.0,
+                value=12.0,
+                step=1.0,
+                key="w50_jumps",
+                bind="query-params",
+            )
+        )
+        jump_mean = (
+            m3.number_input(
+                "Average gap (%)",
+                min_value=-20.0,
+                max_value=20.0,
+                value=0.0,
+                step=0.5,
+                key="w50_jump_mean",
+                bind="query-params",
+                help="Negative = gaps down on average.",
+            )
+            / 100
+        )
+        jump_std = (
+            m3.number_input(
+                "Gap size spread (%)",
+                min_value=0.5,
+                max_value=30.0,
+                value=4.0,
+                step=0.5,
+                key="w50_jump_std",
+                bind="query-params",
+                help="How large a typical gap is, up or down. The gaps take their share of the "
+                "volatility: the total stays at the asset's volatility.",
+            )
+            / 100
+        )
+    elif kind == "bootstrap":
+        upload = m2.file_uploader(
+            "Price history (CSV)",
+            type=["csv"],
+            key="w50_csv",
+            max_upload_size=CSV_MAX_MB,
+            help="A header line, a timestamp column (timestamp, time, date, datetime, open_time "
+            "or ts; ISO dates or Unix seconds/milliseconds) and a close column, or open, high, "
+            "low, close. Oldest first, at least 50 rows, at most 5 MB.",
+        )
+        own_vol = m3.toggle(
+            "Use the file's own volatility",
+            value=True,
+            key="w50_own_vol",
+            bind="query-params",
+            help="Off: the file's moves are rescaled to the volatility chosen in step 2.",
+        )
+        if upload is None:
+            st.info(
+                "Upload a CSV with a timestamp and a close column. Until then the page uses "
+                "normal moves (GBM).",
+                icon=":material/upload_file:",
+            )
+        else:
+            data = upload.getvalue()
+            csv_sha = hashlib.sha256(data).hexdigest()
+            try:
+                closes = read_prices(csv_sha, data)
+            except ValueError as exc:
+                st.error(
+                    f"{upload.name} cannot be used: {exc}. Fix the file and upload it again; "
+                    "until then the page uses normal moves (GBM).",
+                    icon=":material/error:",
+                )
+    with st.expander("Simulation settings"):
+        p1, p2 = st.columns(2)
+        n_paths = int(
+            p1.segmented_control(
+                "Simulated paths",
+                [2_000, 5_000, 10_000],
+                default=5_000,
+                required=True,
+                format_func=lambda n: f"{n:,}",
+                key="w50_paths",
+                bind="query-params",
+                help="More paths: smaller Monte Carlo error, slower. Normal moves need no "
+                "simulation for the odds (exact formula).",
+            )
+        )
+        seed = int(
+            p2.number_input(
+                "Random seed",
+                min_value=0,
+                max_value=1_000_000,
+                value=0,
+                step=1,
+                key="w50_seed",
+                bind="query-params",
+            )
+        )
+
+    gbm_spec: Spec = ("gbm", float(chosen_vol), 3.0, 0.0, 0.0, 0.0, None)
+    spec: Spec = gbm_spec
+    if kind == "student-t":
+        spec = ("student-t", float(chosen_vol), df, 0.0, 0.0, 0.0, None)
+    elif kind == "jump":
+        spec = ("jump", float(chosen_vol), 3.0, jumps, float(jump_mean), float(jump_std), None)
+    elif kind == "bootstrap" and closes is not None:
+        spec = ("bootstrap", None if own_vol else float(chosen_vol), 3.0, 0.0, 0.0, 0.0, csv_sha)
+    if spec[0] != "bootstrap":
+        closes = None
+    try:
+        built = build_model(spec, closes)
+    except ValueError as exc:
+        st.error(
+            f"These settings do not work: {exc}. The page uses normal moves (GBM) until you "
+            "change them.",
+            icon=":material/error:",
+        )
+        spec, closes = gbm_spec, None
+        built = build_model(spec, None)
+    vol = float(built.vol_annual)
+    if spec[0] == "bootstrap" and own_vol:
+        market = "Your price history"
+    else:
+        market = "Custom volatility" if vol_name == CUSTOM else vol_name
+    if spec[0] == "bootstrap":
+        assert closes is not None
+        st.caption(
+            f"Your file: {len(closes):,} closes from {closes.index[0]:%Y-%m-%d %H:%M} to "
+            f"{closes.index[-1]:%Y-%m-%d %H:%M} UTC. "
+            + (
+                f"Its volatility, used here, is {vol:.0%} a year."
+                if own_vol
+                else f"Its moves are rescaled to {vol:.0%} a year."
+            )
+        )
+    st.caption(
+        f"Model in use: **{MODELS[spec[0]]}**. "
+        + (
+            "The odds come from the exact first-passage formula (reflection principle); the "
+            "sample paths are simulated."
+            if spec[0] == "gbm"
+            else f"{n_paths:,} simulated paths (seed {seed}), the same paths for every "
+            "leverage; the price is followed between the checks (Brownian bridge)."
+        )
+        + " No drift, fees or funding."
+    )
+
+# --- computations (cached on the model's parameters only) -------------------------------------
+results: dict[str, OddsResult] = {}
+problems: dict[str, str] = {}
+for label, (days, steps) in HORIZONS.items():
+    try:
+        results[label] = odds_for(spec, side, days, steps, mmr, n_paths, seed, closes)
+    except ValueError as exc:
+        problems[label] = f"{label}: {exc}."
+day = results.get("1 day")
+
+
+def odds_at(result: OddsResult, leverage: float) -> float:
+    return float(model.at_leverage(result.leverage, result.p_liquidation, leverage))
+
+
+def how_often(p: float) -> str:
+    n = model.one_in(p)
+    if n is None:
+        return "practically never"
+    return "almost every day" if n == 1 else f"1 day in {n:,}"
+
+
+def missing(label: str) -> None:
+    st.error(
+        problems.get(label, f"{label}: no result.")
+        + " Change the model or the settings in step 8.",
+        icon=":material/error:",
+    )
+
+
+# --- teacher view -----------------------------------------------------------------------------
+if teacher:
+    with teacher_box:
+        st.subheader("Side by side: 2x, 10x and 50x, one day")
+        if day is None:
+            missing("1 day")
+        else:
+            levs = [lev for lev in TEACHER_LEVERAGES if lev in grid]
+            ratios, _ = liquidation_barriers(side, levs, mmr)
+            cols = st.columns(len(TEACHER_LEVERAGES))
+            for col, lev, lp_ratio in zip(cols, levs, ratios, strict=False):
+                p = odds_at(day, lev)
+                col.metric(f"{text.lev(lev)}: liquidated within a day", text.pct(p, 2))
+                col.metric(
+                    f"{text.lev(lev)}: distance to liquidation",
+                    text.pct(float(distance_frac(lp_ratio, 1.0)), 2),
+                )
+                col.metric(f"{text.lev(lev)}: how often", how_often(p))
+            if not high_ok:
+                st.info(NO_HIGH, icon=":material/info:")
+            st.caption(
+                f"{market}, {vol:.0%} a year; model: {MODELS[spec[0]]}. A {side} opened "
+                "each morning and closed the next morning. "
+                "'How often': if you opened such a position every day, about one in that many "
+                "would be liquidated before the day is out."
+            )
+        st.divider()
+
+# --- 1. distance ------------------------------------------------------------------------------
+with s1:
+    st.subheader("1. The room shrinks like 1 / leverage")
+    st.markdown(
+        f"A position is closed by the exchange after a {fall} of about **1 / leverage**. "
+        "Double the leverage and the room halves. The exact figure is a little smaller: the "
+        "maintenance margin must stay in the position."
+    )
+    if venue is None:
+        st.info("Fix the exchange settings in the sidebar to see the exact distances.")
+    else:
+        curve = model.liquidation_curve(sc, venue, np.asarray(TABLE_LEVERAGES))
+        exchange = EXCHANGE_LABELS[sc.exchange]
+        st.dataframe(
+            [
+                {
+                    "leverage": text.lev(lev),
+                    "rule of thumb: 1 / leverage": text.pct(naive, 1),
+                    f"exact on {exchange}": text.pct(exact, 2)
+                    if allowed
+                    else "not allowed at this size",
+                }
+                for lev, naive, exact, allowed in zip(
+                    curve.leverage, curve.naive_frac, curve.exact_frac, curve.allowed, strict=True
+                )
+            ],
+            hide_index=True,
+            key="w50_distances",
+        )
+        sized = (
+            f"a {text.money(sc.margin, quote)} margin"
+            if sc.size_by == "margin"
+            else f"a quantity of {sc.quantity:g}"
+        )
+        st.caption(
+            f"{side.capitalize()} with {sized} on {venue.table.name} (tiers as of "
+            f"{venue.table.as_of}), from the sidebar. The odds below use one maintenance rate "
+            f"for every leverage: {text.pct(mmr)}, {mmr_source}."
+        )
+
+# --- 2. normal moves --------------------------------------------------------------------------
+with s2:
+    move_1h = float(typical_move_frac(vol, 1 / 24))
+    move_1d = float(typical_move_frac(vol, 1.0))
+    high_dist = float("nan")
+    if high_ok:
+        high_ratio, _ = liquidation_barriers(side, HIGH, mmr)
+        high_dist = float(distance_frac(high_ratio[0], 1.0))
+    c = st.columns(3)
+    c[0].metric(
+        "Typical 1-hour move",
+        text.pct(move_1h),
+        help="One standard deviation: about two hours in three move less than this, one in "
+        "three more.",
+    )
+    c[1].metric("Typical 1-day move", text.pct(move_1d), help="One standard deviation.")
+    c[2].metric(
+        f"Distance at {text.lev(HIGH)}",
+        text.pct(high_dist),
+        help=f"The {fall} that liquidates a {text.lev(HIGH)} {side} at a maintenance rate of "
+        f"{text.pct(mmr)}.",
+    )
+    if high_ok:
+        hours = model.moves_in_distance(high_dist, move_1h)
+        days_ = model.moves_in_distance(high_dist, move_1d)
+        in_days = (
+            f"**{days_:.2f} of an ordinary day**" if days_ < 1 else f"**{days_:.1f} ordinary days**"
+        )
+        st.markdown(
+            f"At {text.lev(HIGH)} the whole room is **{text.pct(high_dist)}**: "
+            f"**{hours:.1f} ordinary hours**, or {in_days}. "
+            + (
+                "One ordinary day's move is bigger than the whole room."
+                if move_1d >= high_dist
+                else "An ordinary day stays inside it; a few in a row in the same direction do not."
+            )
+        )
+    else:
+        st.info(NO_HIGH, icon=":material/info:")
+    if spec[0] == "bootstrap" and own_vol:
+        source = "measured on your price file (step 8)."
+    elif vol_name == CUSTOM:
+        source = "your own figure."
+    else:
+        p = VOLS[vol_name]
+        source = f"{p.source} (as of {p.as_of})."
+    st.caption(
+        f"Volatility {vol:.0%} a year. Source: {source} A typical move over a time t is the "
+        "volatility x √(t / 365 days)."
+    )
+    with st.expander("Where the volatility figures come from"):
+        st.dataframe(
+            [
+                {"preset": p.name, "volatility a year": f"{p.vol_annual:.0%}", "source": p.source}
+                for p in VOLS.values()
+            ],
+            hide_index=True,
+            key="w50_sources",
+        )
+
+# --- 3. guess first ---------------------------------------------------------------------------
+
+
+def _reveal() -> None:
+    st.session_state["w50_revealed"] = st.session_state.get("w50_guess")
+
+
+with s3:
+    st.subheader("3. Guess first")
+    st.markdown(
+        f"Out of 100 traders who open a **{text.lev(HIGH)} {side}** on {market} "
+        f"({vol:.0%} a year) and hold it for **one day**, how many are liquidated before the "
+        "day is out?"
+    )
+    g1, g2 = st.columns([2, 1], vertical_alignment="bottom")
+    guess = g1.number_input(
+        "Your guess (% liquidated within a day)",
+        min_value=0.0,
+        max_value=100.0,
+        value=None,
+        step=1.0,
+        key="w50_guess",
+        placeholder="type a number from 0 to 100",
+    )
+    g2.button(
+        "Reveal the answer",
+        key="w50_reveal",
+        on_click=_reveal,
+        disabled=guess is None,
+        type="primary",
+    )
+    if guess is not None and st.session_state.get("w50_revealed") == guess:
+        if day is None:
+            missing("1 day")
+        elif not high_ok:
+            st.info(NO_HIGH, icon=":material/info:")
+        else:
+            answer = odds_at(day, HIGH)
+            check = model.check_guess(guess / 100, answer)
+            r1, r2 = st.columns(2)
+            r1.metric("Your guess", text.pct(guess / 100, 1))
+            r2.metric(
+                "The model's answer",
+                text.pct(answer, 1),
+                delta=f"{check.diff_frac * 100:+.1f} points",
+                delta_color="off",
+            )
+            if check.verdict == "about right":
+                verdict = "**About right.** Your intuition matches the model."
+            elif check.verdict == "too low":
+                times = f", {check.ratio:.1f} times your guess" if guess > 0 else ""
+                verdict = (
+                    f"**Too low.** The model says {text.pct(answer, 1)}{times}. Small moves are "
+                    "far more frequent than large ones, and at this leverage a small move is "
+                    "enough."
+                )
+            else:
+                verdict = (
+                    f"**Too high.** The model says {text.pct(answer, 1)}: high, but not a "
+                    "coin flip every day."
+                )
+            st.markdown(verdict)
+    else:
+        st.caption("The answer stays hidden until you press the button. The steps below show it.")
+
+# --- 4. odds versus leverage ------------------------------------------------------------------
+with s4:
+    st.subheader("4. Odds of liquidation: an hour, a day, a week")
+    st.markdown(
+        "The same market, every leverage. Each line is the share of simulated traders "
+        "liquidated within that time."
+    )
+    if results:
+        st.plotly_chart(
+            co.odds_vs_leverage_chart(
+                grid,
+                {label: r.p_liquidation for label, r in results.items()},
+                current_leverage=sc.leverage if sc.leverage <= grid[-1] else None,
+            ),
+            key="w50_odds",
+            config={"displaylogo": False},
+        )
+        c = st.columns(len(results))
+        for col, (label, r) in zip(c, results.items(), strict=True):
+            col.metric(
+                f"Your {text.lev(sc.leverage)}: liquidated within {label}",
+                text.pct(odds_at(r, sc.leverage), 1),
+                help="At the sidebar's leverage. '—': that leverage is not possible at this "
+                "maintenance rate.",
+            )
+    for label in problems:
+        missing(label)
+    st.caption(
+        "Risk does not grow in proportion to the leverage: small adverse moves are far more "
+        "frequent than large ones, so the odds jump once the room falls below an ordinary move."
+    )
+
+# --- 5. sample paths --------------------------------------------------------------------------
+with s5:
+    st.subheader(f"5. The same market at {text.lev(LOW)} and at {text.lev(HIGH)}")
+    horizon = st.select_slider(
+        "How long the position stays open (steps 5 to 7)",
+        list(HORIZONS),
+        value="1 day",
+        key="w50_horizon",
+        bind="query-params",
+    )
+    h_days, h_steps = HORIZONS[horizon]
+    sp = None
+    if not high_ok:
+        st.info(NO_HIGH, icon=":material/info:")
+    else:
+        try:
+            sp = paths_for(spec, side, h_days, h_steps, mmr, seed, float(sc.entry_price), closes)
+        except ValueError as exc:
+            st.error(f"{exc}. Choose another horizon or model.", icon=":material/error:")
+    if sp is not None:
+        left, right = st.columns(2)
+        for col, i, key in ((left, 0, "w50_paths_low"), (right, 1, "w50_paths_high")):
+            col.plotly_chart(
+                co.sample_paths_chart(
+                    sp.days,
+                    sp.prices,
+                    sp.liquidated_at[i],
+                    liquidation_price=float(sp.liquidation_price[i]),
+                    entry_price=sp.entry_price,
+                    leverage=float(sp.leverage[i]),
+                    quote=quote,
+                ),
+                key=key,
+                config={"displaylogo": False},
+            )
+        st.caption(
+            f"{SAMPLE_PATHS} simulated {side}s over {horizon}, the SAME prices in both charts. "
+            "Red: liquidated, cut where the price reached the liquidation price. The market "
+            f"did the same thing; only the leverage differs. Prices checked every "
+            f"{STEP_WORDS[horizon]} and followed in between."
+        )
+
+# --- 6. right but liquidated ------------------------------------------------------------------
+with s6:
+    st.subheader("6. Right about the direction, liquidated anyway")
+    st.markdown(
+        f"A trader can be right (the price ends {END_WORDS[horizon]} in their favour) and still "
+        f"lose the whole margin: a {'dip' if side == 'long' else 'spike'} on the way touched the "
+        "liquidation price first."
+    )
+    hr = results.get(horizon)
+    if hr is None:
+        missing(horizon)
+    else:
+        bars = np.asarray([L for L in BAR_LEVERAGES if L in grid])
+        st.plotly_chart(
+            co.right_but_liquidated_chart(
+                bars,
+                model.at_leverage(hr.leverage, hr.p_liquidation, bars),
+                model.at_leverage(hr.leverage, hr.p_right_but_liquidated, bars),
+                horizon_label=horizon,
+            ),
+            key="w50_right",
+            config={"displaylogo": False},
+        )
+        if high_ok:
+            c = st.columns(2)
+            c[0].metric(
+                f"{text.lev(HIGH)}, {horizon}: all liquidations",
+                text.pct(odds_at(hr, HIGH), 1),
+            )
+            c[1].metric(
+                f"{text.lev(HIGH)}, {horizon}: liquidated although right",
+                text.pct(float(model.at_leverage(hr.leverage, hr.p_right_but_liquidated, HIGH)), 1),
+                help="The price at the end was at or beyond the entry in the position's favour.",
+            )
+
+# --- 7. heatmap -------------------------------------------------------------------------------
+with s7:
+    st.subheader("7. Leverage x volatility")
+    st.markdown(
+        "Calm BTC forgives more than a memecoin, but at high leverage every asset is fragile."
+    )
+    rows: list[tuple[str, float | None]] = [
+        (f"{n} ({p.vol_annual:.0%})", p.vol_annual) for n, p in VOLS.items()
+    ]
+    if vol_name == CUSTOM:
+        rows.append((f"Custom ({chosen_vol:.0%})", float(chosen_vol)))
+    if spec[0] == "bootstrap" and spec[1] is None:
+        rows.append((f"Your file ({vol:.0%})", None))
+    rows.sort(key=lambda row: vol if row[1] is None else row[1])  # calmest at the bottom
+    heat_lev = np.asarray([lev for lev in HEAT_LEVERAGES if lev in grid])
+    heat, labels, row_vols, left_out = [], [], [], []
+    for row_label, row_vol in rows:
+        row_spec: Spec = (spec[0], row_vol, *spec[2:])
+        try:
+            r = odds_for(row_spec, side, h_days, h_steps, mmr, n_paths, seed, closes)
+        except ValueError as exc:
+            left_out.append(f"{row_label}: {exc}")
+            continue
+        heat.append(model.at_leverage(r.leverage, r.p_liquidation, heat_lev))
+        labels.append(row_label)
+        row_vols.append(vol if row_vol is None else row_vol)
+    if heat and heat_lev.size:
+        st.plotly_chart(
+            co.odds_heatmap(
+                heat_lev,
+                np.asarray(row_vols),
+                np.vstack(heat),
+                vol_labels=labels,
+                horizon_label=horizon,
+            ),
+            key="w50_heatmap",
+            config={"displaylogo": False},
+        )
+    for note in left_out:
+        st.warning(f"Left out of the heatmap: {note}.", icon=":material/warning:")
+    st.caption(f"Same model ({MODELS[spec[0]]}) and horizon ({horizon}) for every cell.")
