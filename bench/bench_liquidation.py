@@ -35,8 +35,13 @@ def rows() -> list[dict]:
     vec, lp = _median_ms(vectorized), _median_ms(loop)
     return [
         {"name": "LP curve, 125 leverages, vectorized", "median_ms": vec, "target": "< 5 ms"},
-        {"name": "LP curve, 125 leverages, scalar loop", "median_ms": lp, "target": "baseline",
-         "ratio": lp / vec, "note": "ratio = loop / vectorized"},
+        {
+            "name": "LP curve, 125 leverages, scalar loop",
+            "median_ms": lp,
+            "target": "baseline",
+            "ratio": lp / vec,
+            "note": "ratio = loop / vectorized",
+        },
     ]
 
 

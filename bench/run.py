@@ -44,10 +44,13 @@ def main() -> int:
         )
         for r in rows
     ]
-    widths = [max(len(h), *(len(t[i]) for t in table)) if table else len(h)
-              for i, h in enumerate(header)]
-    print(f"Leverage Lab benchmarks on {platform.python_implementation()} "
-          f"{platform.python_version()}, {platform.machine()}")
+    widths = [
+        max(len(h), *(len(t[i]) for t in table)) if table else len(h) for i, h in enumerate(header)
+    ]
+    print(
+        f"Leverage Lab benchmarks on {platform.python_implementation()} "
+        f"{platform.python_version()}, {platform.machine()}"
+    )
     print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
     print("  ".join("-" * w for w in widths))
     for t in table:

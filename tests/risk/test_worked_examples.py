@@ -127,8 +127,9 @@ HYPERLIQUID_POSITIONS = [
 ]
 
 
-@pytest.mark.parametrize(("asset", "max_lev", "side", "ep", "size", "margin", "expected"),
-                         HYPERLIQUID_POSITIONS)
+@pytest.mark.parametrize(
+    ("asset", "max_lev", "side", "ep", "size", "margin", "expected"), HYPERLIQUID_POSITIONS
+)
 def test_hyperliquid_api_positions(asset, max_lev, side, ep, size, margin, expected) -> None:
     venue = get_venue("hyperliquid", asset, max_leverage=max_lev)
     lp = liquidation_price(Position(side, ep, size, margin=margin), venue)
@@ -146,8 +147,11 @@ def test_hyperliquid_api_positions(asset, max_lev, side, ep, size, margin, expec
 
 def test_hyperliquid_shipped_tiers() -> None:
     # BTC 0-150M 40x then 20x; ETH 0-100M 25x then 15x; SOL 0-70M 20x then 10x; mmr = 1/(2*lev).
-    for asset, split, lev1, lev2 in [("BTC", 150e6, 40, 20), ("ETH", 100e6, 25, 15),
-                                     ("SOL", 70e6, 20, 10)]:
+    for asset, split, lev1, lev2 in [
+        ("BTC", 150e6, 40, 20),
+        ("ETH", 100e6, 25, 15),
+        ("SOL", 70e6, 20, 10),
+    ]:
         t1, t2 = shipped_table("hyperliquid", asset).tiers
         assert (t1.max_leverage, t2.max_leverage, t2.floor) == (lev1, lev2, split)
         assert t1.mmr == pytest.approx(1 / (2 * lev1)) and t2.mmr == pytest.approx(1 / (2 * lev2))
@@ -193,8 +197,10 @@ def test_generic_table(family, side, lev, ep, qty, expected) -> None:
 
 def test_generic_family_equals_binance_form() -> None:
     # "generic (the user types the MMR)": the Binance trigger with the typed rate.
-    a = liquidation_price(Position("short", 10, 1, leverage=5),
-                          get_venue("generic", mmr=0.01, maintenance_amount=0.01))
+    a = liquidation_price(
+        Position("short", 10, 1, leverage=5),
+        get_venue("generic", mmr=0.01, maintenance_amount=0.01),
+    )
     assert a == pytest.approx(11.89108910891089, rel=1e-14)
 
 
