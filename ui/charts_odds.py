@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.charts import GREY, INK, ORANGE, RED, SERIES
+from ui.charts import GREY, INK, ORANGE, RED, SERIES, joined_lines
 
 SURVIVED_LINE = "rgba(46,125,50,0.45)"
 LIQUIDATED_LINE = "rgba(198,40,40,0.85)"
@@ -59,19 +59,6 @@ def _pct(values: np.ndarray) -> list[float | None]:
     """Fractions to percent, NaN to ``None`` (a gap in Plotly)."""
     arr = np.asarray(values, dtype=float) * 100.0
     return [None if not np.isfinite(v) else float(v) for v in arr]
-
-
-def _joined(xs: Sequence[np.ndarray], ys: Sequence[np.ndarray]) -> tuple[list, list]:
-    """Several lines as one trace: concatenated with ``None`` between them."""
-    x_out: list = []
-    y_out: list = []
-    for x, y in zip(xs, ys, strict=True):
-        if x_out:
-            x_out.append(None)
-            y_out.append(None)
-        x_out.extend(np.asarray(x, dtype=float).tolist())
-        y_out.extend(np.asarray(y, dtype=float).tolist())
-    return x_out, y_out
 
 
 def _hline(name: str, x0: float, x1: float, y: float, colour: str, text: str) -> dict:
@@ -163,7 +150,7 @@ def sample_paths_chart(
     alive = [p for p in range(px.shape[0]) if at[p] < 0]
     dead = [p for p in range(px.shape[0]) if at[p] >= 0]
     hover = f"day %{{x:.2f}}: %{{y:,.2f}} {quote}<extra></extra>"
-    x, y = _joined([t] * len(alive), [px[p] for p in alive])
+    x, y = joined_lines([t] * len(alive), [px[p] for p in alive])
     data: list[dict] = [
         {
             "type": "scatter",
@@ -175,7 +162,7 @@ def sample_paths_chart(
             "hovertemplate": hover,
         }
     ]
-    x, y = _joined([t[: at[p] + 1] for p in dead], [px[p, : at[p] + 1] for p in dead])
+    x, y = joined_lines([t[: at[p] + 1] for p in dead], [px[p, : at[p] + 1] for p in dead])
     data.append(
         {
             "type": "scatter",

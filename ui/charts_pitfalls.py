@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.charts import BLUE, GREEN, GREY, INK, ORANGE, RED, SERIES
+from ui.charts import BLUE, GREEN, GREY, INK, ORANGE, RED, SERIES, joined_lines
 
 SAFE_LINE = "rgba(46,125,50,0.35)"
 LIQ_LINE = "rgba(198,40,40,0.75)"
@@ -39,19 +39,6 @@ def _layout(fig: go.Figure, title: str, *, height: int = 420) -> go.Figure:
         font={"size": 13, "color": INK},
     )
     return fig
-
-
-def _joined(xs: Sequence[np.ndarray], ys: Sequence[np.ndarray]) -> tuple[list, list]:
-    """Several lines as one trace: concatenated with ``None`` between them."""
-    x_out: list = []
-    y_out: list = []
-    for x, y in zip(xs, ys, strict=True):
-        if x_out:
-            x_out.append(None)
-            y_out.append(None)
-        x_out.extend(np.asarray(x, dtype=float).tolist())
-        y_out.extend(np.asarray(y, dtype=float).tolist())
-    return x_out, y_out
 
 
 def _hline(name: str, x0: float, x1: float, y: float, colour: str, dash: str, text: str):
@@ -87,7 +74,7 @@ def account_paths_chart(
     alive = [i for i in range(eq.shape[0]) if liq[i] < 0]
     dead = [i for i in range(eq.shape[0]) if liq[i] >= 0]
     fig = go.Figure()
-    x, y = _joined([t] * len(alive), [eq[i] for i in alive])
+    x, y = joined_lines([t] * len(alive), [eq[i] for i in alive])
     fig.add_trace(
         go.Scatter(
             x=x,
@@ -98,7 +85,7 @@ def account_paths_chart(
             hovertemplate=f"%{{x:.1f}} h: equity %{{y:,.0f}} {quote}<extra></extra>",
         )
     )
-    x, y = _joined([t[: liq[i] + 1] for i in dead], [eq[i, : liq[i] + 1] for i in dead])
+    x, y = joined_lines([t[: liq[i] + 1] for i in dead], [eq[i, : liq[i] + 1] for i in dead])
     fig.add_trace(
         go.Scatter(
             x=x,

@@ -20,10 +20,10 @@ def trace(fig, name: str):
 
 
 def segments(values) -> list[list[float]]:
-    """Split a None-separated trace back into its lines."""
+    """Split a gap-separated trace (None or NaN between lines) back into its lines."""
     out: list[list[float]] = [[]]
     for v in values:
-        if v is None:
+        if v is None or v != v:  # None or NaN: a gap
             out.append([])
         else:
             out[-1].append(v)
