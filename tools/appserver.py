@@ -114,3 +114,11 @@ def wait_until_idle(page, timeout_ms: float = 20_000) -> None:
         }""",
         timeout=timeout_ms,
     )
+
+
+def metric_text(page, label: str) -> str:  # a Playwright Page
+    """The value an ``st.metric`` labelled ``label`` shows (the first one, if several)."""
+    box = page.locator('[data-testid="stMetric"]').filter(
+        has=page.locator('[data-testid="stMetricLabel"]', has_text=label)
+    )
+    return box.locator('[data-testid="stMetricValue"]').first.inner_text().strip()

@@ -11,6 +11,7 @@ script runner reads stays ``False`` and every run goes through ``app.py`` as in 
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -82,6 +83,15 @@ def metric(at: AppTest, label: str) -> str:
             f"{len(found)} metrics start with {label!r}: {[m.label for m in at.metric]}"
         )
     return found[0].value
+
+
+def shows(at: AppTest, label: str, expected: float) -> None:
+    """Assert that the metric ``label`` shows ``expected`` to the digits on screen (half a unit of
+    the last digit shown, plus 1e-9 relative for float noise)."""
+    text = metric(at, label)
+    value, half_step = shown_number(text)
+    tol = half_step + 1e-9 * abs(expected) + 1e-12
+    assert math.isclose(value, expected, rel_tol=0, abs_tol=tol), (label, text, expected)
 
 
 def chart_specs(at: AppTest) -> list[dict]:

@@ -3,25 +3,14 @@ input; bad matrices and wallets get a message and the page keeps working."""
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from risk.correlated import CrossPosition, account_liquidation_odds, correlation_presets
 from risk.volatility import vol_presets
-from ui.testing import app_test, chart_specs, metric, shown_number
+from ui.testing import app_test, chart_specs, shows
 
 PAGE = "pages/correlated_positions.py"
 NOTIONALS = (10_000.0, 6_000.0, 4_000.0, 3_000.0, 2_000.0)
-
-
-def shows(at, label: str, expected: float) -> None:
-    value, half_step = shown_number(metric(at, label))
-    assert math.isclose(value, expected, rel_tol=0, abs_tol=half_step + 1e-12), (
-        label,
-        metric(at, label),
-        expected,
-    )
 
 
 def library(preset_name: str, wallet: float = 1_000.0, horizon_days: float = 1.0, paths=5_000):

@@ -14,18 +14,9 @@ from risk.funding import (
     funding_frac_of_margin,
     liquidation_price_path,
 )
-from ui.testing import app_test, chart_specs, metric, shown_number
+from ui.testing import app_test, chart_specs, metric, shown_number, shows
 
 PAGE = "pages/funding_drag.py"
-
-
-def shows(at, label: str, expected: float) -> None:
-    value, half_step = shown_number(metric(at, label))
-    assert math.isclose(value, expected, rel_tol=0, abs_tol=half_step + 1e-9 * abs(expected)), (
-        label,
-        metric(at, label),
-        expected,
-    )
 
 
 def check(at, rate: float, interval: float, days: int, side: str = "long", lev: float = 10):

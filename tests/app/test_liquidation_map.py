@@ -10,18 +10,9 @@ import pytest
 from risk import Position, bankruptcy_price, distance_frac, get_venue, liquidation_price
 from risk.liquidation import maintenance_margin
 from risk.volatility import typical_move_frac, vol_presets
-from ui.testing import app_test, metric, shown_number
+from ui.testing import app_test, metric, shows
 
 PAGE = "pages/liquidation_map.py"
-
-
-def shows(at, label: str, expected: float) -> None:
-    value, half_step = shown_number(metric(at, label))
-    assert math.isclose(value, expected, rel_tol=0, abs_tol=half_step + 1e-9 * abs(expected)), (
-        label,
-        metric(at, label),
-        expected,
-    )
 
 
 def check_position_metrics(at, position: Position, venue, side_word: str = "Fall") -> None:

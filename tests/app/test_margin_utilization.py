@@ -8,18 +8,9 @@ import math
 from risk import Position, get_venue
 from risk.account import Holding, account_state, collapse_comparison
 from risk.margin import adjust_margin
-from ui.testing import app_test, chart_specs, metric, shown_number
+from ui.testing import app_test, chart_specs, shows
 
 PAGE = "pages/margin_utilization.py"
-
-
-def shows(at, label: str, expected: float) -> None:
-    value, half_step = shown_number(metric(at, label))
-    assert math.isclose(value, expected, rel_tol=0, abs_tol=half_step + 1e-9 * abs(expected)), (
-        label,
-        metric(at, label),
-        expected,
-    )
 
 
 def default_holdings() -> list[Holding]:

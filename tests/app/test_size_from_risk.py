@@ -9,18 +9,9 @@ import pytest
 
 from risk import get_venue
 from risk.sizing import size_from_risk
-from ui.testing import app_test, metric, shown_number
+from ui.testing import app_test, metric, shown_number, shows
 
 PAGE = "pages/size_from_risk.py"
-
-
-def shows(at, label: str, expected: float) -> None:
-    value, half_step = shown_number(metric(at, label))
-    assert math.isclose(value, expected, rel_tol=0, abs_tol=half_step + 1e-9 * abs(expected)), (
-        label,
-        metric(at, label),
-        expected,
-    )
 
 
 def check_sizing(at, sizing) -> None:

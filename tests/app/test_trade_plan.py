@@ -11,7 +11,7 @@ import pytest
 from risk import Position, get_venue, liquidation_price
 from risk.journal.plan import Plan, Target
 from risk.journal.store import Journal
-from ui.testing import app_test, metric, shown_number
+from ui.testing import app_test, metric, shown_number, shows
 
 PAGE = "pages/trade_plan.py"
 BTC = get_venue("binance", "BTCUSDT", taker_fee=0.0005)  # the sidebar's defaults
@@ -23,15 +23,6 @@ def db(tmp_path, monkeypatch):
     path = tmp_path / "journal.db"
     monkeypatch.setenv("LEVERAGE_LAB_DB", str(path))
     return path
-
-
-def shows(at, label: str, expected: float) -> None:
-    value, half_step = shown_number(metric(at, label))
-    assert math.isclose(value, expected, rel_tol=0, abs_tol=half_step + 1e-9 * abs(expected)), (
-        label,
-        metric(at, label),
-        expected,
-    )
 
 
 def fill(at, *, stop=95_000.0, target=110_000.0, wrong="daily close below 95,000"):

@@ -24,7 +24,7 @@ from risk.odds import liquidation_odds, load_price_csv, price_model, sample_pric
 from risk.volatility import typical_move_frac, vol_presets
 from ui import model, text
 from ui.scenario import needs_typed_mmr
-from ui.testing import app_test, chart_specs, metric, shown_number
+from ui.testing import app_test, chart_specs, metric, shows
 
 PAGE = "pages/why_50x.py"
 MMR = 0.004
@@ -42,15 +42,6 @@ LABELS = {
 
 def phi(x: float) -> float:
     return 0.5 * math.erfc(-x / math.sqrt(2))
-
-
-def shows(at, label: str, expected: float) -> None:
-    value, half_step = shown_number(metric(at, label))
-    assert math.isclose(value, expected, rel_tol=0, abs_tol=half_step + 1e-12), (
-        label,
-        metric(at, label),
-        expected,
-    )
 
 
 def odds(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from risk import Position, get_venue, liquidation_price
-from tools.appserver import wait_until_idle
+from tools.appserver import metric_text, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -17,13 +17,6 @@ PAGES = {
     "funding_drag": "Funding drag",
 }
 BTC = get_venue("binance", "BTCUSDT")
-
-
-def metric_text(page, label: str) -> str:
-    box = page.locator('[data-testid="stMetric"]').filter(
-        has=page.locator('[data-testid="stMetricLabel"]', has_text=label)
-    )
-    return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
 def marker_x(page) -> float:

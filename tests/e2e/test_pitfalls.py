@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from tools.appserver import metric_text
+
 pytestmark = pytest.mark.browser
 
 PAGES = {
@@ -13,13 +15,6 @@ PAGES = {
     "trailing_stops": ("Trailing stops", 2),
     "trade_sequence": ("A sequence of trades", 3),
 }
-
-
-def metric_text(page, label: str) -> str:
-    box = page.locator('[data-testid="stMetric"]').filter(
-        has=page.locator('[data-testid="stMetricLabel"]', has_text=label)
-    )
-    return box.locator('[data-testid="stMetricValue"]').first.inner_text().strip()
 
 
 @pytest.mark.parametrize("path", list(PAGES))

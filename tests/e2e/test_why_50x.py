@@ -8,19 +8,12 @@ import pytest
 
 from risk.odds import liquidation_odds
 from risk.volatility import typical_move_frac
-from tools.appserver import wait_until_idle
+from tools.appserver import metric_text, wait_until_idle
 from ui import text
 
 pytestmark = pytest.mark.browser
 
 CHARTS = 5  # odds by leverage, 5x paths, 50x paths, right-but-liquidated, heatmap
-
-
-def metric_text(page, label: str) -> str:
-    box = page.locator('[data-testid="stMetric"]').filter(
-        has=page.locator('[data-testid="stMetricLabel"]', has_text=label)
-    )
-    return box.locator('[data-testid="stMetricValue"]').first.inner_text().strip()
 
 
 def day_odds(lev: float, vol: float, **kw) -> float:
