@@ -120,17 +120,23 @@ boxes = [st.container() for _ in range(8)]
 s1, s2, s3, s4, s5, s6, s7, s8 = boxes
 
 
-def build_model(spec: Spec, closes: pd.Series | None) -> PriceModel:
+def model_args(spec: Spec, closes: pd.Series | None) -> dict:
+    """The keyword arguments of :func:`risk.odds.price_model` (and of ``liquidation_odds``) that
+    ``spec`` stands for."""
     kind, vol, df, jumps, jump_mean, jump_std, _ = spec
-    return price_model(
-        kind,
-        vol,
-        df=df,
-        jump_rate_per_year=jumps,
-        jump_mean_log=jump_mean,
-        jump_std_log=jump_std,
-        closes=closes,
-    )
+    return {
+        "model": kind,
+        "vol_annual": vol,
+        "df": df,
+        "jump_rate_per_year": jumps,
+        "jump_mean_log": jump_mean,
+        "jump_std_log": jump_std,
+        "closes": closes,
+    }
+
+
+def build_model(spec: Spec, closes: pd.Series | None) -> PriceModel:
+    return price_model(**model_args(spec, closes))
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -152,19 +158,12 @@ def odds_for(
 ) -> OddsResult:
     """Odds for every leverage of the grid from one set of paths (closed form for GBM); keyed
     on the model's parameters only, never on a leverage."""
-    kind, vol, df, jumps, jump_mean, jump_std, _ = spec
     return liquidation_odds(
         side,
         model.odds_leverage_grid(mmr),
-        vol,
-        horizon_days,
+        horizon_days=horizon_days,
         mmr=mmr,
-        model=kind,
-        df=df,
-        jump_rate_per_year=jumps,
-        jump_mean_log=jump_mean,
-        jump_std_log=jump_std,
-        closes=_closes,
+        **model_args(spec, _closes),
         n_paths=n_paths,
         n_steps=n_steps,
         seed=seed,
