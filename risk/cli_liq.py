@@ -41,7 +41,10 @@ def add_parser(sub: Any) -> None:
         description="Liquidation price, bankruptcy price and margin of one perpetual position.",
     )
     p.add_argument("--exchange", required=True, choices=EXCHANGES)
-    p.add_argument("--symbol", default="BTCUSDT", help="tier table to use (default BTCUSDT)")
+    p.add_argument(
+        "--symbol",
+        help="tier table to use (default BTCUSDT; BTCUSD with --contract inverse)",
+    )
     p.add_argument("--contract", choices=("linear", "inverse"), default="linear")
     p.add_argument(
         "--contract-size",
@@ -89,7 +92,8 @@ def add_parser(sub: Any) -> None:
 
 def compute(args: argparse.Namespace) -> dict[str, Any]:
     """All figures for the parsed arguments (raises ValueError on bad input)."""
-    sym = normalize_symbol(args.exchange, args.symbol)
+    symbol = args.symbol or ("BTCUSD" if args.contract == "inverse" else "BTCUSDT")
+    sym = normalize_symbol(args.exchange, symbol)
     table = load_table_file(args.tiers, sym) if args.tiers else None
     if args.mmr is None and args.maintenance_amount is not None:
         raise ValueError(

@@ -41,7 +41,7 @@ import numpy as np
 
 from risk._validate import ArrayLike, check_range, scalar_or_array
 from risk.positions import Account, Position
-from risk.tiers import QUOTE_UNITS
+from risk.tiers import COIN_UNIT, QUOTE_UNITS
 from risk.venues import Venue
 
 
@@ -79,7 +79,14 @@ def check_position(position: Position, venue: Venue, account: Account | None = N
         raise ValueError(
             f"contract='inverse' cannot be sized with the {table.name} tiers, whose floors are in "
             f"{table.notional_unit} while an inverse position's notional is in coin; allowed: a "
-            "coin-margined tier table (tiers file) or a typed rate (mmr)"
+            "coin-margined tier table (an inverse symbol such as BTCUSD, or a tiers file) or a "
+            "typed rate (mmr)"
+        )
+    if not position.is_inverse and table.notional_unit == COIN_UNIT:
+        raise ValueError(
+            f"contract='linear' cannot be sized with the {table.name} tiers, whose floors are in "
+            "coin while a linear position's notional is in the quote currency; allowed: a linear "
+            "symbol such as BTCUSDT, or a typed rate (mmr)"
         )
     notional = np.asarray(position.notional, dtype=float)
     check_range(

@@ -35,9 +35,11 @@ RECURRENCE_TOL_ABS = 0.01
 RECURRENCE_TOL_REL = 1e-9
 
 #: Notional units that are a quote currency: such a table cannot size an inverse (coin-margined)
-#: position, whose notional is in coin. Flat tables typed by the user carry the unit "quote",
-#: meaning "the position's own margin currency", and apply to both contract types.
+#: position, whose notional is in coin; a table in ``COIN_UNIT`` cannot size a linear one. Flat
+#: tables typed by the user carry the unit "quote", meaning "the position's own margin
+#: currency", and apply to both contract types.
 QUOTE_UNITS = frozenset({"USDT", "USDC", "USD", "BUSD", "FDUSD"})
+COIN_UNIT = "coin"
 
 _FIELDS = "floor, cap, mmr, maintenance_amount, max_leverage"
 
@@ -211,11 +213,15 @@ def _check_tiers(name: str, tiers: tuple[Tier, ...]) -> None:
 
 
 # --- shipped tables ---------------------------------------------------------------------------
-#: Exchange -> data file in risk/data.
+#: Exchange -> data file in risk/data (linear contracts, notional in the quote currency).
 SHIPPED_FILES = {
     "binance": "binance_usdm.json",
     "bybit": "bybit_linear.json",
     "hyperliquid": "hyperliquid.json",
+}
+#: Exchange -> data file of inverse (coin-margined) contracts, notional in coin.
+SHIPPED_INVERSE_FILES = {
+    "bybit": "bybit_inverse.json",
 }
 
 
@@ -223,6 +229,11 @@ SHIPPED_FILES = {
 def _load_file(filename: str) -> dict[str, Any]:
     text = resources.files("risk").joinpath("data", filename).read_text(encoding="utf-8")
     return json.loads(text)
+
+
+def _shipped_docs(exchange: str) -> list[dict[str, Any]]:
+    files = [SHIPPED_FILES.get(exchange), SHIPPED_INVERSE_FILES.get(exchange)]
+    return [_load_file(fn) for fn in files if fn]
 
 
 def load_table_file(path: str, symbol: str | None = None) -> TierTable:
@@ -268,32 +279,31 @@ def _short(value: Any, limit: int = 60) -> str:
 
 def shipped_symbols(exchange: str) -> tuple[str, ...]:
     """Symbols with a shipped tier table for an exchange (empty if none)."""
-    fn = SHIPPED_FILES.get(exchange)
-    return tuple(_load_file(fn)["symbols"]) if fn else ()
+    return tuple(sym for doc in _shipped_docs(exchange) for sym in doc["symbols"])
 
 
 @cache
 def shipped_table(exchange: str, symbol: str) -> TierTable:
     """The shipped tier table of an exchange and symbol; ``ValueError`` when there is none."""
-    fn = SHIPPED_FILES.get(exchange)
-    if fn is None:
+    docs = _shipped_docs(exchange)
+    if not docs:
         raise ValueError(
             f"exchange={exchange!r} has no shipped tier table; allowed: "
             f"{', '.join(SHIPPED_FILES)} (or type the rate with mmr)"
         )
-    doc = _load_file(fn)
-    if symbol not in doc["symbols"]:
-        typed = "max_leverage (or mmr)" if exchange == "hyperliquid" else "mmr"
-        raise ValueError(
-            f"symbol={symbol!r} has no {exchange} tier table; allowed: "
-            f"{', '.join(doc['symbols'])} (or type {typed})"
-        )
-    return TierTable.from_records(
-        f"{exchange} {symbol}",
-        doc["symbols"][symbol],
-        source=doc["source"],
-        as_of=doc["as_of"],
-        unit=doc["notional_unit"],
+    for doc in docs:
+        if symbol in doc["symbols"]:
+            return TierTable.from_records(
+                f"{exchange} {symbol}",
+                doc["symbols"][symbol],
+                source=doc["source"],
+                as_of=doc["as_of"],
+                unit=doc["notional_unit"],
+            )
+    typed = "max_leverage (or mmr)" if exchange == "hyperliquid" else "mmr"
+    raise ValueError(
+        f"symbol={symbol!r} has no {exchange} tier table; allowed: "
+        f"{', '.join(shipped_symbols(exchange))} (or type {typed}, or pass your own tiers file)"
     )
 
 

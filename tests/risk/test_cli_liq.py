@@ -40,6 +40,10 @@ CALLS: dict[str, list[str]] = {
     "bybit_inverse": ["--exchange", "bybit", "--symbol", "BTCUSD", "--contract", "inverse",
                       "--side", "short", "--entry", "20000", "--quantity", "10000", "--leverage",
                       "20", "--mmr", "0.005", "--json"],
+    # Bybit inverse with neither --symbol nor --mmr: the shipped BTCUSD base tier (0.5%).
+    "bybit_inverse_default": ["--exchange", "bybit", "--contract", "inverse", "--side", "long",
+                              "--entry", "8000", "--quantity", "10000", "--leverage", "50",
+                              "--json"],
     "cross": ["--exchange", "binance", "--side", "long", "--entry", "32481.98", "--quantity",
               "109.488", "--margin", "1535443.01", "--mmr", "0.025", "--maintenance-amount",
               "16300", "--mode", "cross", "--wallet", "1535443.01", "--other-maintenance",
@@ -75,6 +79,15 @@ CALLS: dict[str, list[str]] = {
     "taker_out_of_range": [*BASE, "--leverage", "10", "--taker-fee", "0.5"],
     "leverage_below_one": [*BASE, "--leverage", "0.5"],
     "missing_tiers_file": [*BASE, "--leverage", "10", "--tiers", "/nonexistent/tiers.json"],
+    # no COIN-M brackets ship: an inverse Binance position needs --mmr or --tiers
+    "binance_inverse_untyped": ["--exchange", "binance", "--contract", "inverse", "--side",
+                                "long", "--entry", "25000", "--quantity", "100", "--leverage",
+                                "5"],
+    "inverse_on_usdt_table": ["--exchange", "bybit", "--symbol", "BTCUSDT", "--contract",
+                              "inverse", "--side", "long", "--entry", "8000", "--quantity",
+                              "10000", "--leverage", "50"],
+    "linear_on_coin_table": ["--exchange", "bybit", "--symbol", "BTCUSD", "--side", "long",
+                             "--entry", "8000", "--quantity", "1", "--leverage", "50"],
 }  # fmt: skip
 
 
@@ -195,6 +208,14 @@ def test_bybit_inverse_short(runs) -> None:
     assert out["liquidation_price"] == pytest.approx(10_000 / (0.5 - 0.025 + 0.0025), rel=1e-12)
 
 
+def test_bybit_inverse_defaults_to_the_btcusd_base_tier(runs) -> None:
+    # formulas.md section 3, inverse: LP(long) = contracts/(PV + IM - MM) with PV = 10,000/8,000
+    # = 1.25 BTC, IM = 1.25/50 = 0.025, MM = 1.25 x 0.5% = 0.00625 (Bybit's base BTC rate).
+    out = ok_json(runs, "bybit_inverse_default")
+    assert out["symbol"] == "BTCUSD" and out["mmr"] == 0.005
+    assert out["liquidation_price"] == pytest.approx(10_000 / (1.25 + 0.025 - 0.00625), rel=1e-12)
+
+
 def test_cross_with_other_positions(runs) -> None:
     # formulas.md section 1, one-way cross:
     # LP = (WB - TMM1 + UPNL1 + cum - side*Q*EP)/(Q*MMR - side*Q)
@@ -268,6 +289,9 @@ BAD = [
     ("taker_out_of_range", r"taker_fee=0.5 .*allowed: 0 <= taker_fee <= 0.01"),
     ("leverage_below_one", r"leverage=0.5 .*allowed: 1 <= leverage"),
     ("missing_tiers_file", r"(?i)tiers.*/nonexistent/tiers\.json|/nonexistent/tiers\.json"),
+    ("binance_inverse_untyped", r"symbol='BTCUSD' has no binance tier table.*mmr.*tiers file"),
+    ("inverse_on_usdt_table", r"contract='inverse' cannot be sized with the bybit BTCUSDT tiers"),
+    ("linear_on_coin_table", r"contract='linear' cannot be sized with the bybit BTCUSD tiers"),
 ]
 
 
