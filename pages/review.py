@@ -10,7 +10,7 @@ from risk.journal.csvio import ImportRefused, histories_to_csv, import_csv_text
 from risk.journal.plan import EXIT_REASONS, Outcome, now_utc
 from risk.journal.stats import equity_curve, journal_stats, plans_table, trade_table
 from risk.journal.store import Journal, PlanHistory, default_db_path
-from ui import charts_journal, text
+from ui import charts_journal, text, widgets
 
 MAX_EXITS = 5
 REASON_LABELS = {r: charts_journal.REASON_STYLE[r][0] for r in EXIT_REASONS}
@@ -53,28 +53,13 @@ else:
     n_exits = st.number_input(
         "Number of exit fills", min_value=1, max_value=MAX_EXITS, value=1, step=1, key="rv_n"
     )
-    exits: list[tuple[float | None, float]] = []
-    for k in range(int(n_exits)):
-        e1, e2 = st.columns(2)
-        price = e1.number_input(
-            f"Exit {k + 1} price",
-            min_value=0.0,
-            max_value=1e9,
-            value=None,
-            format="%.4f",
-            placeholder="required",
-            key=f"rv_px{k}",
-        )
-        share_pct = e2.number_input(
-            f"Exit {k + 1}: share of the position (%)",
-            min_value=0.0,
-            max_value=100.0,
-            value=round(100.0 / int(n_exits), 2),
-            step=5.0,
-            format="%.2f",
-            key=f"rv_sh{int(n_exits)}_{k}",  # a new count re-splits the shares evenly
-        )
-        exits.append((price, share_pct / 100.0))
+    exits = widgets.price_share_rows(
+        int(n_exits),
+        price_label="Exit {i} price",
+        share_label="Exit {i}: share of the position (%)",
+        price_key="rv_px",
+        share_key="rv_sh",
+    )
     o1, o2 = st.columns(2)
     reason = o1.selectbox(
         "Exit reason", list(EXIT_REASONS), format_func=REASON_LABELS.get, key="rv_reason"

@@ -10,7 +10,7 @@ from risk import get_venue
 from risk.journal.plan import Plan
 from risk.journal.planning import plan_levels, plan_sizing
 from risk.journal.store import Journal, default_db_path
-from ui import charts, text
+from ui import charts, text, widgets
 from ui.scenario import EXCHANGE_LABELS, LEVERAGE_CAP, current_resolved, quote_currency
 
 MAX_TARGETS = 5
@@ -37,7 +37,7 @@ side = c2.segmented_control(
 entry = c3.number_input(
     f"Entry ({quote})",
     min_value=0.0,
-    max_value=1e9,
+    max_value=widgets.PRICE_MAX,
     value=float(sc.entry_price),
     step=100.0,
     format="%.4f",
@@ -46,7 +46,7 @@ entry = c3.number_input(
 stop = c4.number_input(
     f"Stop ({quote})",
     min_value=0.0,
-    max_value=1e9,
+    max_value=widgets.PRICE_MAX,
     value=None,
     step=100.0,
     format="%.4f",
@@ -59,29 +59,14 @@ st.markdown("##### Targets")
 n_targets = st.number_input(
     "Number of targets", min_value=1, max_value=MAX_TARGETS, value=1, step=1, key="tp_nt"
 )
-targets: list[tuple[float | None, float]] = []
-for k in range(int(n_targets)):
-    t1, t2 = st.columns(2)
-    price = t1.number_input(
-        f"Target {k + 1} price ({quote})",
-        min_value=0.0,
-        max_value=1e9,
-        value=None,
-        step=100.0,
-        format="%.4f",
-        placeholder="required",
-        key=f"tp_t{k}",
-    )
-    share_pct = t2.number_input(
-        f"Target {k + 1}: share of the position closed (%)",
-        min_value=0.0,
-        max_value=100.0,
-        value=round(100.0 / int(n_targets), 2),
-        step=5.0,
-        format="%.2f",
-        key=f"tp_s{int(n_targets)}_{k}",  # a new count re-splits the shares evenly
-    )
-    targets.append((price, share_pct / 100.0))
+targets = widgets.price_share_rows(
+    int(n_targets),
+    price_label=f"Target {{i}} price ({quote})",
+    share_label="Target {i}: share of the position closed (%)",
+    price_key="tp_t",
+    share_key="tp_s",
+    price_step=100.0,
+)
 
 trailing = None
 if st.checkbox("Trailing stop once in profit", key="tp_trail"):
@@ -98,7 +83,7 @@ if st.checkbox("Trailing stop once in profit", key="tp_trail"):
     activation = r2.number_input(
         f"Start trailing at ({quote}; empty: from the entry)",
         min_value=0.0,
-        max_value=1e9,
+        max_value=widgets.PRICE_MAX,
         value=None,
         step=100.0,
         format="%.4f",
