@@ -28,7 +28,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from risk._validate import check_choice, check_positive, check_range
 
@@ -78,17 +78,25 @@ def _finite(name: str, value: Any) -> float:
 
 
 @dataclass(frozen=True)
-class Target:
-    """A take-profit: close ``share`` of the planned quantity at ``price``."""
+class _PriceShare:
+    """``share`` of the planned quantity at ``price``; ``_what`` names it in error messages."""
 
     price: float
     share: float
+    _what: ClassVar[str] = "price"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "price", float(check_positive("target price", self.price)))
-        object.__setattr__(
-            self, "share", float(check_range("target share", self.share, 0.0, 1.0, lo_open=True))
-        )
+        price = check_positive(f"{self._what} price", self.price)
+        share = check_range(f"{self._what} share", self.share, 0.0, 1.0, lo_open=True)
+        object.__setattr__(self, "price", float(price))
+        object.__setattr__(self, "share", float(share))
+
+
+@dataclass(frozen=True)
+class Target(_PriceShare):
+    """A take-profit: close ``share`` of the planned quantity at ``price``."""
+
+    _what: ClassVar[str] = "target"
 
 
 @dataclass(frozen=True)
@@ -113,17 +121,10 @@ class TrailingRule:
 
 
 @dataclass(frozen=True)
-class Fill:
+class Fill(_PriceShare):
     """One exit: ``share`` of the planned quantity closed at ``price``."""
 
-    price: float
-    share: float
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "price", float(check_positive("exit price", self.price)))
-        object.__setattr__(
-            self, "share", float(check_range("exit share", self.share, 0.0, 1.0, lo_open=True))
-        )
+    _what: ClassVar[str] = "exit"
 
 
 def _as_targets(value: Any) -> tuple[Target, ...]:
