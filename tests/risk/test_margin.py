@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from risk import Account, Position, bankruptcy_price, get_venue, liquidation_price
@@ -118,14 +118,40 @@ def positions(draw):
     return pos
 
 
+def _roi_limit(pos: Position, f: float) -> tuple[float, int]:
+    """The bounded end of the ROI over positive exit prices and its direction: ROI is monotonic
+    in the price, so a target is reachable exactly when it lies on the open side of this limit
+    (+1: targets above it, -1: targets below it). Linear: ROI(P) = (side*Q*(P - EP) - Q*EP*f -
+    Q*P*f)/M, so a long's ROI falls to -Q*EP*(1 + f)/M as P -> 0 and a short's rises to
+    Q*EP*(1 - f)/M. Inverse (coin): ROI(P) = (side*S*(1/EP - 1/P) - f*S/EP - f*S/P)/M, so a long's
+    ROI rises to S*(1 - f)/(EP*M) as P -> inf and a short's falls to -S*(1 + f)/(EP*M)."""
+    m = float(pos.isolated_margin)
+    ep = float(pos.entry_price)
+    if pos.contract == "linear":
+        q = float(pos.quantity)
+        if pos.side == "long":
+            return -q * ep * (1 + f) / m, +1
+        return q * ep * (1 - f) / m, -1
+    s = float(pos.size_usd)
+    if pos.side == "long":
+        return s * (1 - f) / (ep * m), -1
+    return -s * (1 + f) / (ep * m), +1
+
+
 @PROPS
 @given(pos=positions(), r=st.floats(-0.99, 20), f=st.sampled_from([0.0, 0.0002, 0.00075, 0.002]))
+# The case that made the suite flaky (issue 15): a 1x long with three times its notional posted as
+# margin cannot lose half of it (the price would have to go below zero), so NaN is right.
+@example(pos=Position("long", 100.0, 1.0, leverage=1.0, margin=300.0), r=-0.5, f=0.0)
+@example(pos=Position("short", 100.0, 1.0, leverage=2.0), r=2.5, f=0.0)
 def test_target_price_round_trips_through_roi(pos, r, f) -> None:
     p = target_price(pos, r, f)
+    # NaN exactly when no positive price reaches that ROI (within rounding of the limit either
+    # answer is right)
+    limit, direction = _roi_limit(pos, f)
+    if abs(r - limit) > 1e-9 * max(1.0, abs(limit)):
+        assert math.isnan(p) == ((r - limit) * direction < 0)
     if math.isnan(p):
-        # no positive price reaches that ROI: e.g. a short cannot gain more than
-        # (EP*Q - fees)/margin in linear terms; check the long side never returns NaN for r > -1
-        assert not (pos.side == "long" and pos.contract == "linear" and f == 0)
         return
     assert p > 0
     assert roi(pos, p, f) == pytest.approx(r, rel=1e-9, abs=1e-9 * max(1.0, abs(r)))
