@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from risk import Position, get_venue, liquidation_price
@@ -112,6 +112,7 @@ def test_max_leverage_capped_at_the_tier_maximum() -> None:
     dist=st.floats(0.001, 0.6),
     buffer=st.floats(0.0, 0.5),
 )
+@example(family="bybit", side="long", ep=1.0, notional=10.0, dist=0.5, buffer=0.5)
 def test_max_leverage_is_the_boundary(family, side, ep, notional, dist, buffer) -> None:
     venue = {
         "binance": get_venue("binance", "BTCUSDT"),
@@ -125,8 +126,8 @@ def test_max_leverage_is_the_boundary(family, side, ep, notional, dist, buffer) 
     q = notional / ep
     lev = max_leverage_for_stop(side, ep, stop, q, venue, buffer)
     if math.isnan(lev):
-        # even 1x puts the LP inside the buffer (only possible for a short: a long has no LP at 1x)
-        assert side == "short"
+        # even 1x puts the LP inside the buffer: a short, or a long where the maintenance margin is
+        # valued at the entry (Bybit: a 1x long's LP is EP * MMR above zero, issue 15)
         lp1 = liquidation_price(Position(side, ep, q, leverage=1.0), venue)
         assert not _respects(ep, stop, lp1, buffer)
         return
