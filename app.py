@@ -10,7 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import scenario
+from ui import scenario, urlguard
 
 ROOT = Path(__file__).resolve().parent
 
@@ -100,5 +100,7 @@ st.set_page_config(
     initial_sidebar_state="expanded",
 )
 current_page = st.navigation(navigation_pages(), position="top")
+# before any widget reads the link: unusable values are dropped and named in a notice
+urlguard.sanitize()
 scenario.sidebar()
 current_page.run()
