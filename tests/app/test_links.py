@@ -5,6 +5,7 @@ app.py before any widget."""
 from __future__ import annotations
 
 import pytest
+
 from ui import urlguard
 from ui.testing import app_test
 
