@@ -182,65 +182,68 @@ else:
     # --- planned versus amended ------------------------------------------------------------------
     st.subheader("Planned and changed")
     by_id = {h.plan_id: h for h in histories if h.plan_id in ids}
-    pick = st.selectbox(
-        "Plan", list(by_id), format_func=lambda i: plan_label(by_id[i]), key="rv_detail"
-    )
-    h = by_id[pick]
-    p, a = h.planned, h.amended
-
-    def fmt(field: str, value: object) -> str:
-        if field == "targets":
-            return ", ".join(f"{text.price(t.price)} ({t.share:.0%})" for t in value)
-        if field == "trailing":
-            if value is None:
-                return "none"
-            start = (
-                "the entry"
-                if value.activation_price is None
-                else text.price(value.activation_price)
-            )
-            return f"{value.distance_frac:.2%} behind the best price, from {start}"
-        if field == "max_loss_frac":
-            return text.pct(value)
-        if isinstance(value, float):
-            return f"{value:,.8g}"
-        return str(value)
-
-    fields = [
-        "entry",
-        "stop",
-        "quantity",
-        "targets",
-        "trailing",
-        "max_loss_frac",
-        "equity",
-        "what_proves_me_wrong",
-        "thesis",
-    ]
-    st.table(
-        {
-            "field": fields,
-            "as planned": [fmt(f, getattr(p, f)) for f in fields],
-            "as amended": [fmt(f, getattr(a, f)) for f in fields],
-        }
-    )
-    st.caption(f"Planned at {p.created_at}.")
-    if h.amendments:
-        st.markdown(
-            "\n".join(
-                f"- {am.amended_at}: **{am.field}** {am.old!r} → {am.new!r} ({am.reason})"
-                for am in h.amendments
-            )
-        )
+    if not by_id:
+        st.caption("No plan matches the filters above: clear one to see a plan's details.")
     else:
-        st.caption("No amendments: the plan was kept as written.")
-    if h.outcome is not None:
-        o = h.outcome
-        fills = ", ".join(f"{text.price(f.price)} ({f.share:.0%})" for f in o.exits)
-        st.markdown(
-            f"Closed {o.closed_at} by **{REASON_LABELS[o.exit_reason].lower()}**: {fills}."
-            + (f" Notes: {o.notes}" if o.notes else "")
+        pick = st.selectbox(
+            "Plan", list(by_id), format_func=lambda i: plan_label(by_id[i]), key="rv_detail"
         )
+        h = by_id[pick]
+        p, a = h.planned, h.amended
+
+        def fmt(field: str, value: object) -> str:
+            if field == "targets":
+                return ", ".join(f"{text.price(t.price)} ({t.share:.0%})" for t in value)
+            if field == "trailing":
+                if value is None:
+                    return "none"
+                start = (
+                    "the entry"
+                    if value.activation_price is None
+                    else text.price(value.activation_price)
+                )
+                return f"{value.distance_frac:.2%} behind the best price, from {start}"
+            if field == "max_loss_frac":
+                return text.pct(value)
+            if isinstance(value, float):
+                return f"{value:,.8g}"
+            return str(value)
+
+        fields = [
+            "entry",
+            "stop",
+            "quantity",
+            "targets",
+            "trailing",
+            "max_loss_frac",
+            "equity",
+            "what_proves_me_wrong",
+            "thesis",
+        ]
+        st.table(
+            {
+                "field": fields,
+                "as planned": [fmt(f, getattr(p, f)) for f in fields],
+                "as amended": [fmt(f, getattr(a, f)) for f in fields],
+            }
+        )
+        st.caption(f"Planned at {p.created_at}.")
+        if h.amendments:
+            st.markdown(
+                "\n".join(
+                    f"- {am.amended_at}: **{am.field}** {am.old!r} → {am.new!r} ({am.reason})"
+                    for am in h.amendments
+                )
+            )
+        else:
+            st.caption("No amendments: the plan was kept as written.")
+        if h.outcome is not None:
+            o = h.outcome
+            fills = ", ".join(f"{text.price(f.price)} ({f.share:.0%})" for f in o.exits)
+            st.markdown(
+                f"Closed {o.closed_at} by **{REASON_LABELS[o.exit_reason].lower()}**: {fills}."
+                + (f" Notes: {o.notes}" if o.notes else "")
+            )
 
 # --- CSV -----------------------------------------------------------------------------------------
 st.subheader("CSV export and import")

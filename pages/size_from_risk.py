@@ -12,6 +12,9 @@ from risk.sizing import leverage_curve, size_from_risk, stop_respects_buffer
 from ui import charts, model, text
 from ui.scenario import current_resolved, quote_currency
 
+#: Highest stop price: twice the sidebar's highest entry (a short's stop up to 99% above it).
+STOP_PRICE_MAX = 2e9
+
 st.title("Size from risk")
 st.caption(
     "Rule 1: decide the most you accept to lose on this trade. Rule 2: the stop distance from the "
@@ -57,8 +60,9 @@ if stop_mode == "price":
     stop_price = c3.number_input(
         f"Stop price ({quote})",
         min_value=0.0,
-        max_value=1e9,
-        value=model.stop_from_frac(sc.side, sc.entry_price, 0.02),
+        # a short's stop sits above an entry of up to 1e9 (the sidebar's maximum)
+        max_value=STOP_PRICE_MAX,
+        value=min(model.stop_from_frac(sc.side, sc.entry_price, 0.02), STOP_PRICE_MAX),
         step=100.0,
         format="%.2f",
         key="stop_px",

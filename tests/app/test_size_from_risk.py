@@ -139,3 +139,12 @@ def test_margin_above_equity_is_an_error() -> None:
     assert len(at.error) == 1 and "more than the equity" in at.error[0].value
     shows(at, "Highest safe leverage", 125.0)
     shows(at, "Margin to post", 50 / (50 + 199_950 * 0.0005) * 100_000 / 125)
+
+
+def test_a_short_near_the_highest_entry_keeps_its_default_stop_in_range() -> None:
+    # issue 15: entry 1e9 / 1.02 and above put the default short stop (entry + 2%) above the stop
+    # input's maximum of 1e9, and the page crashed with StreamlitValueAboveMaxError.
+    at = app_test(PAGE, query_params={"side": "short", "entry": "990000000"})
+    at.segmented_control(key="stop_mode").set_value("price").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.number_input(key="stop_px").value == pytest.approx(990_000_000 * 1.02)
