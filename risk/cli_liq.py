@@ -12,7 +12,12 @@ import math
 import sys
 from typing import Any
 
-from risk.liquidation import bankruptcy_price, liquidation_price, maintenance_margin
+from risk.liquidation import (
+    bankruptcy_price,
+    liquidation_price,
+    maintenance_margin,
+    tier_measure,
+)
 from risk.margin import break_even_price, close_fee, open_fee
 from risk.positions import Account, Position
 from risk.tiers import QUOTE_UNITS, load_table_file
@@ -43,14 +48,16 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--exchange", required=True, choices=EXCHANGES)
     p.add_argument(
         "--symbol",
-        help="tier table to use (default BTCUSDT; BTCUSD with --contract inverse)",
+        help="tier table to use, app or ccxt notation: BTCUSDT or BTC/USDT:USDT (default BTCUSDT; "
+        "BTCUSD with --contract inverse)",
     )
     p.add_argument("--contract", choices=("linear", "inverse"), default="linear")
     p.add_argument(
         "--contract-size",
         type=float,
         default=None,
-        help="USD per inverse contract (default: Binance BTC 100, other 10; Bybit 1)",
+        help="USD per inverse contract (default: Binance BTC 100, other 10; Bybit 1); with an "
+        "OKX --tiers file, the contract value in coin (ctVal) that converts its contract counts",
     )
     p.add_argument("--side", required=True, choices=("long", "short"))
     p.add_argument("--entry", required=True, type=float, help="entry price")
@@ -65,7 +72,11 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--mmr", type=float, help="maintenance margin rate, overrides the tier table")
     p.add_argument("--maintenance-amount", type=float, help="maintenance amount (with --mmr)")
     p.add_argument("--max-leverage", type=float, help="Hyperliquid's asset maximum leverage")
-    p.add_argument("--tiers", help="JSON tier table to use instead of the shipped one")
+    p.add_argument(
+        "--tiers",
+        help="tier table file to use instead of the shipped one: the project's JSON/CSV, ccxt "
+        "fetch_leverage_tiers output, or a raw Binance, Bybit, OKX, Gate or Hyperliquid response",
+    )
     p.add_argument(
         "--taker-fee",
         type=float,
@@ -94,7 +105,9 @@ def compute(args: argparse.Namespace) -> dict[str, Any]:
     """All figures for the parsed arguments (raises ValueError on bad input)."""
     symbol = args.symbol or ("BTCUSD" if args.contract == "inverse" else "BTCUSDT")
     sym = normalize_symbol(args.exchange, symbol)
-    table = load_table_file(args.tiers, sym) if args.tiers else None
+    table = (
+        load_table_file(args.tiers, sym, contract_size=args.contract_size) if args.tiers else None
+    )
     if args.mmr is None and args.maintenance_amount is not None:
         raise ValueError(
             f"--maintenance-amount={args.maintenance_amount} without --mmr; allowed: give both"
@@ -138,7 +151,7 @@ def compute(args: argparse.Namespace) -> dict[str, Any]:
     lp = float(liquidation_price(pos, venue, account))
     bp = float(bankruptcy_price(pos, account if args.mode == "cross" else None))
     at = pos.ep if math.isnan(lp) or venue.rules.mm_valued_at == "entry" else lp
-    tier = venue.table.tier(float(pos.notional_at(at)))
+    tier = venue.table.tier(float(tier_measure(pos, venue.table, at)))
     return {
         "exchange": args.exchange,
         "symbol": sym,

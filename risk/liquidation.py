@@ -1,6 +1,6 @@
 """Liquidation and bankruptcy prices per exchange rule family.
 
-Notation (shared/reference/formulas.md): ``s`` = +1 long / -1 short, ``Q`` quantity (base units),
+Notation (docs/formulas.md): ``s`` = +1 long / -1 short, ``Q`` quantity (base units),
 ``S = contracts * contract_size`` (USD, inverse), ``EP`` entry price, ``WB`` wallet balance
 (isolated: the position's isolated margin), ``TMM1``/``UPNL1`` maintenance margin and unrealized
 PnL of the other cross positions, ``mmr``/``cum`` the tier's rate and maintenance amount, ``f`` the
@@ -15,7 +15,9 @@ Maintenance margin valued at the mark (Binance, OKX/Gate, Hyperliquid, generic) 
 (Binance FAQ b3c689c1f50a44cabb3a84e663b81d93 and its COIN-M counterpart; Gate help 27724 for the
 fee; Hyperliquid "Liquidations", where mmr = 1/(2*max_leverage) and cum = maintenance_deduction.)
 
-Tiers: the rate that applies is the tier of the notional AT the liquidation price. Because the
+Tiers: the rate that applies is the tier of the notional AT the liquidation price (each table's
+boundary rule decides a notional exactly at a cap: Binance ``floor <= n < cap``, Bybit ``floor <
+n <= cap``; see :mod:`risk.tiers`). Because the
 maintenance amounts follow their recurrence, maintenance margin is ``max_t(n*mmr_t - cum_t)``, a
 continuous convex function of the notional. Equity minus maintenance is then the minimum of one
 monotone line per tier, so the fixed point of "recompute with the tier of the notional at the
@@ -23,6 +25,9 @@ liquidation price until the tier is stable" is the largest per-tier root for a l
 smallest for a short. We compute every tier's root at once and take it; this is exact, needs no
 iteration cap and vectorizes over curves (tests check that the tier at the result is the tier
 used).
+
+OKX's position tiers go by size, not notional (table basis "size"): the tier is that of the
+quantity, the same at every price, and its rate applies to the whole notional.
 
 Maintenance margin valued at entry (Bybit "Liquidation Price (USDT Contract)"):
 
@@ -41,7 +46,7 @@ import numpy as np
 
 from risk._validate import ArrayLike, check_range, scalar_or_array
 from risk.positions import Account, Position
-from risk.tiers import COIN_UNIT, QUOTE_UNITS
+from risk.tiers import COIN_UNIT, QUOTE_UNITS, TierTable
 from risk.venues import Venue
 
 
@@ -88,10 +93,13 @@ def check_position(position: Position, venue: Venue, account: Account | None = N
             "coin while a linear position's notional is in the quote currency; allowed: a linear "
             "symbol such as BTCUSDT, or a typed rate (mmr)"
         )
-    notional = np.asarray(position.notional, dtype=float)
-    check_range(
-        "notional", notional, 0.0, table.max_notional, hi_open=True, why=f"{table.name} tiers"
-    )
+    if table.basis == "size" and position.is_inverse:
+        raise ValueError(
+            f"contract='inverse' cannot be sized with the {table.name} tiers, which go by "
+            "position size in base units; allowed: a linear position, or a coin-margined table"
+        )
+    notional = np.asarray(tier_measure(position, table), dtype=float)
+    table.check_in_range(notional)
     max_lev = table.max_leverage(notional)
     lev = np.asarray(position.leverage_setting, dtype=float)
     too_high = lev > max_lev * (1 + 1e-12)
@@ -129,6 +137,18 @@ def check_position(position: Position, venue: Venue, account: Account | None = N
             )
 
 
+def tier_measure(
+    position: Position, table: TierTable, price: ArrayLike | None = None
+) -> np.ndarray:
+    """What the table's tiers are looked up by: the notional at ``price`` (default: entry), or,
+    for a size-based table (OKX position tiers), the quantity in base units, whatever the
+    price."""
+    if table.basis == "size":
+        return np.abs(np.asarray(position.qty, dtype=float))
+    p = position.ep if price is None else np.asarray(price, dtype=float)
+    return np.asarray(position.notional_at(p), dtype=float)
+
+
 def maintenance_margin(
     position: Position,
     venue: Venue,
@@ -143,8 +163,10 @@ def maintenance_margin(
     ``include_trigger_fee`` the OKX/Gate taker fee to close is added (``notional * f``).
     """
     p = position.ep if price is None else np.asarray(price, dtype=float)
-    n = position.notional_at(p)
-    mm = np.asarray(venue.table.maintenance_margin(n))
+    n = np.asarray(position.notional_at(p), dtype=float)
+    table = venue.table
+    i = table.index(tier_measure(position, table, p))
+    mm = n * table.mmrs[i] - table.amounts[i]
     if include_trigger_fee:
         mm = mm + n * venue.trigger_fee
     return scalar_or_array(mm)
@@ -188,8 +210,12 @@ def _liquidation_price(
         return _positive_or_nan(lp)
 
     # One root per tier along a trailing axis; long takes the largest, short the smallest price.
-    mmr = table.mmrs + f
-    cum = table.amounts
+    # A size-based table (OKX) has one candidate: the tier of the quantity, fixed by the size.
+    if table.basis == "size":
+        i = table.index(tier_measure(position, table))[..., None]
+        mmr, cum = table.mmrs[i] + f, table.amounts[i]
+    else:
+        mmr, cum = table.mmrs + f, table.amounts
     base = (wb - tmm + upnl)[..., None]
     if position.is_inverse:
         size = position.size_usd[..., None]

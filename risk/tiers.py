@@ -1,6 +1,12 @@
 """Maintenance-margin tier tables.
 
-A tier applies to notionals ``floor <= notional < cap`` (floor inclusive). Within a tier
+Each table knows its venue's boundary rule (:data:`BOUNDARIES`): Binance, Hyperliquid (and the
+project's own files) put a notional equal to a tier's floor in that tier, ``floor <= n < cap``;
+Bybit's risk limits, Gate's risk limits and OKX's position tiers put a value equal to the limit in
+the lower tier, ``floor < n <= cap`` ("position value <= risk limit"). It also knows what the
+tiers measure (:data:`BASES`): the notional (Binance, Bybit, Gate, Hyperliquid; in the quote
+currency, or in coin for inverse contracts) or the position size in base units (OKX, whose tiers
+count contracts; converted with the contract value, see :mod:`risk.market.formats`). Within a tier
 
     maintenance margin = notional * mmr - maintenance_amount
 
@@ -25,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from risk._validate import ArrayLike, as_float_array, check_positive, check_range
+from risk._validate import ArrayLike, as_float_array, check_choice, check_positive, check_range
 
 #: Tolerance of the maintenance-amount recurrence check, in the table's notional unit. Published
 #: amounts are exact or rounded to the cent, so a cent (plus a relative 1e-9 for float noise) is
@@ -40,6 +46,14 @@ RECURRENCE_TOL_REL = 1e-9
 #: currency", and apply to both contract types.
 QUOTE_UNITS = frozenset({"USDT", "USDC", "USD", "BUSD", "FDUSD"})
 COIN_UNIT = "coin"
+#: Unit of a size-based table (OKX): the position's quantity in base units.
+BASE_UNIT = "base"
+
+#: Boundary rule -> the interval a tier covers.
+BOUNDARIES = {"floor": "floor <= n < cap", "cap": "floor < n <= cap"}
+#: What the tiers are looked up by: the notional (maintenance amounts follow the recurrence) or
+#: the position size in base units (OKX: the whole position uses its tier's rate, no deduction).
+BASES = ("notional", "size")
 
 _FIELDS = "floor, cap, mmr, maintenance_amount, max_leverage"
 
@@ -65,9 +79,15 @@ class TierTable:
     source: str
     as_of: str
     notional_unit: str = "quote"
+    #: "floor" (floor <= n < cap) or "cap" (floor < n <= cap), see :data:`BOUNDARIES`.
+    boundary: str = "floor"
+    #: "notional" or "size" (OKX: tiers by base quantity), see :data:`BASES`.
+    basis: str = "notional"
 
     def __post_init__(self) -> None:
-        _check_tiers(self.name, self.tiers)
+        check_choice(f"boundary of {self.name!r}", self.boundary, BOUNDARIES)
+        check_choice(f"basis of {self.name!r}", self.basis, BASES)
+        _check_tiers(self.name, self.tiers, recurrence=self.basis == "notional")
 
     @classmethod
     def flat(
@@ -92,10 +112,25 @@ class TierTable:
 
     @classmethod
     def from_records(
-        cls, name: str, records: list[dict[str, Any]], source: str, as_of: str, unit: str = "quote"
+        cls,
+        name: str,
+        records: list[dict[str, Any]] | list[list[float]],
+        source: str,
+        as_of: str,
+        unit: str = "quote",
+        *,
+        boundary: str = "floor",
+        basis: str = "notional",
+        columns: tuple[str, ...] | list[str] | None = None,
     ) -> TierTable:
         """Build from dicts with ``floor``, ``cap`` (None = no cap), ``mmr``,
-        ``maintenance_amount`` and ``max_leverage`` (the JSON layout in ``risk/data``)."""
+        ``maintenance_amount`` and ``max_leverage`` (the JSON layout in ``risk/data``), or from
+        rows of numbers in the order of ``columns`` (the compact layout of large snapshots)."""
+        if columns is not None and isinstance(records, list):
+            cols = list(columns)
+            records = [
+                dict(zip(cols, r, strict=False)) if isinstance(r, list) else r for r in records
+            ]
         if isinstance(records, list) and not records:
             raise ValueError(f"tiers of {name!r}=[] is empty; allowed: at least one tier")
         if not isinstance(records, list):
@@ -131,7 +166,15 @@ class TierTable:
                     f"tier {i} of {name!r}={_short(r)} has a non-numeric field; allowed: numbers "
                     f"for {_FIELDS} (cap may be null for the last tier)"
                 ) from None
-        return cls(name=name, tiers=tuple(tiers), source=source, as_of=as_of, notional_unit=unit)
+        return cls(
+            name=name,
+            tiers=tuple(tiers),
+            source=source,
+            as_of=as_of,
+            notional_unit=unit,
+            boundary=boundary,
+            basis=basis,
+        )
 
     # --- lookups ---------------------------------------------------------------------------
     @property
@@ -147,14 +190,36 @@ class TierTable:
         return np.array([t.floor for t in self.tiers])
 
     @property
+    def caps(self) -> np.ndarray:
+        return np.array([t.cap for t in self.tiers])
+
+    @property
     def max_notional(self) -> float:
         return self.tiers[-1].cap
 
+    @property
+    def measure(self) -> str:
+        """What the lookups take: "notional" or "size" (base units)."""
+        return "size" if self.basis == "size" else "notional"
+
+    def check_in_range(self, notional: ArrayLike, name: str | None = None) -> np.ndarray:
+        """``0 <= n < last cap`` (boundary "floor") or ``0 <= n <= last cap`` ("cap")."""
+        return check_range(
+            name or self.measure,
+            notional,
+            0.0,
+            self.max_notional,
+            hi_open=self.boundary == "floor" or math.isinf(self.max_notional),
+            why=f"{self.name} tiers, {BOUNDARIES[self.boundary]}",
+        )
+
     def index(self, notional: ArrayLike) -> np.ndarray:
-        """Tier index (0-based) for each notional, floor inclusive. Notionals at or above the last
-        cap raise ``ValueError``."""
-        n = as_float_array("notional", notional)
-        check_range("notional", n, 0.0, self.max_notional, hi_open=True, why=f"{self.name} tiers")
+        """Tier index (0-based) for each notional (or size, for a size-based table) under the
+        table's boundary rule: ``floor <= n < cap`` or ``floor < n <= cap`` (n = 0 is always tier
+        1). Values beyond the last cap raise ``ValueError``."""
+        n = self.check_in_range(as_float_array(self.measure, notional))
+        if self.boundary == "cap":
+            return np.searchsorted(self.caps, n, side="left")
         return np.searchsorted(self.floors, n, side="right") - 1
 
     def tier(self, notional: float) -> Tier:
@@ -171,7 +236,7 @@ class TierTable:
         return np.array([t.max_leverage for t in self.tiers])[self.index(notional)]
 
 
-def _check_tiers(name: str, tiers: tuple[Tier, ...]) -> None:
+def _check_tiers(name: str, tiers: tuple[Tier, ...], *, recurrence: bool = True) -> None:
     if not tiers:
         raise ValueError(f"tiers of {name!r} is empty; allowed: at least one tier")
     if tiers[0].floor != 0:
@@ -197,6 +262,9 @@ def _check_tiers(name: str, tiers: tuple[Tier, ...]) -> None:
                     f"tier {i} mmr of {name!r}={t.mmr} is below tier {i - 1}'s {prev.mmr}; "
                     "allowed: rates that do not fall as the notional grows"
                 )
+            if not recurrence:
+                prev = t
+                continue
             expected = prev.maintenance_amount + t.floor * (t.mmr - prev.mmr)
             tol = RECURRENCE_TOL_ABS + RECURRENCE_TOL_REL * abs(expected)
             if abs(t.maintenance_amount - expected) > tol:
@@ -236,40 +304,54 @@ def _shipped_docs(exchange: str) -> list[dict[str, Any]]:
     return [_load_file(fn) for fn in files if fn]
 
 
-def load_table_file(path: str, symbol: str | None = None) -> TierTable:
-    """Load a user-supplied table: a JSON file in the layout of ``risk/data/*.json`` (an object
-    with ``symbols``, optional ``source``, ``as_of`` and ``notional_unit``), or a plain list of tier
-    records. Every problem (missing file, bad JSON, wrong shape) is a ``ValueError`` naming the
-    file."""
-    try:
-        with open(path, encoding="utf-8") as fh:
-            doc = json.load(fh)
-    except OSError as exc:
-        raise ValueError(
-            f"tiers={path!r} cannot be read ({exc.strerror or exc}); allowed: a readable JSON file"
-        ) from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(
-            f"tiers={path!r} is not valid JSON ({exc}); allowed: a JSON list of tier records or "
-            "an object with 'symbols'"
-        ) from None
-    if isinstance(doc, list):
-        return TierTable.from_records(path, doc, source=path, as_of="user")
-    if not isinstance(doc, dict) or not isinstance(doc.get("symbols"), dict):
-        raise ValueError(
-            f"tiers={path!r} holds {_short(doc)}; allowed: a JSON list of tier records or an "
-            "object whose 'symbols' maps each symbol to its list of tier records"
-        )
-    symbols = doc["symbols"]
-    if symbol is None or symbol not in symbols:
-        raise ValueError(f"symbol={symbol!r} is not in {path}; allowed: {', '.join(symbols)}")
+def table_from_doc(doc: dict[str, Any], symbol: str, name: str | None = None) -> TierTable:
+    """The table of ``symbol`` in a document of the ``risk/data`` layout.
+
+    Layout: ``symbols`` maps each symbol to its tiers, either a list of tier records or, with a
+    document-level ``columns`` list, a list of rows of numbers (the compact layout of the large
+    Binance snapshot). A symbol may instead map to an object with ``tiers`` and its own
+    ``source``/``as_of``/``notional_unit``. Document-level ``source``, ``as_of``,
+    ``notional_unit`` (overridden per symbol by ``symbol_units``), ``boundary`` ("floor" or
+    "cap") and ``basis`` ("notional" or "size") apply to every symbol.
+    """
+    entry = doc["symbols"][symbol]
+    meta: dict[str, Any] = entry if isinstance(entry, dict) else {}
+    records = meta.get("tiers") if isinstance(entry, dict) else entry
+    unit = meta.get("notional_unit") or doc.get("symbol_units", {}).get(symbol)
     return TierTable.from_records(
-        f"{path}:{symbol}",
-        symbols[symbol],
-        str(doc.get("source", path)),
-        str(doc.get("as_of", "unknown")),
-        unit=str(doc.get("notional_unit", "quote")),
+        name or symbol,
+        records,  # type: ignore[arg-type]
+        source=str(meta.get("source", doc.get("source", "unknown"))),
+        as_of=str(meta.get("as_of", doc.get("as_of", "unknown"))),
+        unit=str(unit or doc.get("notional_unit", "quote")),
+        boundary=str(meta.get("boundary", doc.get("boundary", "floor"))),
+        basis=str(doc.get("basis", "notional")),
+        columns=doc.get("columns"),
     )
+
+
+def load_table_file(
+    path: str, symbol: str | None = None, *, contract_size: float | None = None
+) -> TierTable:
+    """Load a user-supplied tier table from a JSON (or CSV) file in any supported format.
+
+    Formats (detected from the content, see :func:`risk.market.formats.detect_format`): the
+    project's own layout (``risk/data/*.json``, or a plain list of tier records); ccxt
+    ``fetch_leverage_tiers`` (dict) and ``fetch_market_leverage_tiers`` (list); Binance
+    ``/fapi/v1/leverageBracket`` and ``/dapi/v1/leverageBracket``; Bybit v5
+    ``/market/risk-limit``; OKX ``/public/position-tiers`` (contracts: the file may carry the
+    contract value as ``"contract_size"``); Gate ``/futures/{settle}/contracts/{contract}`` and
+    ``/futures/{settle}/risk_limit_tiers``; Hyperliquid ``meta``; a CSV with the columns
+    ``floor, cap, mmr, maintenance_amount, max_leverage`` (and optionally ``symbol``).
+
+    ``symbol`` (app notation such as BTCUSDT, or ccxt notation such as BTC/USDT:USDT) picks the
+    table when the file holds several; ``contract_size`` is OKX's contract value in coin. Every
+    problem (missing file, bad JSON, wrong shape, a symbol not in the file) is a ``ValueError``
+    naming the file.
+    """
+    from risk.market.formats import read_table_file
+
+    return read_table_file(path, symbol, contract_size=contract_size)
 
 
 def _short(value: Any, limit: int = 60) -> str:
@@ -277,38 +359,54 @@ def _short(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+@cache
 def shipped_symbols(exchange: str) -> tuple[str, ...]:
-    """Symbols with a shipped tier table for an exchange (empty if none)."""
+    """Every symbol with a shipped tier table for an exchange, in app notation (BTCUSDT; the coin
+    on Hyperliquid), linear first then inverse; empty if none."""
     return tuple(sym for doc in _shipped_docs(exchange) for sym in doc["symbols"])
 
 
-@cache
+def _allowed_symbols(exchange: str, limit: int = 8) -> str:
+    syms = shipped_symbols(exchange)
+    if len(syms) <= limit:
+        return ", ".join(syms)
+    common = [s for s in ("BTCUSDT", "ETHUSDT", "SOLUSDT", "XRPUSDT", "DOGEUSDT") if s in syms]
+    return (
+        f"one of the {len(syms)} shipped symbols ({', '.join(common or syms[:limit])}, ...; "
+        f"risk.tiers.shipped_symbols({exchange!r}) lists them)"
+    )
+
+
 def shipped_table(exchange: str, symbol: str) -> TierTable:
-    """The shipped tier table of an exchange and symbol; ``ValueError`` when there is none."""
-    docs = _shipped_docs(exchange)
-    if not docs:
+    """The shipped tier table of an exchange and symbol (app or ccxt notation); ``ValueError``
+    when there is none. Built once per symbol, on first use."""
+    from risk.market.symbols import to_app_symbol
+
+    if not _shipped_docs(exchange):
         raise ValueError(
             f"exchange={exchange!r} has no shipped tier table; allowed: "
             f"{', '.join(SHIPPED_FILES)} (or type the rate with mmr)"
         )
-    for doc in docs:
-        if symbol in doc["symbols"]:
-            return TierTable.from_records(
-                f"{exchange} {symbol}",
-                doc["symbols"][symbol],
-                source=doc["source"],
-                as_of=doc["as_of"],
-                unit=doc["notional_unit"],
-            )
-    typed = "max_leverage (or mmr)" if exchange == "hyperliquid" else "mmr"
-    raise ValueError(
-        f"symbol={symbol!r} has no {exchange} tier table; allowed: "
-        f"{', '.join(shipped_symbols(exchange))} (or type {typed}, or pass your own tiers file)"
-    )
+    table = _shipped_table(exchange, to_app_symbol(symbol, exchange))
+    if table is None:
+        typed = "max_leverage (or mmr)" if exchange == "hyperliquid" else "mmr"
+        raise ValueError(
+            f"symbol={symbol!r} has no {exchange} tier table; allowed: "
+            f"{_allowed_symbols(exchange)} (or type {typed}, or pass your own tiers file)"
+        )
+    return table
+
+
+@cache
+def _shipped_table(exchange: str, sym: str) -> TierTable | None:
+    for doc in _shipped_docs(exchange):
+        if sym in doc["symbols"]:
+            return table_from_doc(doc, sym, name=f"{exchange} {sym}")
+    return None
 
 
 def check_notional(table: TierTable, notional: ArrayLike) -> np.ndarray:
-    """Positive notional below the table's last cap."""
+    """Positive notional within the table's last cap (under its boundary rule)."""
     n = check_positive("notional", notional)
-    check_range("notional", n, 0.0, table.max_notional, hi_open=True, why=f"{table.name} tiers")
+    table.check_in_range(n, "notional")
     return n

@@ -16,10 +16,10 @@ and 360033525271; Binance COIN-M FAQ; Bybit help "Liquidation Price (USDT Contra
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from risk._validate import check_choice, check_range
+from risk.market.symbols import to_app_symbol
 from risk.tiers import TierTable, shipped_table
 
 
@@ -133,11 +133,10 @@ class Venue:
 
 
 def normalize_symbol(exchange: str, symbol: str) -> str:
-    """Upper-case; Hyperliquid names assets by coin, so "BTCUSDT", "BTC-USD" and "BTC" agree."""
-    s = symbol.strip().upper()
-    if exchange == "hyperliquid":
-        s = re.sub(r"[-_/]?(USDT|USDC|USD|PERP)$", "", s)
-    return s
+    """App notation, upper-case: ccxt's ``BTC/USDT:USDT``, OKX's ``BTC-USDT-SWAP`` and Gate's
+    ``BTC_USDT`` are ``BTCUSDT``; Hyperliquid names assets by coin, so "BTCUSDT", "BTC-USD",
+    "BTC/USDC:USDC" and "BTC" agree. The reverse is :func:`risk.market.to_ccxt_symbol`."""
+    return to_app_symbol(symbol, exchange)
 
 
 def get_venue(

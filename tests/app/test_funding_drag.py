@@ -102,6 +102,8 @@ def test_no_leverage_selected_keeps_the_page_working() -> None:
 
 def test_invalid_scenario_shows_the_error_and_the_curves() -> None:
     at = app_test(PAGE)
+    # 3,000 x 120 = 360,000: the 2026 BTCUSDT tier 2 (300,000 <= n < 800,000), max 100x
+    at.number_input(key="margin").set_value(3_000.0).run()
     at.slider(key="lev").set_value(120).run()
     assert not at.exception
     assert len(at.error) == 1 and "above the maximum" in at.error[0].value

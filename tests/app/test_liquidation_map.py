@@ -92,16 +92,17 @@ def test_numbers_follow_each_sidebar_widget(changes, position, venue_args, side_
 
 
 def test_quantity_sizing_crosses_into_the_second_tier() -> None:
-    # 1 BTC at 100,000 is a 100,000 notional: Binance tier 2 (mmr 0.5%, amount 50).
+    # 4 BTC at 100,000 is a 400,000 notional: 2026 Binance tier 2 (mmr 0.5%, amount 300).
     at = app_test(PAGE)
     at.radio(key="size_by").set_value("quantity").run()
-    at.number_input(key="qty").set_value(1.0).run()
+    at.number_input(key="qty").set_value(4.0).run()
     assert not at.exception
-    pos = Position("long", 100_000, 1.0, leverage=10)
+    pos = Position("long", 100_000, 4.0, leverage=10)
     venue = get_venue("binance", "BTCUSDT")
     check_position_metrics(at, pos, venue)
-    # Independent: equity at LP = mm at LP in tier 2 -> 10,000 + (LP - 100,000) = 0.005 LP - 50.
-    shows(at, "Liquidation price", (100_000 - 10_000 - 50) / (1 - 0.005))
+    # Independent: equity at LP = mm at LP in tier 2 -> 40,000 + 4 (LP - 100,000) = 0.02 LP - 300,
+    # LP = 359,700 / 3.98 = 90,376.88 (notional 361,507.5: still tier 2).
+    shows(at, "Liquidation price", (400_000 - 40_000 - 300) / (4 * (1 - 0.005)))
 
 
 def test_okx_uses_the_typed_rate_and_puts_the_fee_in_the_trigger() -> None:
@@ -123,7 +124,8 @@ def test_volatility_preset_sets_the_typical_moves() -> None:
 
 def test_leverage_above_the_tier_maximum_says_what_to_change_and_the_rest_still_works() -> None:
     at = app_test(PAGE)
-    at.slider(key="lev").set_value(110).run()  # 500 x 110 = 55,000: tier 2, max 100x
+    at.number_input(key="margin").set_value(3_000.0).run()
+    at.slider(key="lev").set_value(110).run()  # 3,000 x 110 = 330,000: tier 2, max 100x
     assert not at.exception
     assert len(at.error) == 1
     assert "above the maximum 100x" in at.error[0].value

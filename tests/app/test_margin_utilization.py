@@ -79,7 +79,7 @@ def test_margin_above_the_wallet_says_what_to_change() -> None:
 def test_edited_row_is_used_and_a_bad_row_is_named() -> None:
     at = app_test(PAGE)
     at.session_state["positions"] = {
-        "edited_rows": {0: {"leverage": 5.0}, 2: {"leverage": 150.0}},
+        "edited_rows": {0: {"leverage": 5.0}, 2: {"leverage": 151.0}},  # BTCUSDT tier 1: 150x
         "added_rows": [],
         "deleted_rows": [],
     }

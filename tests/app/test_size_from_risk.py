@@ -130,15 +130,16 @@ def test_sidebar_leverage_inside_the_buffer_warns() -> None:
 
 def test_margin_above_equity_is_an_error() -> None:
     # 50% of 100 USDT with a 0.05% stop: loss per BTC = 50 + (100,000 + 99,950) x 0.05% = 149.98,
-    # so 0.333 BTC (33,339 notional). Even at Binance's 125x that needs ~267 USDT of margin.
+    # so 0.333 BTC (33,339 notional). Even at Binance's 150x (2026 BTCUSDT tier 1) that needs
+    # ~222 USDT of margin.
     at = app_test(PAGE)
     at.number_input(key="eq").set_value(100.0).run()
     at.number_input(key="risk").set_value(50.0).run()
     at.number_input(key="stop_pct").set_value(0.05).run()
     assert not at.exception
     assert len(at.error) == 1 and "more than the equity" in at.error[0].value
-    shows(at, "Highest safe leverage", 125.0)
-    shows(at, "Margin to post", 50 / (50 + 199_950 * 0.0005) * 100_000 / 125)
+    shows(at, "Highest safe leverage", 150.0)
+    shows(at, "Margin to post", 50 / (50 + 199_950 * 0.0005) * 100_000 / 150)
 
 
 def test_a_short_near_the_highest_entry_keeps_its_default_stop_in_range() -> None:

@@ -298,7 +298,8 @@ def test_short_side() -> None:
 
 def test_a_bad_sidebar_position_says_so_and_the_lesson_still_works() -> None:
     at = app_test(PAGE)
-    at.slider(key="lev").set_value(110).run()  # 500 x 110 = 55,000: tier 2, max 100x
+    at.number_input(key="margin").set_value(3_000.0).run()
+    at.slider(key="lev").set_value(110).run()  # 3,000 x 110 = 330,000: tier 2, max 100x
     assert not at.exception
     assert len(at.error) == 1 and "above the maximum 100x" in at.error[0].value
     assert len(at.get("plotly_chart")) == 5

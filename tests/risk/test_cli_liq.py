@@ -1,6 +1,9 @@
 """``python -m risk liq``, run as other tools run it: a subprocess of ``sys.executable -m risk``.
 
-Every expected number is computed here from formulas.md (sections 1-5), not read back from the
+Every expected number is computed here from docs/formulas.md (sections 1-5) and the 2026-03-05
+Binance brackets typed in by hand (BTCUSDT tier 1: 0 <= n < 300,000, 0.4%, 150x; tier 2:
+300,000 <= n < 800,000, 0.5%, cum 300, 100x; tier 4: 3M-12M 1% cum 12,000; tier 5: 12M-70M 2%
+cum 132,000), not read back from the
 library. All invocations run once, concurrently, in a module fixture (each costs an interpreter
 start-up).
 """
@@ -63,13 +66,22 @@ CALLS: dict[str, list[str]] = {
     "bad_entry": [*BASE[:4], "--entry", "-5", "--quantity", "1", "--leverage", "2"],
     "nan_entry": [*BASE[:4], "--entry", "nan", "--quantity", "1", "--leverage", "2"],
     "zero_quantity": [*BASE[:6], "--quantity", "0", "--leverage", "2"],
-    "too_much_leverage": [*BASE, "--leverage", "126"],
+    "too_much_leverage": [*BASE, "--leverage", "151"],
+    # the issue's done-when checks: 150x on BTCUSDT, and a position in tier 2
+    "btc_150x": ["--exchange", "binance", "--symbol", "BTCUSDT", "--side", "long", "--entry",
+                 "100000", "--quantity", "1", "--leverage", "150", "--json"],
+    "btc_150x_table": ["--exchange", "binance", "--symbol", "BTCUSDT", "--side", "long",
+                       "--entry", "100000", "--quantity", "1", "--leverage", "150"],
+    "tier2": ["--exchange", "binance", "--symbol", "BTC/USDT:USDT", "--side", "long", "--entry",
+              "100000", "--quantity", "5", "--leverage", "50", "--json"],
+    "tier2_short": ["--exchange", "binance", "--symbol", "BTCUSDT", "--side", "short",
+                    "--entry", "100000", "--quantity", "4", "--leverage", "25", "--json"],
     "leverage_and_margin": [*BASE, "--leverage", "10", "--margin", "500"],
     "missing_entry": ["--exchange", "binance", "--side", "long", "--quantity", "1",
                       "--leverage", "2"],
     "missing_size": BASE,
     "margin_above_wallet": [*BASE, "--margin", "600", "--wallet", "500"],
-    "unknown_symbol": [*BASE, "--symbol", "DOGEUSDT", "--leverage", "2"],
+    "unknown_symbol": [*BASE, "--symbol", "NOPEUSDT", "--leverage", "2"],
     "bybit_cross": ["--exchange", "bybit", "--side", "long", "--entry", "100", "--quantity", "1",
                     "--leverage", "2", "--mode", "cross"],
     "okx_inverse": ["--exchange", "okx", "--contract", "inverse", "--side", "long", "--entry",
@@ -172,16 +184,48 @@ def test_json_with_margin_instead_of_leverage(runs) -> None:
 
 
 def test_json_tier_at_the_liquidation_price(runs) -> None:
-    # 280 BTC @ 50,000 = 14,000,000 (tier 5: 2%, 131,450) at 5x, WB 2,800,000. Tier 5 would put the
-    # LP notional at (14e6 - 2.8e6 - 131,450)/0.98 = 11,294,438.8 < 12M, i.e. tier 4 (1%, 11,450):
-    # LP = (2,800,000 + 11,450 - 14,000,000)/(280*(0.01 - 1)), notional 11,301,565.7 (tier 4).
+    # 280 BTC @ 50,000 = 14,000,000 (tier 5: 2%, 132,000) at 5x, WB 2,800,000. Tier 5 would put the
+    # LP notional at (14e6 - 2.8e6 - 132,000)/0.98 = 11,293,877.6 < 12M, i.e. tier 4 (1%, 12,000):
+    # LP = (2,800,000 + 12,000 - 14,000,000)/(280*(0.01 - 1)), notional 11,301,010.1 (tier 4).
     out = ok_json(runs, "tier_cross")
     assert out["liquidation_price"] == pytest.approx(
-        (2_800_000 + 11_450 - 14_000_000) / (280 * -0.99), rel=1e-12
+        (2_800_000 + 12_000 - 14_000_000) / (280 * -0.99), rel=1e-12
     )
-    assert (out["mmr"], out["maintenance_amount"]) == (0.01, 11_450)
-    # maintenance margin is reported at entry: 14e6*0.02 - 131,450
-    assert out["maintenance_margin"] == pytest.approx(14e6 * 0.02 - 131_450)
+    assert (out["mmr"], out["maintenance_amount"]) == (0.01, 12_000)
+    # maintenance margin is reported at entry: 14e6*0.02 - 132,000
+    assert out["maintenance_margin"] == pytest.approx(14e6 * 0.02 - 132_000)
+
+
+def test_btcusdt_at_150x_with_the_2026_brackets(runs) -> None:
+    # Since 2025-08 Binance allows 150x in BTCUSDT tier 1 (0.4%, 0 <= n < 300,000). Long 1 BTC at
+    # 100,000, 150x: WB = 100,000/150 = 666.67; LP = (666.67 - 100,000)/(1*(0.004 - 1))
+    # = 99,732.26 (notional 99,732 still in tier 1); BP = 100,000*(1 - 1/150) = 99,333.33.
+    out = ok_json(runs, "btc_150x")
+    wb = 100_000 / 150
+    assert out["liquidation_price"] == pytest.approx((wb - 100_000) / (0.004 - 1), rel=1e-12)
+    assert out["liquidation_price"] == pytest.approx(99_732.26, abs=0.005)
+    assert out["bankruptcy_price"] == pytest.approx(99_333.333, abs=0.001)
+    assert (out["mmr"], out["maintenance_amount"], out["tier_max_leverage"]) == (0.004, 0, 150)
+    assert out["tiers_as_of"] == "2026-03-05"
+    assert "2026-03-05" in runs["btc_150x_table"].stdout
+
+
+def test_a_tier_2_position_uses_half_a_percent_and_300(runs) -> None:
+    # Long 5 BTC at 100,000 = 500,000 (tier 2: 0.5%, maintenance amount 300) at 50x, WB 10,000:
+    # LP = (10,000 + 300 - 500,000)/(5*(0.005 - 1)) = 98,432.16; notional at the LP 492,160.80,
+    # still tier 2 (300,000 <= n < 800,000). Maintenance margin at entry 500,000*0.005 - 300.
+    # (ccxt notation BTC/USDT:USDT names the same table.)
+    out = ok_json(runs, "tier2")
+    assert out["liquidation_price"] == pytest.approx((10_000 + 300 - 500_000) / (5 * -0.995))
+    assert out["liquidation_price"] == pytest.approx(98_432.16, abs=0.005)
+    assert (out["mmr"], out["maintenance_amount"]) == (0.005, 300)
+    assert out["maintenance_margin"] == pytest.approx(2_200)
+    assert out["symbol"] == "BTCUSDT"
+    # Short 4 BTC at 100,000 = 400,000 at 25x, WB 16,000: LP = (16,000 + 300 + 400,000)/(4*1.005)
+    # = 103,557.21 (notional 414,228.86, tier 2).
+    short = ok_json(runs, "tier2_short")
+    assert short["liquidation_price"] == pytest.approx((16_000 + 300 + 400_000) / (4 * 1.005))
+    assert (short["mmr"], short["maintenance_amount"]) == (0.005, 300)
 
 
 def test_inverse_with_contract_size(runs) -> None:
@@ -257,7 +301,7 @@ def test_table_output_is_readable(runs) -> None:
     assert rows["bankruptcy price"] == "45,000"
     assert rows["move to liquidation"] == f"{(0.1 - 0.004) / 0.996:.4%}"
     assert rows["leverage"].startswith("10x")
-    assert "binance BTCUSDT" in rows["tiers"] and "2024-10" in rows["tiers"]
+    assert "binance BTCUSDT" in rows["tiers"] and "2026-03-05" in rows["tiers"]
     assert not r.stdout.lstrip().startswith("{")
     assert len(r.stdout.splitlines()) <= 20
 
@@ -276,12 +320,15 @@ BAD = [
     ("bad_entry", r"entry_price=-5 .*allowed: 0 < entry_price"),
     ("nan_entry", r"entry_price=nan is not finite"),
     ("zero_quantity", r"quantity=0 .*allowed: 0 < quantity"),
-    ("too_much_leverage", r"leverage=126 .*allowed: 1 <= leverage <= 125"),
+    ("too_much_leverage", r"leverage=151 .*allowed: 1 <= leverage <= 150"),
     ("leverage_and_margin", r"--margin.*not allowed with.*--leverage"),
     ("missing_entry", r"required.*--entry"),
     ("missing_size", r"one of the arguments --leverage --margin is required"),
     ("margin_above_wallet", r"margin=600 .*allowed: 0 < margin <= 500"),
-    ("unknown_symbol", r"symbol='DOGEUSDT'.*allowed: BTCUSDT, ETHUSDT"),
+    (
+        "unknown_symbol",
+        r"symbol='NOPEUSDT'.*allowed: one of the \d+ shipped symbols \(BTCUSDT, ETHUSDT",
+    ),
     ("bybit_cross", r"margin_mode='cross' is not covered for exchange 'bybit'; allowed: isolated"),
     ("okx_inverse", r"contract='inverse' is not covered for exchange 'okx'; allowed: linear"),
     ("amount_without_mmr", r"--maintenance-amount=50(\.0)? without --mmr"),

@@ -1,6 +1,6 @@
 """Property tests of risk.liquidation for every rule family, side, contract and margin mode.
 
-The checks re-derive the trigger from first principles (shared/reference/formulas.md sections 1-5)
+The checks re-derive the trigger from first principles (docs/formulas.md sections 1-5)
 instead of calling the library's own ``equity``/``maintenance_margin``:
 
 - equity: linear ``margin + side*Q*(LP - EP)``, inverse (coin) ``margin + side*S*(1/EP - 1/LP)``;
@@ -8,7 +8,8 @@ instead of calling the library's own ``equity``/``maintenance_margin``:
 - maintenance margin as the family defines it: ``notional*mmr - cum`` with the tier of the notional
   AT the liquidation price (Binance, generic, Hyperliquid), plus the taker fee to close
   ``notional_at_LP * taker`` (OKX, Gate), or valued at the ENTRY price (Bybit);
-- tiers looked up in the test (``bisect`` on the floors, floor inclusive) from the JSON data files,
+- tiers looked up in the test (``bisect`` on the floors, floor inclusive; cap inclusive for
+  Bybit's "value <= risk limit") from the JSON data files,
   with the maintenance amounts rebuilt by the recurrence and, for Hyperliquid, the rates rebuilt as
   ``1/(2*max_leverage)`` from the docs, so the library's tier code is not used to check itself.
 """
@@ -50,11 +51,14 @@ class Tiers:
     cums: tuple[float, ...]
     max_levs: tuple[float, ...]
     cap: float = math.inf
+    cap_inclusive: bool = False
 
     def index(self, notional: float) -> int:
         # floor inclusive; beyond the last cap the last tier's line continues (a short's LP may
         # sit above the table even when its entry notional is inside it)
         assert notional >= 0, notional
+        if self.cap_inclusive:  # floor < n <= cap: a notional equal to a floor stays below it
+            return max(0, bisect.bisect_left(self.floors, notional) - 1)
         return bisect.bisect_right(self.floors, notional) - 1
 
     def rate(self, notional: float) -> tuple[float, float]:
@@ -73,7 +77,12 @@ def _recurrence(floors, mmrs) -> tuple[float, ...]:
 
 
 def json_tiers(filename: str, symbol: str, rate_from_max_leverage: bool = False) -> Tiers:
-    recs = json.loads((DATA / filename).read_text(encoding="utf-8"))["symbols"][symbol]
+    doc = json.loads((DATA / filename).read_text(encoding="utf-8"))
+    recs = doc["symbols"][symbol]
+    if isinstance(recs, dict):  # a symbol with its own provenance
+        recs = recs["tiers"]
+    if "columns" in doc:  # compact layout: rows of numbers in the order of "columns"
+        recs = [dict(zip(doc["columns"], r, strict=True)) for r in recs]
     floors = tuple(float(r["floor"]) for r in recs)
     levs = tuple(float(r["max_leverage"]) for r in recs)
     # Hyperliquid docs: maintenance margin is half the initial margin at max leverage.
@@ -83,7 +92,14 @@ def json_tiers(filename: str, symbol: str, rate_from_max_leverage: bool = False)
         else tuple(float(r["mmr"]) for r in recs)
     )
     cap = recs[-1]["cap"]
-    return Tiers(floors, mmrs, _recurrence(floors, mmrs), levs, math.inf if cap is None else cap)
+    return Tiers(
+        floors,
+        mmrs,
+        _recurrence(floors, mmrs),
+        levs,
+        math.inf if cap is None else cap,
+        cap_inclusive=doc.get("boundary") == "cap",
+    )
 
 
 def flat(mmr: float, cum: float = 0.0, max_lev: float | None = None) -> Tiers:
@@ -291,7 +307,9 @@ def cases(
         n_entry = qty * cs / ep
     else:
         cs = 1.0
-        qty = _log_uniform(draw, *notional_range) / ep
+        # within the table (Bybit BTCUSDT's risk limits end at 80,000,000)
+        top = min(notional_range[1], tiers.cap * 0.999)
+        qty = _log_uniform(draw, notional_range[0], top) / ep
         n_entry = qty * ep
     mmr, _ = tiers.rate(n_entry)
     # Leverage within the tier maximum and below the leverage at which the margin would not cover
@@ -558,32 +576,52 @@ def test_tier_at_lp_solves_the_equation(family, symbol, side, mode, data) -> Non
 
 @pytest.mark.parametrize("side", ["long", "short"])
 def test_tier_crossing_examples(side) -> None:
-    # Positions whose notional at the LP falls in another Binance BTCUSDT tier than at entry.
-    # Long 10,000,000 USDT (tier 4: 3M-12M, mmr 1%, cum 11,450) at 5x: with tier 4 the LP is
-    # (2,000,000 + 11,450 - 10,000,000)/(Q*(0.01 - 1)) -> notional 8,069,242.42 (still tier 4).
-    # Long 14,000,000 (tier 5, mmr 2%, cum 131,450) at 5x: tier 5 gives notional
-    # (14e6 - 2.8e6 - 131,450)/0.98 = 11,294,438.78 < 12M -> tier 4: (14e6 - 2.8e6 - 11,450)/0.99
-    # = 11,301,565.66 (tier 4 is stable).
+    # Positions whose notional at the LP falls in another Binance BTCUSDT tier than at entry, with
+    # the 2026-03-05 brackets (tier 3: 800k-3M 0.65% cum 1,500; tier 4: 3M-12M 1% cum 12,000;
+    # tier 5: 12M-70M 2% cum 132,000).
+    # Long 10,000,000 USDT (tier 4) at 5x: with tier 4 the notional at the LP is
+    # (2,000,000 + 12,000 - 10,000,000)/(0.01 - 1) = 8,068,686.87 (still tier 4).
+    # Long 14,000,000 (tier 5) at 5x: tier 5 gives (14e6 - 2.8e6 - 132,000)/0.98 = 11,293,877.55
+    # < 12M -> tier 4: (14e6 - 2.8e6 - 12,000)/0.99 = 11,301,010.10 (tier 4 is stable).
     ep = 50_000.0
     if side == "long":
         for notional, expected in [
-            (10e6, (10e6 - 2e6 - 11_450) / 0.99),
-            (14e6, (14e6 - 2.8e6 - 11_450) / 0.99),
+            (10e6, (10e6 - 2e6 - 12_000) / 0.99),
+            (14e6, (14e6 - 2.8e6 - 12_000) / 0.99),
         ]:
             q = notional / ep
             lp = liquidation_price(Position("long", ep, q, leverage=5), get_venue("binance"))
             assert q * lp == pytest.approx(expected, rel=1e-12)
+        assert (10e6 - 2e6 - 12_000) / 0.99 == pytest.approx(8_068_686.87, abs=0.01)
+        assert (14e6 - 2.8e6 - 12_000) / 0.99 == pytest.approx(11_301_010.10, abs=0.01)
     else:
-        # Short 10,000,000 at 5x (tier 4): tier 4 gives (12e6 + 11,450)/1.01 = 11,892,524.75 < 12M
-        # -> tier 4 stays. Short 11,500,000 at 5x: tier 4 gives (13.8e6 + 11,450)/1.01
-        # = 13,674,702.97 >= 12M -> tier 5: (13.8e6 + 131,450)/1.02 = 13,658,284.31 (stable).
+        # Short 10,000,000 at 5x (tier 4): tier 4 gives (12e6 + 12,000)/1.01 = 11,893,069.31 < 12M
+        # -> tier 4 stays. Short 11,500,000 at 5x: tier 4 gives (13.8e6 + 12,000)/1.01
+        # = 13,675,247.52 >= 12M -> tier 5: (13.8e6 + 132,000)/1.02 = 13,658,823.53 (stable).
         for notional, expected in [
-            (10e6, (12e6 + 11_450) / 1.01),
-            (11.5e6, (13.8e6 + 131_450) / 1.02),
+            (10e6, (12e6 + 12_000) / 1.01),
+            (11.5e6, (13.8e6 + 132_000) / 1.02),
         ]:
             q = notional / ep
             lp = liquidation_price(Position("short", ep, q, leverage=5), get_venue("binance"))
             assert q * lp == pytest.approx(expected, rel=1e-12)
+        assert (13.8e6 + 132_000) / 1.02 == pytest.approx(13_658_823.53, abs=0.01)
+
+
+def test_binance_tier_1_to_2_boundary_at_300k() -> None:
+    # 2026 BTCUSDT: tier 1 is 0.4% (150x) for floor 0 <= n < 300,000; tier 2 0.5%, cum 300, 100x.
+    venue = get_venue("binance", "BTCUSDT")
+    # 3 BTC at 100,000 is exactly 300,000: tier 2 at entry (floor inclusive), so 100x at most.
+    with pytest.raises(ValueError, match=r"leverage=150 .*allowed: 1 <= leverage <= 100"):
+        liquidation_price(Position("long", 100_000, 3, leverage=150), venue)
+    # One cent below the floor is tier 1: 150x is allowed.
+    liquidation_price(Position("long", 100_000, 299_999.99 / 100_000, leverage=150), venue)
+    # At 100x (margin 3,000): tier 2 gives (3,000 + 300 - 300,000)/(3*(0.005 - 1)) = 99,396.98,
+    # a notional of 298,190.95 < 300,000, so tier 1 applies at the LP:
+    # (3,000 - 300,000)/(3*(0.004 - 1)) = 99,397.59 (notional 298,192.77, tier 1: consistent).
+    lp = liquidation_price(Position("long", 100_000, 3, leverage=100), venue)
+    assert lp == pytest.approx((3_000 - 300_000) / (3 * (0.004 - 1)), rel=1e-12)
+    assert lp == pytest.approx(99_397.59, abs=0.005)
 
 
 # --- no liquidation price ------------------------------------------------------------------------

@@ -245,15 +245,16 @@ def test_removing_margin_some_is_allowed() -> None:
 
 
 def test_removing_margin_beyond_the_tier_maximum_leverage_is_refused() -> None:
-    # Tier 1 of BTCUSDT allows at most 125x, i.e. at least 40,000/125 = 320 USDT of margin on a
-    # 40,000 USDT position. Removing 3,700 of 4,000 leaves 300 (133.3x effective). The library
-    # itself refuses Position("long", 40_000, 1, margin=300) for being above 125x, so removing
-    # margin down to it must be refused too (message naming the maximum leverage / margin).
+    # Tier 1 of BTCUSDT (2026-03-05 brackets) allows at most 150x, i.e. at least 40,000/150 =
+    # 266.67 USDT of margin on a 40,000 USDT position. Removing 3,750 of 4,000 leaves 250 (160x
+    # effective). The library itself refuses Position("long", 40_000, 1, margin=250) for being
+    # above 150x, so removing margin down to it must be refused too (message naming the maximum
+    # leverage / margin).
     venue = get_venue("binance")
-    with pytest.raises(ValueError, match="125"):
-        liquidation_price(Position("long", 40_000, 1, margin=300), venue)
-    with pytest.raises(ValueError, match=r"125|320"):
-        adjust_margin(Position("long", 40_000, 1, leverage=10), venue, -3_700)
+    with pytest.raises(ValueError, match="150"):
+        liquidation_price(Position("long", 40_000, 1, margin=250), venue)
+    with pytest.raises(ValueError, match=r"150|266\.6"):
+        adjust_margin(Position("long", 40_000, 1, leverage=10), venue, -3_750)
 
 
 def test_adjusting_cross_margin_is_refused() -> None:

@@ -97,10 +97,11 @@ def test_max_leverage_closed_form_binance_tier1() -> None:
 
 
 def test_max_leverage_capped_at_the_tier_maximum() -> None:
-    # Stop 0.2% below entry. At 125x (the tier-1 maximum) the LP is (1/125 - 0.004)/0.996
-    # = 0.4016% below entry, and 0.2% <= 0.95 x 0.4016%: the tier maximum binds.
+    # Stop 0.2% below entry. At 150x (the 2026 tier-1 maximum of BTCUSDT) the LP is
+    # (1/150 - 0.004)/0.996 = 0.2677% below entry, and 0.2% <= 0.95 x 0.2677% = 0.2544%: the
+    # tier maximum binds.
     lev = max_leverage_for_stop("long", 100, 99.8, 1, get_venue("binance"), 0.05)
-    assert lev == 125
+    assert lev == 150
 
 
 @PROPS

@@ -292,7 +292,7 @@ CASES = [
     pytest.param(
         lambda: binance().table.index(-1),
         r"^notional=-1 is out of range; "
-        r"allowed: 0 <= notional < 1,800,000,000 \(binance BTCUSDT tiers\)$",
+        r"allowed: 0 <= notional < 1,800,000,000 \(binance BTCUSDT tiers, floor <= n < cap\)$",
         id="index-negative",
     ),
     pytest.param(
@@ -311,8 +311,10 @@ CASES = [
         id="no-shipped-table",
     ),
     pytest.param(
-        lambda: shipped_table("binance", "DOGEUSDT"),
-        r"^symbol='DOGEUSDT' has no binance tier table; allowed: BTCUSDT, ETHUSDT",
+        lambda: shipped_table("binance", "NOPEUSDT"),
+        r"^symbol='NOPEUSDT' has no binance tier table; allowed: one of the 682 shipped symbols "
+        r"\(BTCUSDT, ETHUSDT, SOLUSDT, XRPUSDT, DOGEUSDT, \.\.\.; "
+        r"risk\.tiers\.shipped_symbols\('binance'\) lists them\)",
         id="unknown-symbol",
     ),
     # --- venues -----------------------------------------------------------------------------------
@@ -323,13 +325,13 @@ CASES = [
         id="unknown-exchange",
     ),
     pytest.param(
-        lambda: get_venue("binance", "XRPUSDT"),
-        r"^symbol='XRPUSDT' has no binance tier table; allowed: BTCUSDT, ETHUSDT",
+        lambda: get_venue("binance", "NOPEUSDT"),
+        r"^symbol='NOPEUSDT' has no binance tier table; allowed: one of the 682 shipped symbols",
         id="venue-unknown-symbol",
     ),
     pytest.param(
-        lambda: get_venue("hyperliquid", "DOGE"),
-        r"^symbol='DOGE' has no hyperliquid tier table; allowed: BTC, ETH, SOL",
+        lambda: get_venue("hyperliquid", "NOPE"),
+        r"^symbol='NOPE' has no hyperliquid tier table; allowed: one of the 39 shipped symbols",
         id="venue-unknown-asset",
     ),
     pytest.param(
@@ -400,23 +402,23 @@ CASES = [
     pytest.param(
         lambda: liquidation_price(pos(entry_price=100_000, quantity=20_000, leverage=1), binance()),
         r"^notional=2,000,000,000 is out of range; "
-        r"allowed: 0 <= notional < 1,800,000,000 \(binance BTCUSDT tiers\)$",
+        r"allowed: 0 <= notional < 1,800,000,000 \(binance BTCUSDT tiers, floor <= n < cap\)$",
         id="notional-beyond-table",
     ),
     pytest.param(
-        lambda: liquidation_price(pos(leverage=126), binance()),
-        r"^leverage=126 is above the maximum for a 100.00 USDT position on binance BTCUSDT; "
-        r"allowed: 1 <= leverage <= 125$",
+        lambda: liquidation_price(pos(leverage=151), binance()),
+        r"^leverage=151 is above the maximum for a 100.00 USDT position on binance BTCUSDT; "
+        r"allowed: 1 <= leverage <= 150$",
         id="leverage-above-max",
     ),
     pytest.param(
-        lambda: liquidation_price(pos(entry_price=50_000, quantity=2, leverage=101), binance()),
-        r"^leverage=101 .*100,000.00 USDT.*allowed: 1 <= leverage <= 100$",
+        lambda: liquidation_price(pos(entry_price=50_000, quantity=6, leverage=101), binance()),
+        r"^leverage=101 .*300,000.00 USDT.*allowed: 1 <= leverage <= 100$",
         id="leverage-above-tier2-max",
     ),
     pytest.param(
-        lambda: liquidation_price(pos(leverage=np.array([5.0, 150.0])), binance()),
-        r"^leverage=150 .*allowed: 1 <= leverage <= 125$",
+        lambda: liquidation_price(pos(leverage=np.array([5.0, 151.0])), binance()),
+        r"^leverage=151 .*allowed: 1 <= leverage <= 150$",
         id="leverage-array-above-max",
     ),
     pytest.param(
@@ -426,7 +428,7 @@ CASES = [
     ),
     pytest.param(
         lambda: liquidation_price(pos(leverage=None, margin=0.5), binance()),
-        r"^leverage=200 .*allowed: 1 <= leverage <= 125$",
+        r"^leverage=200 .*allowed: 1 <= leverage <= 150$",
         id="margin-implies-leverage-above-max",
     ),
     pytest.param(

@@ -1,4 +1,4 @@
-"""Every worked example of shared/reference/formulas.md sections 1-6, to the decimals given.
+"""Every worked example of docs/formulas.md sections 1-6, to the decimals given.
 
 Each case cites its source; the expected figures are the published ones, not outputs of this code.
 """
@@ -27,16 +27,19 @@ def test_binance_level3_maintenance_amount() -> None:
 @pytest.mark.parametrize(
     ("symbol", "tier", "floor", "mmr", "cum", "max_lev"),
     [
-        ("BTCUSDT", 1, 0, 0.004, 0, 125),
-        ("BTCUSDT", 3, 600_000, 0.0065, 950, 75),
-        ("BTCUSDT", 6, 70_000_000, 0.025, 481_450, 20),
-        ("BTCUSDT", 12, 1_200_000_000, 0.50, 421_481_450, 1),
-        ("ETHUSDT", 6, 50_000_000, 0.025, 381_450, 20),
-        ("ETHUSDT", 12, 800_000_000, 0.50, 280_506_450, 1),
+        ("BTCUSDT", 1, 0, 0.004, 0, 150),
+        ("BTCUSDT", 2, 300_000, 0.005, 300, 100),
+        ("BTCUSDT", 3, 800_000, 0.0065, 1_500, 75),
+        ("BTCUSDT", 6, 70_000_000, 0.025, 482_000, 20),
+        ("BTCUSDT", 12, 1_200_000_000, 0.50, 421_482_000, 1),
+        ("ETHUSDT", 2, 300_000, 0.005, 300, 100),
+        ("ETHUSDT", 6, 50_000_000, 0.025, 382_000, 20),
+        ("ETHUSDT", 12, 800_000_000, 0.50, 280_507_000, 1),
+        ("SOLUSDT", 2, 50_000, 0.0065, 75, 75),
     ],
 )
 def test_shipped_binance_brackets(symbol, tier, floor, mmr, cum, max_lev) -> None:
-    # formulas.md section 1 table (Binance leverage-bracket API, October 2024).
+    # docs/formulas.md section 1 table (Binance leverage-bracket API via ccxt, 2026-03-05).
     t = shipped_table("binance", symbol).tiers[tier - 1]
     assert (t.floor, t.mmr, t.maintenance_amount, t.max_leverage) == (floor, mmr, cum, max_lev)
 
@@ -44,7 +47,7 @@ def test_shipped_binance_brackets(symbol, tier, floor, mmr, cum, max_lev) -> Non
 @pytest.mark.parametrize(
     ("symbol", "qty", "entry", "mmr", "cum", "expected"),
     [
-        # Binance's own published examples, WB 1,535,443.01 (formulas.md section 1/6).
+        # Binance's own published examples, WB 1,535,443.01 (docs/formulas.md section 1/6).
         ("BTCUSDT", 109.488, 32_481.98, 0.025, 16_300, 18_778.73),
         ("ETHUSDT", 3_683.979, 1_456.84, 0.10, 135_365, 1_114.78),
     ],

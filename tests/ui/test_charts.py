@@ -64,13 +64,11 @@ class TestLiquidationDistanceChart:
         np.testing.assert_allclose(
             y[ok], distance_frac(liquidation_price(pos, BINANCE_BTC), 100_000), rtol=1e-12
         )
-        # Independent: tier 1, LP = EP (1 + 1/L) / (1 + mmr), below 100x. At 100x the notional
-        # is 50,000 and a short's liquidation notional is above it: tier 2 (0.5%, amount 50),
-        # LP = (M + cum + Q EP) / (Q (1 + mmr)).
-        below = ok & (x < 100)
-        np.testing.assert_allclose(y[below], (1 + 1 / x[below]) / 1.004 - 1, rtol=1e-12)
-        at100 = (500 + 50 + 50_000) / (0.5 * 1.005) / 100_000 - 1
-        assert math.isclose(y[x == 100][0], at100, rel_tol=1e-12)
+        # Independent: tier 1 (0.4%), LP = EP (1 + 1/L) / (1 + mmr). With 500 of margin the
+        # notional is 500 L <= 62,500 and a short's liquidation notional stays below 300,000, the
+        # top of the 2026 BTCUSDT tier 1, at every leverage of the chart.
+        np.testing.assert_allclose(y[ok], (1 + 1 / x[ok]) / 1.004 - 1, rtol=1e-12)
+        assert math.isclose(y[x == 100][0], 1.01 / 1.004 - 1, rel_tol=1e-12)
 
     def test_naive_line_is_one_over_leverage_on_a_log_axis_from_1x_to_125x(self) -> None:
         _, fig = liq_fig(Scenario())
@@ -83,8 +81,9 @@ class TestLiquidationDistanceChart:
         assert fig.layout.xaxis.title.text.startswith("Leverage")
 
     def test_tier_maximum_cuts_the_curve_for_this_margin(self) -> None:
-        # 500 margin: 100x is a 50,000 notional, tier 2 (floor inclusive), whose maximum is 100x.
-        _, fig = liq_fig(Scenario())
+        # 3,000 margin: 100x is a 300,000 notional, the floor of the 2026 BTCUSDT tier 2 (floor
+        # inclusive), whose maximum is 100x.
+        _, fig = liq_fig(Scenario(margin=3_000))
         t = trace(fig, "Binance exact")
         x, y = np.asarray(t.x), np.asarray(t.y, dtype=float)
         assert np.isnan(y[x == 1]).all()  # a 1x long has no liquidation price (LP = 0)
@@ -93,18 +92,19 @@ class TestLiquidationDistanceChart:
         assert list(trace(fig, "Exchange maximum").x) == [100, 100]
         tier = trace(fig, "Tier change")
         assert list(tier.x) == [100.0]
-        # At exactly 100x the tier-2 rate (0.5%, amount 50) applies at the liquidation price's
-        # notional (below 50,000: tier 1 again), so the tier-1 root is the answer.
+        # At exactly 100x the tier-2 rate (0.5%, amount 300) applies at entry, but the
+        # liquidation price's notional is below 300,000 (tier 1 again), so the tier-1 root is the
+        # answer: LP = EP (1 - 1/100) / (1 - 0.004).
         assert math.isclose(y[x == 100][0], 1 - 0.99 / 0.996, rel_tol=1e-12)
 
     def test_quantity_sized_curve_keeps_the_notional(self) -> None:
-        sc = Scenario(size_by="quantity", quantity=2.0)  # 200,000 notional: tier 2, max 100x
+        sc = Scenario(size_by="quantity", quantity=4.0)  # 400,000 notional: tier 2, max 100x
         curve, fig = liq_fig(sc)
-        assert np.all(curve.notional == 200_000)
+        assert np.all(curve.notional == 400_000)
         t = trace(fig, "Binance exact")
         x, y = np.asarray(t.x), np.asarray(t.y, dtype=float)
         ok = np.isfinite(y)
-        pos = Position("long", 100_000, 2.0, leverage=x[ok])
+        pos = Position("long", 100_000, 4.0, leverage=x[ok])
         np.testing.assert_allclose(
             y[ok], distance_frac(liquidation_price(pos, BINANCE_BTC), 100_000), rtol=1e-12
         )

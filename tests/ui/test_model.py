@@ -69,14 +69,14 @@ class TestBuildHoldings:
         rows = [
             ROW,
             {**ROW, "quantity": None},
-            {**ROW, "leverage": 150.0},
+            {**ROW, "leverage": 151.0},
             {**ROW, "side": "sideways"},
-            {**ROW, "quantity": 1.0, "leverage": 120.0},  # 100,000 notional: tier 2, 100x
+            {**ROW, "quantity": 3.0, "leverage": 120.0},  # 300,000 notional: tier 2, 100x
         ]
         holdings, problems = model.build_holdings(rows, Scenario())
         assert len(holdings) == 1
         assert problems[0] == "Row 2 (BTCUSDT): fill in quantity."
-        assert problems[1].startswith("Row 3 (BTCUSDT): leverage 150x is above the 125x")
+        assert problems[1].startswith("Row 3 (BTCUSDT): leverage 151x is above the 150x")
         assert problems[2].startswith("Row 4 (BTCUSDT): side='sideways'")
         assert "above the 100x maximum" in problems[3]
 
@@ -103,9 +103,10 @@ def test_first_missing_day() -> None:
 def test_tier_changes_for_a_margin_sized_position() -> None:
     from risk import get_venue
 
-    changes = model.tier_changes(Scenario(margin=1_000), get_venue("binance", "BTCUSDT"))
-    # 1,000 margin reaches 50,000 (tier 2) at 50x and 600,000 (tier 3) only at 600x.
-    assert [c[0] for c in changes] == [50.0]
+    changes = model.tier_changes(Scenario(margin=5_000), get_venue("binance", "BTCUSDT"))
+    # 5,000 margin reaches 300,000 (2026 tier 2) at 60x and 800,000 (tier 3) only at 160x, beyond
+    # the chart's 125x.
+    assert [c[0] for c in changes] == [60.0]
     assert "Tier 2" in changes[0][1] and "100x" in changes[0][1]
     assert model.tier_changes(Scenario(size_by="quantity"), get_venue("binance")) == []
 

@@ -51,7 +51,7 @@ def test_typed_rate_caps_leverage_below_one_over_the_rate() -> None:
 
 
 def test_leverage_above_the_tier_maximum_names_the_maximum_and_the_fix() -> None:
-    res = resolve(Scenario(margin=1_000, leverage=120))  # 120,000 notional: tier 2, max 100x
+    res = resolve(Scenario(margin=2_500, leverage=120))  # 300,000 notional: tier 2, max 100x
     assert not res.ok and res.position is None
     assert "above the maximum 100x" in res.error
     assert "Lower the leverage to 100x or less, or reduce the margin" in res.error
