@@ -159,7 +159,7 @@ def compute(args: argparse.Namespace) -> dict[str, Any]:
         "side": args.side,
         "mode": args.mode,
         "margin_currency": "coin" if pos.is_inverse else "quote",
-        "notional_unit": "coin" if pos.is_inverse else _quote_unit(venue.table.notional_unit),
+        "notional_unit": "coin" if pos.is_inverse else _quote_unit(venue.table.notional_unit, sym),
         "liquidation_price": None if math.isnan(lp) else lp,
         "bankruptcy_price": None if math.isnan(bp) else bp,
         "distance_frac": None if math.isnan(lp) else abs(lp - args.entry) / args.entry,
@@ -182,8 +182,13 @@ def compute(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _quote_unit(table_unit: str) -> str:
-    return table_unit if table_unit in QUOTE_UNITS else "quote"
+def _quote_unit(table_unit: str, symbol: str) -> str:
+    """The quote currency amounts are in: the table's, else the symbol's (a typed rate, or OKX's
+    size-based tiers, whose unit is the base coin), else "quote"."""
+    if table_unit in QUOTE_UNITS:
+        return table_unit
+    quote = next((q for q in sorted(QUOTE_UNITS, key=len, reverse=True) if symbol.endswith(q)), "")
+    return quote or "quote"
 
 
 def run(args: argparse.Namespace) -> int:

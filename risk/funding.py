@@ -2,9 +2,9 @@
 
 ``funding payment = notional (at mark) * funding rate``, paid by longs to shorts when the rate is
 positive, once per interval (Binance/Bybit every 8 h, some symbols 4 h or 1 h; Hyperliquid hourly).
-Source: Binance "Introduction to Binance Futures Funding Rates"; shared/reference/formulas.md
-section 7. Relative to margin the drag scales with leverage: at 50x, 0.01%/8h costs 1.5% of the
-margin per day.
+Source: Binance "Introduction to Binance Futures Funding Rates"; Hyperliquid docs "Funding";
+docs/formulas.md section 7. Relative to margin the drag scales with leverage: at 50x, 0.01%/8h
+costs 1.5% of the margin per day.
 
 Conventions: rates are fractions per funding interval (``rate_per_interval``); the price is held
 at the entry, so the notional is constant; a position opened just after a funding time pays

@@ -1,7 +1,7 @@
 """Odds of touching the liquidation price: closed forms for geometric Brownian motion.
 
-Model and notation (shared/reference/formulas.md section 8)
------------------------------------------------------------
+Model and notation (docs/formulas.md section 8)
+-----------------------------------------------
 The log price relative to entry is ``X_t = ln(P_t / EP) = mu*t + sigma*W_t`` with ``t`` in years:
 
 - ``mu`` (``drift_annual``) is the **drift of the log price per year**: the expected log return

@@ -4,9 +4,10 @@ Rule 1: the loss at the stop, fees included, equals ``equity * risk_frac``. Rule
 distance then fixes the size. Rule 3 (the leverage): the highest leverage whose liquidation price
 still sits beyond the stop with a safety buffer.
 
-Buffer convention (freqtrade's ``liquidation_buffer``, shared/reference/formulas.md section 6): the
-stop must stay at least ``buffer_frac * |entry - LP|`` inside the liquidation price, i.e.
-``|entry - stop| <= (1 - buffer_frac) * |entry - LP|``. Entry 10, LP 8, buffer 0.05: stop > 8.1.
+Buffer convention (freqtrade's ``liquidation_buffer``, freqtrade docs "Leverage"; docs/formulas.md
+section 6): the stop must stay at least ``buffer_frac * |entry - LP|`` inside the liquidation
+price, i.e. ``|entry - stop| <= (1 - buffer_frac) * |entry - LP|``. Entry 10, LP 8, buffer 0.05:
+stop > 8.1.
 """
 
 from __future__ import annotations

@@ -9,9 +9,9 @@ Each family differs only in a few switches, listed in :data:`RULES`:
   position is liquidated when equity = notional * (mmr + taker) - maintenance_amount.
 - which contracts and margin modes the family's published formula covers.
 
-Sources: shared/reference/formulas.md sections 1-6 (Binance FAQ b3c689c1f50a44cabb3a84e663b81d93
+Sources (docs/formulas.md sections 1-6): Binance FAQ b3c689c1f50a44cabb3a84e663b81d93
 and 360033525271; Binance COIN-M FAQ; Bybit help "Liquidation Price (USDT Contract)"; Gate help
-27724 and OKX isolated-mode introduction; Hyperliquid docs "Liquidations" and "Margin tiers").
+27724 and OKX isolated-mode introduction; Hyperliquid docs "Liquidations" and "Margin tiers".
 """
 
 from __future__ import annotations

@@ -220,7 +220,7 @@ def test_bootstrap_needs_timestamps_or_a_spacing() -> None:
         log_returns(pd.DataFrame({"price": [1.0, 2.0, 3.0]}))
 
 
-@pytest.mark.skipif(not DATA.exists(), reason="shared/data not present")
+@pytest.mark.skipif(not DATA.exists(), reason="market data beside the project not present")
 def test_real_btc_5m_candles_through_csv_and_bootstrap(tmp_path: Path) -> None:
     src = DATA / "binance_usdm_perp_2025" / "BTC_USDT_USDT-5m-futures.feather"
     if not src.exists():

@@ -407,6 +407,7 @@ def test_cli_tiers_accepts_an_exchange_response(capsys) -> None:
     )  # fmt: skip
     assert out["liquidation_price"] == pytest.approx(2_700 / 0.9845, rel=1e-12)
     assert out["mmr"] == 0.015
+    assert out["notional_unit"] == "USDT"  # the tiers are in ETH; amounts are in the quote
 
 
 def test_cli_bad_tiers_file_is_one_line(capsys, tmp_path) -> None:
