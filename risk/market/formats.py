@@ -423,7 +423,10 @@ def _gate_tiers(data: Any, want: Callable[[str], bool], **_: Any) -> list[_Group
     by_contract: dict[str, list[dict[str, Any]]] = {}
     for i, t in enumerate(data):
         if not isinstance(t, dict):
-            raise ValueError(f"risk_limit_tiers[{i}]={_short(t)} is not an object")
+            raise ValueError(
+                f"risk_limit_tiers[{i}]={_short(t)} is not an object; allowed: an object with "
+                "tier, risk_limit, maintenance_rate, leverage_max (and deduction)"
+            )
         by_contract.setdefault(str(t.get("contract", "")), []).append(t)
     groups = []
     for contract, ts in by_contract.items():

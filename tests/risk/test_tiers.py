@@ -254,6 +254,25 @@ def test_maintenance_margin_is_the_upper_envelope_of_the_tier_lines(data) -> Non
     assert got == pytest.approx(envelope, rel=1e-12, abs=0.011)
 
 
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_lookup_follows_each_tables_boundary_rule(data) -> None:
+    # For any shipped table and notional, the tier found contains the notional under the table's
+    # rule: floor <= n < cap (Binance, Hyperliquid) or floor < n <= cap (Bybit; n = 0 is tier 1).
+    exchange = data.draw(st.sampled_from(sorted(SHIPPED_FILES)))
+    sym = data.draw(st.sampled_from(shipped_symbols(exchange)))
+    table = shipped_table(exchange, sym)
+    top = table.max_notional if math.isfinite(table.max_notional) else 1e10
+    # draw tier floors themselves half of the time: the boundaries are where rules differ
+    floors = [t.floor for t in table.tiers]
+    n = data.draw(st.one_of(st.sampled_from(floors), st.floats(0, top, exclude_max=True)))
+    t = table.tier(n)
+    if table.boundary == "cap":
+        assert (t.floor < n <= t.cap) or (n == 0 and t is table.tiers[0]), (sym, n, t)
+    else:
+        assert t.floor <= n < t.cap, (sym, n, t)
+
+
 def test_shipped_binance_matches_formulas_md() -> None:
     t = shipped_table("binance", "BTCUSDT")
     got = [(x.floor, x.cap, x.max_leverage, x.mmr, x.maintenance_amount) for x in t.tiers]

@@ -13,6 +13,8 @@ import math
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from risk import Position, get_venue, liquidation_price
 from risk.cli import main as cli_main
@@ -422,3 +424,32 @@ def test_cli_bad_tiers_file_is_one_line(capsys, tmp_path) -> None:
     err = capsys.readouterr().err
     assert code == 2 and len(err.strip().splitlines()) == 1
     assert "bad.json" in err and "tier 2 of risk_limit_tiers.leverage_max='lots'" in err
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    side=st.sampled_from(["long", "short"]),
+    contracts=st.integers(1, 8_000),
+    lev_frac=st.floats(0, 1),
+    ep=st.floats(10, 10_000),
+    taker=st.sampled_from([0.0, 0.0002, 0.0005]),
+)
+def test_okx_size_tiers_property(side, contracts, lev_frac, ep, taker) -> None:
+    # OKX ETH-USDT-SWAP tiers by contracts (1-2,000: 1%, 75x; 2,001-4,000: 1.5%, 50x; 4,001-8,000:
+    # 2%, 20x), typed here; the LP is docs/formulas.md section 4 with the tier of the SIZE.
+    mmr, max_lev = (
+        (0.01, 75) if contracts <= 2_000 else (0.015, 50) if contracts <= 4_000 else (0.02, 20)
+    )
+    eth = parse_tiers(load("okx_position_tiers_ETH-USDT-SWAP.json"), contract_size=0.1)["ETHUSDT"]
+    q = contracts * 0.1
+    lev = 1 + lev_frac * (min(max_lev, 0.9 / (mmr + taker)) - 1)
+    lp = liquidation_price(
+        Position(side, ep, q, leverage=lev), get_venue("okx", table=eth, taker_fee=taker)
+    )
+    wb = q * ep / lev
+    s = 1 if side == "long" else -1
+    expected = (ep - s * wb / q) / (1 - s * (mmr + taker))
+    if expected > 0:
+        assert lp == pytest.approx(expected, rel=1e-12)
+    else:
+        assert math.isnan(lp)
