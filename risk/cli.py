@@ -12,7 +12,7 @@ import importlib
 import os
 import sys
 
-SUBCOMMANDS = ("liq", "odds", "journal")
+SUBCOMMANDS = ("liq", "odds", "journal", "market")
 
 
 class _Parser(argparse.ArgumentParser):
