@@ -13,10 +13,7 @@ import argparse
 import sys
 from typing import Any, TextIO
 
-from risk.venues import normalize_symbol
-
 REFRESH_EXCHANGES = ("binance", "bybit", "okx", "gate", "hyperliquid")
-DEFAULT_SYMBOLS = {"hyperliquid": ["BTC", "ETH"]}
 DEFAULT_DAYS = 30
 
 
@@ -63,6 +60,7 @@ class Progress:
         self.on = bool(getattr(stream, "isatty", lambda: False)())
 
     def step(self, n: int = 1, label: str | None = None) -> None:
+        """Count ``n`` more requests done; ``label`` (if given) names the one running."""
         self.done += n
         self.label = label if label is not None else self.label
         if self.on:
@@ -77,123 +75,58 @@ class Progress:
             self.stream.flush()
 
 
-def _timeframes(text: str) -> list[str]:
-    from risk.market.client import TIMEFRAMES
-
-    tfs = [t.strip() for t in text.split(",") if t.strip()]
-    bad = [t for t in tfs if t not in TIMEFRAMES]
-    if bad or not tfs:
-        raise ValueError(
-            f"--timeframes={text!r} is not a list of candle sizes; allowed: "
-            f"{', '.join(TIMEFRAMES)} (comma-separated)"
-        )
-    return tfs
-
-
 def refresh(args: argparse.Namespace, err: TextIO | None = None) -> int:
     err = sys.stderr if err is None else err
-    from risk._validate import check_range
-    from risk.market import cache, client
+    from risk.market import client, refresh
 
-    check_range("--days", args.days, 0.0, client.MAX_DAYS, lo_open=True)
-    check_range("--timeout", args.timeout, 0.0, 600.0, lo_open=True)
-    tfs = _timeframes(args.timeframes)
-    ex_name = args.exchange
-    symbols = args.symbols or DEFAULT_SYMBOLS.get(ex_name, ["BTCUSDT", "ETHUSDT"])
-    symbols = [normalize_symbol(ex_name, s) for s in symbols]
-    try:
-        ex = client.make_exchange(
-            ex_name, base_url=args.api_url, timeout_ms=int(args.timeout * 1000)
+    tfs = [t.strip() for t in args.timeframes.split(",") if t.strip()]
+    if not tfs:
+        raise ValueError(f"--timeframes={args.timeframes!r} is empty; allowed: 1m, 1h")
+    symbols = args.symbols or refresh.default_symbols(args.exchange)
+    pages = (
+        client.requests_estimate(
+            min(max(args.days, 0.0), client.MAX_DAYS), [t for t in tfs if t in client.TIMEFRAMES]
         )
-    except ImportError as exc:
-        err.write(f"python -m risk market: error: ccxt is not installed ({exc})\n")
-        return 2
-    per_symbol = client.requests_estimate(args.days, tfs) + 2
-    bar = Progress(1 + per_symbol * len(symbols), err)
-    fetched: list[tuple[str, dict[str, Any]]] = []
-    notes: list[str] = []
+        + 2
+    )
+    bar = Progress(1 + pages * len(symbols), err)
     try:
-        bar.step(0, f"{ex_name}: markets")
-        client.load_markets(ex, ex_name)
-        bar.step(1)
-        tiers_ok = client.has_tier_access(ex, ex_name)
-        if not tiers_ok:
-            notes.append(client.BINANCE_KEY_MISSING)
-        for sym in symbols:
-            unified = client.unified_symbol(ex, ex_name, sym)
-            as_of = cache.now_iso()
-            bar.step(0, f"{sym} tiers")
-            tiers_raw = client.fetch_tiers_raw(ex, ex_name, unified) if tiers_ok else None
-            bar.step(1, f"{sym} funding")
-            now = client.fetch_funding_now(ex, ex_name, unified)
-            history = client.fetch_funding_history(
-                ex, ex_name, unified, args.days, progress=lambda n: bar.step(n)
-            )
-            candles = {}
-            for tf in tfs:
-                bar.label = f"{sym} {tf} candles"
-                candles[tf] = client.fetch_candles(
-                    ex, ex_name, unified, tf, args.days, progress=lambda n: bar.step(n)
-                )
-            interval = (
-                now.funding_interval_hours
-                or client.interval_from_history([t for t, _ in history])
-                or client.DEFAULT_INTERVAL_HOURS[ex_name]
-            )
-            snap = cache.MarketSnapshot(
-                exchange=ex_name,
-                symbol=sym,
-                mark_price=now.mark_price,
-                funding_rate_per_interval=now.funding_rate_per_interval,
-                next_funding_rate=now.next_funding_rate,
-                funding_interval_hours=float(interval),
-                next_funding_time=_iso(now.next_funding_time_ms),
-                as_of=as_of,
-                source=f"{ex_name} API via ccxt {getattr(ex, 'version', '')}".strip()
-                + (f" at {args.api_url}" if args.api_url else ""),
-            )
-            fetched.append(
-                (
-                    sym,
-                    {
-                        "snapshot": snap,
-                        "tiers_raw": tiers_raw,
-                        "funding_history": history,
-                        "candles": candles,
-                    },
-                )
-            )
+        got = refresh.fetch(
+            args.exchange,
+            symbols,
+            days=args.days,
+            timeframes=tfs,
+            api_url=args.api_url,
+            timeout_s=args.timeout,
+            step=bar.step,
+        )
     except client.MarketDataError as exc:
         bar.clear()
         err.write(f"python -m risk market refresh: error: {exc}; the cache was not changed\n")
+        return 2
+    except ImportError as exc:
+        bar.clear()
+        err.write(f"python -m risk market refresh: error: ccxt is not installed ({exc})\n")
         return 2
     except KeyboardInterrupt:
         bar.clear()
         err.write("python -m risk market refresh: interrupted; the cache was not changed\n")
         return 2
-    bar.clear()
-    for note in notes:
+    finally:
+        bar.clear()
+    for note in got.notes:
         err.write(note + "\n")
-    for sym, parts in fetched:
-        folder = cache.save_symbol(ex_name, sym, **parts)
-        snap = parts["snapshot"]
-        counts = ", ".join(f"{len(v)} {k} candles" for k, v in parts["candles"].items())
-        tiers = "tiers kept" if parts["tiers_raw"] is None else "tiers"
+    for f, folder in zip(got.symbols, refresh.save(got), strict=True):
+        snap = f.snapshot
+        counts = ", ".join(f"{len(v)} {k} candles" for k, v in f.candles.items())
+        tiers = "tiers kept" if f.tiers_raw is None else "tiers"
         sys.stdout.write(
-            f"{ex_name} {sym}: mark {snap.mark_price:,.8g}, funding "
+            f"{got.exchange} {f.symbol}: mark {snap.mark_price:,.8g}, funding "
             f"{snap.funding_rate_per_interval:.4%} per {snap.funding_interval_hours:g} h, "
-            f"{len(parts['funding_history'])} fundings, {counts}, {tiers}; "
+            f"{len(f.funding_history)} fundings, {counts}, {tiers}; "
             f"as of {snap.as_of} -> {folder}\n"
         )
     return 0
-
-
-def _iso(ms: int | None) -> str:
-    if ms is None:
-        return ""
-    import datetime as dt
-
-    return dt.datetime.fromtimestamp(ms / 1000, dt.UTC).isoformat().replace("+00:00", "Z")
 
 
 def show(args: argparse.Namespace) -> int:
