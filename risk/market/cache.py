@@ -267,10 +267,18 @@ def _parse_ccxt_unified(raw: Any, name: str, source: str, as_of: str) -> TierTab
     return TierTable.from_records(name, records, source=source, as_of=as_of, unit=unit)
 
 
+#: Parsed tables by (path, mtime, size): the app asks for the table several times a rerun.
+_PARSED: dict[tuple[str, int, int], TierTable] = {}
+
+
 def cached_tier_table(exchange: str, symbol: str) -> TierTable | None:
     """The cached tier table of a symbol, or None when none is cached."""
     path = symbol_dir(exchange, symbol) / "tiers.json"
     try:
+        st = path.stat()
+        key = (str(path), st.st_mtime_ns, st.st_size)
+        if key in _PARSED:
+            return _PARSED[key]
         doc = json.loads(path.read_text(encoding="utf-8"))
     except OSError:
         return None
@@ -279,7 +287,11 @@ def cached_tier_table(exchange: str, symbol: str) -> TierTable | None:
             f"tiers={str(path)!r} is not valid JSON; allowed: a file written by "
             "`python -m risk market refresh` (run it again)"
         ) from None
-    return _parse(exchange, symbol, doc, path)
+    table = _parse(exchange, symbol, doc, path)
+    if len(_PARSED) > 64:
+        _PARSED.clear()
+    _PARSED[key] = table
+    return table
 
 
 def _newer_or_equal(a: str, b: str) -> bool:
@@ -306,3 +318,58 @@ def has_table(exchange: str, symbol: str) -> bool:
         symbol in shipped_symbols(exchange)
         or (symbol_dir(exchange, symbol) / "tiers.json").is_file()
     )
+
+
+# --- what the app's Live toggle uses ----------------------------------------------------------
+#: Realized volatility of the Live toggle: Yang-Zhang (2000) on the cached 1-hour candles of the
+#: last LIVE_VOL_DAYS days (1-minute candles when no hourly ones are cached).
+LIVE_VOL_METHOD = "yang_zhang"
+LIVE_VOL_DAYS = 30
+LIVE_VOL_MIN_BARS = 24
+
+
+@dataclass(frozen=True)
+class LiveInputs:
+    """The cached market numbers the app's scenario takes when Live is on.
+
+    ``funding_rate_per_8h``: the current rate restated per 8 h (fraction); ``vol_annual``:
+    realized volatility (fraction a year) or None without enough candles; ``vol_note`` says how
+    it was measured."""
+
+    snapshot: MarketSnapshot
+    funding_rate_per_8h: float
+    vol_annual: float | None
+    vol_note: str
+
+
+def live_inputs(exchange: str, symbol: str) -> LiveInputs | None:
+    """Mark price, funding and realized volatility from the cache; None when nothing is cached."""
+    from risk.realized_vol import realized_vol
+
+    snap = read_snapshot(exchange, symbol)
+    if snap is None:
+        return None
+    vol, note = None, "no candles cached"
+    for tf in ("1h", "1m"):
+        candles = read_candles(exchange, symbol, tf)
+        if candles is None or candles.empty:
+            continue
+        window = candles[candles.index >= candles.index[-1] - _days(LIVE_VOL_DAYS)]
+        if len(window) < LIVE_VOL_MIN_BARS:
+            note = f"only {len(window)} {tf} candles cached (need {LIVE_VOL_MIN_BARS})"
+            continue
+        try:
+            vol = realized_vol(window, LIVE_VOL_METHOD)
+        except ValueError as exc:
+            note = f"cached {tf} candles unusable ({exc})"
+            continue
+        span = (window.index[-1] - window.index[0]).total_seconds() / 86_400
+        note = f"Yang-Zhang realized volatility of {len(window):,} {tf} candles ({span:.1f} days)"
+        break
+    return LiveInputs(snap, snap.funding_rate_per_8h, vol, note)
+
+
+def _days(n: float) -> pd.Timedelta:
+    import pandas as pd
+
+    return pd.Timedelta(days=n)
