@@ -34,14 +34,25 @@ presets = funding_presets()
 CUSTOM = "custom"
 
 c1, c2, c3, c4 = st.columns([2, 1, 1, 2])
+LIVE = "live"
+live_rate = sc.live_funding_rate_per_8h
+if live_rate is not None and st.session_state.get("fr_live_as_of") != sc.market_as_of:
+    st.session_state["fr_preset"] = LIVE  # fresh live data: start from it (the user may switch)
+    st.session_state["fr_live_as_of"] = sc.market_as_of
 preset = c1.selectbox(
     "Funding rate",
-    [*presets, CUSTOM],
+    [LIVE, *presets, CUSTOM] if live_rate is not None else [*presets, CUSTOM],
+    format_func=lambda o: (
+        f"live ({text.pct(live_rate, 4)}/8h, as of {sc.market_as_of[:16]})" if o == LIVE else o
+    ),
     key="fr_preset",
     bind="query-params",
-    help="Positive: longs pay shorts. Presets are per 8 hours.",
+    help="Positive: longs pay shorts. Presets are per 8 hours; 'live' is the exchange's current "
+    "rate from the market cache (sidebar: Live), restated per 8 hours.",
 )
-if preset == CUSTOM:
+if preset == LIVE and live_rate is not None:
+    rate_8h = float(live_rate)
+elif preset == CUSTOM:
     rate_8h_pct = c1.number_input(
         "Rate per 8 h (%)",
         min_value=-1.0,

@@ -200,6 +200,13 @@ def paths_for(
 # --- 2. widgets: the volatility ---------------------------------------------------------------
 names = list(VOLS)
 default_vol = "ETH" if sc.asset == "ETH" else "BTC typical"
+LIVE = "live"
+live_vol = sc.live_vol_annual
+if live_vol is not None:  # Live on and candles cached: the realized volatility comes first
+    names, default_vol = [LIVE, *names], LIVE
+    if st.session_state.get("w50_live_as_of") != sc.market_as_of:
+        st.session_state["w50_vol"] = LIVE  # fresh live data: start from it (the user may switch)
+        st.session_state["w50_live_as_of"] = sc.market_as_of
 with s2:
     st.subheader("2. A normal hour and a normal day")
     st.markdown(
@@ -211,6 +218,7 @@ with s2:
         "Asset (annualized volatility)",
         [*names, CUSTOM],
         index=names.index(default_vol),
+        format_func=lambda n: f"live: realized {live_vol:.0%} a year" if n == LIVE else n,
         key="w50_vol",
         bind="query-params",
         help="Volatility is the size of the price's ordinary moves, scaled to a year.",
@@ -228,6 +236,8 @@ with s2:
             )
             / 100
         )
+    elif vol_name == LIVE and live_vol is not None:
+        chosen_vol = float(live_vol)
     else:
         chosen_vol = VOLS[vol_name].vol_annual
 
@@ -386,7 +396,9 @@ with s8:
     if spec[0] == "bootstrap" and own_vol:
         market = "Your price history"
     else:
-        market = "Custom volatility" if vol_name == CUSTOM else vol_name
+        market = {CUSTOM: "Custom volatility", LIVE: "Live realized volatility"}.get(
+            vol_name, vol_name
+        )
     if spec[0] == "bootstrap":
         assert closes is not None
         st.caption(
@@ -551,6 +563,8 @@ with s2:
         source = "measured on your price file (step 8)."
     elif vol_name == CUSTOM:
         source = "your own figure."
+    elif vol_name == LIVE:
+        source = f"{sc.live_vol_note}, market data as of {sc.market_as_of}."
     else:
         p = VOLS[vol_name]
         source = f"{p.source} (as of {p.as_of})."
@@ -751,8 +765,9 @@ with s7:
     rows: list[tuple[str, float | None]] = [
         (f"{n} ({p.vol_annual:.0%})", p.vol_annual) for n, p in VOLS.items()
     ]
-    if vol_name == CUSTOM:
-        rows.append((f"Custom ({chosen_vol:.0%})", float(chosen_vol)))
+    if vol_name in (CUSTOM, LIVE):
+        label = "Custom" if vol_name == CUSTOM else "Live"
+        rows.append((f"{label} ({chosen_vol:.0%})", float(chosen_vol)))
     if spec[0] == "bootstrap" and spec[1] is None:
         rows.append((f"Your file ({vol:.0%})", None))
     rows.sort(key=lambda row: vol if row[1] is None else row[1])  # calmest at the bottom

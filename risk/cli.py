@@ -1,4 +1,4 @@
-"""Command line entry point: ``python -m risk {liq,odds,journal} ...``.
+"""Command line entry point: ``python -m risk {liq,odds,journal,market} ...``.
 
 Each subcommand lives in its own module (``risk/cli_<name>.py``) exposing
 ``add_parser(subparsers)`` and ``run(args) -> int``. Bad input exits with status 2 and one line on
@@ -12,7 +12,7 @@ import importlib
 import os
 import sys
 
-SUBCOMMANDS = ("liq", "odds", "journal")
+SUBCOMMANDS = ("liq", "odds", "journal", "market")
 
 
 class _Parser(argparse.ArgumentParser):

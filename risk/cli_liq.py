@@ -19,6 +19,7 @@ from risk.liquidation import (
     tier_measure,
 )
 from risk.margin import break_even_price, close_fee, open_fee
+from risk.market import cache as market_cache
 from risk.positions import Account, Position
 from risk.tiers import QUOTE_UNITS, load_table_file
 from risk.venues import EXCHANGES, get_venue, normalize_symbol
@@ -105,9 +106,17 @@ def compute(args: argparse.Namespace) -> dict[str, Any]:
     """All figures for the parsed arguments (raises ValueError on bad input)."""
     symbol = args.symbol or ("BTCUSD" if args.contract == "inverse" else "BTCUSDT")
     sym = normalize_symbol(args.exchange, symbol)
-    table = (
-        load_table_file(args.tiers, sym, contract_size=args.contract_size) if args.tiers else None
-    )
+    if args.tiers:
+        table = load_table_file(args.tiers, sym, contract_size=args.contract_size)
+    elif (
+        args.mmr is None
+        and args.max_leverage is None
+        and market_cache.has_table(args.exchange, sym)
+    ):
+        # The refreshed cache when it is newer than the shipped snapshot (python -m risk market).
+        table = market_cache.tier_table(args.exchange, sym)
+    else:
+        table = None
     if args.mmr is None and args.maintenance_amount is not None:
         raise ValueError(
             f"--maintenance-amount={args.maintenance_amount} without --mmr; allowed: give both"

@@ -20,8 +20,10 @@ import streamlit as st
 
 from risk import Position, Venue, get_venue
 from risk.liquidation import check_position
+from risk.market import cache as market_cache
 from risk.tiers import shipped_symbols
 from risk.venues import EXCHANGES, normalize_symbol
+from ui import market
 
 #: How each rule family is named in the sidebar.
 EXCHANGE_LABELS: dict[str, str] = {
@@ -32,6 +34,7 @@ EXCHANGE_LABELS: dict[str, str] = {
     "hyperliquid": "Hyperliquid",
     "generic": "Generic (typed rate)",
 }
+#: Always offered, first: the symbols every rule family can price (with a typed rate at worst).
 SYMBOLS: tuple[str, ...] = ("BTCUSDT", "ETHUSDT", "custom")
 SIDES: tuple[str, ...] = ("long", "short")
 SIZE_BY: tuple[str, ...] = ("margin", "quantity")
@@ -49,6 +52,7 @@ K_MARGIN = "margin"
 K_QTY = "qty"
 K_LEVERAGE = "lev"
 K_FEE = "fee"
+K_LIVE = "live"
 
 #: The embedded default scenario (percent inputs are in percent, as typed).
 DEFAULTS: dict[str, object] = {
@@ -63,6 +67,7 @@ DEFAULTS: dict[str, object] = {
     K_LEVERAGE: 10,
     # Binance USDⓈ-M regular-tier taker fee, 0.05% (binance.com/en/fee/futureFee).
     K_FEE: 0.05,
+    K_LIVE: False,
 }
 
 
@@ -80,6 +85,12 @@ class Scenario:
     quantity: float = 0.05
     leverage: float = 10.0
     taker_fee: float = 0.0005
+    #: Live toggle on and data cached: today's funding (per 8 h), the realized volatility of the
+    #: cached candles (fraction a year; None without enough candles) and the data's as_of.
+    live_funding_rate_per_8h: float | None = None
+    live_vol_annual: float | None = None
+    live_vol_note: str = ""
+    market_as_of: str = ""
 
     @property
     def needs_typed_mmr(self) -> bool:
@@ -96,7 +107,8 @@ class Scenario:
         return self.symbol[:3] if self.symbol in ("BTCUSDT", "ETHUSDT") else ""
 
     def venue(self) -> Venue:
-        """The exchange's rules and tier table for the symbol (``ValueError`` if none)."""
+        """The exchange's rules and tier table for the symbol (``ValueError`` if none): the
+        refreshed cache when it is newer than the shipped snapshot."""
         if self.needs_typed_mmr:
             return get_venue(
                 self.exchange,
@@ -105,7 +117,9 @@ class Scenario:
                 max_leverage=_typed_max_leverage(self.mmr),
                 taker_fee=self.taker_fee,
             )
-        return get_venue(self.exchange, self.symbol, taker_fee=self.taker_fee)
+        sym = normalize_symbol(self.exchange, self.symbol)
+        table = market_cache.tier_table(self.exchange, sym)
+        return get_venue(self.exchange, self.symbol, taker_fee=self.taker_fee, table=table)
 
     def quantity_for(self) -> float:
         """Base units: typed, or ``margin * leverage / entry`` when sized by margin (the notional
@@ -134,10 +148,23 @@ class Resolved:
 
 
 def needs_typed_mmr(exchange: str, symbol: str) -> bool:
-    """Whether the user must type the maintenance rate (custom symbol or no shipped table)."""
+    """Whether the user must type the maintenance rate (custom symbol, or no shipped or cached
+    table)."""
     if symbol == "custom" or exchange == "generic":
         return True
-    return normalize_symbol(exchange, symbol) not in shipped_symbols(exchange)
+    return not market_cache.has_table(exchange, normalize_symbol(exchange, symbol))
+
+
+def symbol_options(exchange: str) -> list[str]:
+    """The symbol picker's list: BTCUSDT and ETHUSDT, then every other shipped or cached symbol
+    of the exchange (sorted), then 'custom'."""
+    first = [s for s in SYMBOLS if s != "custom"]
+    taken = {normalize_symbol(exchange, s) for s in first} if exchange != "generic" else set()
+    more: set[str] = set()
+    if exchange != "generic":
+        more = set(shipped_symbols(exchange)) | set(market_cache.cached_symbols(exchange))
+    rest = sorted(s for s in more if normalize_symbol(exchange, s) not in taken)
+    return [*first, *rest, "custom"]
 
 
 def _typed_max_leverage(mmr: float) -> float:
@@ -211,6 +238,11 @@ def _state(key: str) -> object:
 def current() -> Scenario:
     """The scenario in session state (defaults for anything the sidebar has not set)."""
     mmr_pct = float(_state(K_MMR))
+    live = (
+        market.live_data(str(_state(K_EXCHANGE)), str(_state(K_SYMBOL)))
+        if bool(_state(K_LIVE))
+        else None
+    )
     return Scenario(
         exchange=str(_state(K_EXCHANGE)),
         symbol=str(_state(K_SYMBOL)),
@@ -222,6 +254,10 @@ def current() -> Scenario:
         quantity=float(_state(K_QTY)),
         leverage=float(_state(K_LEVERAGE)),
         taker_fee=float(_state(K_FEE)) / 100.0,
+        live_funding_rate_per_8h=None if live is None else live.funding_rate_per_8h,
+        live_vol_annual=None if live is None else live.vol_annual,
+        live_vol_note="" if live is None else live.vol_note,
+        market_as_of="" if live is None else live.snapshot.as_of,
     )
 
 
@@ -247,17 +283,48 @@ def sidebar() -> Scenario:
         "maintenance margin at the liquidation price, Bybit at the entry, OKX and Gate add the "
         "taker fee to close, Hyperliquid derives the rate from the maximum leverage.",
     )
+    options = symbol_options(str(_state(K_EXCHANGE)))
+    if K_SYMBOL in st.session_state and st.session_state[K_SYMBOL] not in options:
+        st.session_state[K_SYMBOL] = options[0]  # the symbol is not listed on this exchange
     sb.selectbox(
         "Symbol",
-        SYMBOLS,
+        options,
         index=0,
         key=K_SYMBOL,
         bind="query-params",
-        help="BTCUSDT and ETHUSDT use the exchange's published maintenance tiers; 'custom' lets "
-        "you type a maintenance rate.",
+        help="Type to search. Listed symbols use the exchange's published maintenance tiers "
+        "(shipped, or refreshed with Refresh now); 'custom' lets you type a maintenance rate.",
     )
     exchange = str(_state(K_EXCHANGE))
     symbol = str(_state(K_SYMBOL))
+    sb.toggle(
+        "Live",
+        value=False,
+        key=K_LIVE,
+        bind="query-params",
+        help="Use the cached market data: the mark price as the entry, today's funding rate and "
+        "the Yang-Zhang realized volatility of the cached hourly candles. Off: presets only.",
+    )
+    live = None
+    if bool(_state(K_LIVE)):
+        market.refresh_controls(exchange, symbol)
+        live = market.live_data(exchange, symbol)
+        if live is None:
+            sb.caption("No market data cached for this symbol: press Refresh now.")
+        else:
+            stamp = (exchange, symbol, live.snapshot.as_of)
+            if st.session_state.get("_live_filled") != stamp:
+                st.session_state[K_ENTRY] = float(live.snapshot.mark_price)
+                st.session_state["_live_filled"] = stamp
+            vol = "n/a" if live.vol_annual is None else f"{live.vol_annual:.0%} a year"
+            sb.caption(
+                f"Live: mark {live.snapshot.mark_price:,.8g}, funding "
+                f"{live.snapshot.funding_rate_per_interval:+.4%} per "
+                f"{live.snapshot.funding_interval_hours:g} h, volatility {vol} "
+                f"({live.vol_note})."
+            )
+    else:
+        st.session_state.pop("_live_filled", None)
     if needs_typed_mmr(exchange, symbol):
         sb.number_input(
             "Maintenance margin rate (%)",
@@ -351,4 +418,9 @@ def sidebar() -> Scenario:
         help="Fee per side as a percent of the notional (Binance regular tier: 0.05%).",
     )
     sb.caption("Every setting is in the page address: copy the link to share this scenario.")
+    market.data_as_of(
+        None if venue is None else venue.table.name,
+        None if venue is None else venue.table.as_of,
+        None if live is None else live.snapshot.as_of,
+    )
     return current()
