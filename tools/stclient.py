@@ -67,6 +67,7 @@ class ProtocolClient:
         self.widget_ids: dict[str, str] = {}  # user key -> element id
         self.widget_types: dict[str, str] = {}  # user key -> element type ("slider", ...)
         self.widget_fragments: dict[str, str] = {}  # user key -> fragment id ("" = none)
+        self.widget_options: dict[str, list[str]] = {}  # user key -> options as shown
         self.states: dict[str, WidgetState] = {}  # element id -> last value sent
         self.session_id = ""
         self._ws: websockets.ClientConnection | None = None
@@ -113,6 +114,9 @@ class ProtocolClient:
         elif kind == "button":
             state.trigger_value = True
         elif kind in ("selectbox", "radio"):
+            options = self.widget_options.get(key, [])
+            if str(value) not in options:
+                raise ValueError(f"{value!r} is not an option of {key!r}: {options}")
             state.string_value = str(value)
         else:
             raise TypeError(f"widget {key!r} is a {kind}, which this client cannot set")
@@ -182,6 +186,7 @@ class ProtocolClient:
                 self.widget_ids[key] = wid
                 self.widget_types[key] = which
                 self.widget_fragments[key] = msg.delta.fragment_id
+                self.widget_options[key] = list(getattr(inner, "options", []))
 
 
 async def one_session(base_url: str, page: str, key: str, values: list[object]) -> list[RunStats]:
