@@ -7,24 +7,41 @@ BIN := $(VENV)/bin
 # Re-install when pyproject.toml changes; otherwise the stamp makes installing a no-op.
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PORT ?= 8501
+# Where `make run` / `make serve` listen: this machine only. `HOST=0.0.0.0 make run` opens the app
+# to the room's network (put it behind authentication first: README, "Serving a class").
+HOST ?= 127.0.0.1
+WORKERS ?= 2
 CHROMIUM := /usr/bin/chromium
+NGINX := /usr/sbin/nginx
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-deep bench lint format screenshots chromium venv clean
+.PHONY: run dev serve test test-deep bench lint format screenshots chromium nginx venv clean
 
+# The serving configuration of .streamlit/config.toml (no file watcher, no forced GC after each
+# run, visitors see error types only).
 run: $(STAMP)
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(HOST) --server.headless true
+
+# For developing: reload on save, full error details with tracebacks.
+dev: $(STAMP)
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(HOST) \
+	  --server.headless true --server.fileWatcherType auto --server.runOnSave true \
+	  --client.showErrorDetails full
+
+# WORKERS Streamlit processes behind nginx on HOST:PORT (docs/deploy.md).
+serve: $(STAMP) nginx
+	$(BIN)/python -m tools.serve --workers $(WORKERS) --host $(HOST) --port $(PORT)
 
 # Hypothesis runs derandomized with a fixed example budget (profile "ci", tests/conftest.py), so a
 # run that passes once passes every time. `make test-deep` draws random seeds and ten times the
 # examples (slow: run it before a release or after touching an invariant, not in CI).
-test: $(STAMP) chromium
+test: $(STAMP) chromium nginx
 	$(BIN)/pytest --hypothesis-profile=ci
 
 test-deep: $(STAMP)
 	$(BIN)/pytest --hypothesis-profile=deep -m "not browser" tests/risk tests/ui
 
-bench: $(STAMP)
+bench: $(STAMP) nginx
 	$(BIN)/python -m bench.run
 
 lint: $(STAMP)
@@ -57,6 +74,14 @@ chromium:
 	@if [ ! -x $(CHROMIUM) ]; then \
 	  echo "installing Debian's chromium for the browser tests"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	fi
+
+# Debian's nginx for `make serve`, its browser test and the classroom benchmark. Only the binary
+# is used (tools/serve.py runs it with its own config); no system service is started.
+nginx:
+	@if [ ! -x $(NGINX) ]; then \
+	  echo "installing Debian's nginx for make serve"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; \
 	fi
 
 clean:

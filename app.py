@@ -6,6 +6,7 @@ other work adds later are included only once their file exists, so the app runs 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import streamlit as st
@@ -103,4 +104,6 @@ current_page = st.navigation(navigation_pages(), position="top")
 # before any widget reads the link: unusable values are dropped and named in a notice
 urlguard.sanitize()
 scenario.sidebar()
+if worker := os.environ.get("LEVERAGE_LAB_WORKER"):  # set by `make serve` (tools/serve.py)
+    st.sidebar.caption(f"Served by worker {worker}")
 current_page.run()

@@ -7,6 +7,11 @@ Caching: the odds and the sample paths are cached on the price model's parameter
 volatility, fat-tail and jump settings, the CSV's SHA-256), the side, the horizon, the
 maintenance rate and the simulation settings. The leverage slider, the guess and the teacher
 toggle only read the cached results: the odds of every leverage come from one set of paths.
+
+Reruns: the teacher view (its toggle), the guess (its box and button) and steps 5 to 7 (the
+horizon) are fragments (``st.fragment``): their widgets rerun only the fragment, not the page.
+The charts come from ``ui.figcache``: built once per set of inputs and shared, so a rerun that
+changes nothing in a chart does not rebuild or re-encode it, and the browser gets a reference.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from risk.odds import (
 )
 from risk.volatility import typical_move_frac, vol_presets
 from ui import charts_odds as co
-from ui import model, text
+from ui import figcache, model, text
 from ui.scenario import EXCHANGE_LABELS, current_resolved, quote_currency
 
 VOLS = vol_presets()
@@ -106,18 +111,8 @@ if not high_ok:
     )
 NO_HIGH = f"Not shown: {text.lev(HIGH)} is not possible at this maintenance rate (see the top)."
 
-teacher = st.toggle(
-    "Teacher mode: 2x, 10x and 50x side by side",
-    value=False,
-    key="w50_teacher",
-    bind="query-params",
-    help="Big numbers for a projector: odds of liquidation within a day, the distance to "
-    "liquidation and how often that happens.",
-)
-
-teacher_box = st.container()
-boxes = [st.container() for _ in range(8)]
-s1, s2, s3, s4, s5, s6, s7, s8 = boxes
+teacher_box = st.container()  # the teacher toggle and view (a fragment, drawn further down)
+s1, s2, s3, s4, s567, s8 = (st.container() for _ in range(6))
 
 
 def model_args(spec: Spec, closes: pd.Series | None) -> dict:
@@ -452,33 +447,47 @@ def missing(label: str) -> None:
     )
 
 
-# --- teacher view -----------------------------------------------------------------------------
-if teacher:
-    with teacher_box:
-        st.subheader("Side by side: 2x, 10x and 50x, one day")
-        if day is None:
-            missing("1 day")
-        else:
-            levs = [lev for lev in TEACHER_LEVERAGES if lev in grid]
-            ratios, _ = liquidation_barriers(side, levs, mmr)
-            cols = st.columns(len(TEACHER_LEVERAGES))
-            for col, lev, lp_ratio in zip(cols, levs, ratios, strict=False):
-                p = odds_at(day, lev)
-                col.metric(f"{text.lev(lev)}: liquidated within a day", text.pct(p, 2))
-                col.metric(
-                    f"{text.lev(lev)}: distance to liquidation",
-                    text.pct(float(distance_frac(lp_ratio, 1.0)), 2),
-                )
-                col.metric(f"{text.lev(lev)}: how often", how_often(p))
-            if not high_ok:
-                st.info(NO_HIGH, icon=":material/info:")
-            st.caption(
-                f"{market}, {vol:.0%} a year; model: {MODELS[spec[0]]}. A {side} opened "
-                "each morning and closed the next morning. "
-                "'How often': if you opened such a position every day, about one in that many "
-                "would be liquidated before the day is out."
+# --- teacher view (a fragment: the toggle reruns only this) ---------------------------------
+@st.fragment
+def teacher_view(day: OddsResult | None, market: str, vol: float, model_name: str) -> None:
+    teacher = st.toggle(
+        "Teacher mode: 2x, 10x and 50x side by side",
+        value=False,
+        key="w50_teacher",
+        bind="query-params",
+        help="Big numbers for a projector: odds of liquidation within a day, the distance to "
+        "liquidation and how often that happens.",
+    )
+    if not teacher:
+        return
+    st.subheader("Side by side: 2x, 10x and 50x, one day")
+    if day is None:
+        missing("1 day")
+    else:
+        levs = [lev for lev in TEACHER_LEVERAGES if lev in grid]
+        ratios, _ = liquidation_barriers(side, levs, mmr)
+        cols = st.columns(len(TEACHER_LEVERAGES))
+        for col, lev, lp_ratio in zip(cols, levs, ratios, strict=False):
+            p = odds_at(day, lev)
+            col.metric(f"{text.lev(lev)}: liquidated within a day", text.pct(p, 2))
+            col.metric(
+                f"{text.lev(lev)}: distance to liquidation",
+                text.pct(float(distance_frac(lp_ratio, 1.0)), 2),
             )
-        st.divider()
+            col.metric(f"{text.lev(lev)}: how often", how_often(p))
+        if not high_ok:
+            st.info(NO_HIGH, icon=":material/info:")
+        st.caption(
+            f"{market}, {vol:.0%} a year; model: {model_name}. A {side} opened "
+            "each morning and closed the next morning. "
+            "'How often': if you opened such a position every day, about one in that many "
+            "would be liquidated before the day is out."
+        )
+    st.divider()
+
+
+with teacher_box:
+    teacher_view(day, market, vol, MODELS[spec[0]])
 
 # --- 1. distance ------------------------------------------------------------------------------
 with s1:
@@ -589,7 +598,9 @@ def _reveal() -> None:
     st.session_state["w50_revealed"] = st.session_state.get("w50_guess")
 
 
-with s3:
+@st.fragment
+def guess_first(day: OddsResult | None, market: str, vol: float) -> None:
+    """Step 3 (a fragment: typing a guess or revealing reruns only this)."""
     st.subheader("3. Guess first")
     st.markdown(
         f"Out of 100 traders who open a **{text.lev(HIGH)} {side}** on {market} "
@@ -647,6 +658,10 @@ with s3:
     else:
         st.caption("The answer stays hidden until you press the button. The steps below show it.")
 
+
+with s3:
+    guess_first(day, market, vol)
+
 # --- 4. odds versus leverage ------------------------------------------------------------------
 with s4:
     st.subheader("4. Odds of liquidation: an hour, a day, a week")
@@ -656,7 +671,8 @@ with s4:
     )
     if results:
         st.plotly_chart(
-            co.odds_vs_leverage_chart(
+            figcache.figure(
+                co.odds_vs_leverage_chart,
                 grid,
                 {label: r.p_liquidation for label, r in results.items()},
                 current_leverage=sc.leverage if sc.leverage <= grid[-1] else None,
@@ -679,8 +695,20 @@ with s4:
         "frequent than large ones, so the odds jump once the room falls below an ordinary move."
     )
 
-# --- 5. sample paths --------------------------------------------------------------------------
-with s5:
+
+# --- 5 to 7: one horizon (a fragment: the horizon slider reruns only steps 5 to 7) -----------
+@st.fragment
+def horizon_steps(
+    spec: Spec,
+    closes: pd.Series | None,
+    n_paths: int,
+    seed: int,
+    vol: float,
+    vol_name: str,
+    chosen_vol: float,
+) -> None:
+    """Steps 5 (sample paths), 6 (right but liquidated) and 7 (heatmap) for the horizon chosen
+    in step 5."""
     st.subheader(f"5. The same market at {text.lev(LOW)} and at {text.lev(HIGH)}")
     horizon = st.select_slider(
         "How long the position stays open (steps 5 to 7)",
@@ -702,7 +730,8 @@ with s5:
         left, right = st.columns(2)
         for col, i, key in ((left, 0, "w50_paths_low"), (right, 1, "w50_paths_high")):
             col.plotly_chart(
-                co.sample_paths_chart(
+                figcache.figure(
+                    co.sample_paths_chart,
                     sp.days,
                     sp.prices,
                     sp.liquidated_at[i],
@@ -721,8 +750,7 @@ with s5:
             f"{STEP_WORDS[horizon]} and followed in between."
         )
 
-# --- 6. right but liquidated ------------------------------------------------------------------
-with s6:
+    # --- 6. right but liquidated ------------------------------------------------------------------
     st.subheader("6. Right about the direction, liquidated anyway")
     st.markdown(
         f"A trader can be right (the price ends {END_WORDS[horizon]} in their favour) and still "
@@ -735,7 +763,8 @@ with s6:
     else:
         bars = np.asarray([L for L in BAR_LEVERAGES if L in grid])
         st.plotly_chart(
-            co.right_but_liquidated_chart(
+            figcache.figure(
+                co.right_but_liquidated_chart,
                 bars,
                 model.at_leverage(hr.leverage, hr.p_liquidation, bars),
                 model.at_leverage(hr.leverage, hr.p_right_but_liquidated, bars),
@@ -756,8 +785,7 @@ with s6:
                 help="The price at the end was at or beyond the entry in the position's favour.",
             )
 
-# --- 7. heatmap -------------------------------------------------------------------------------
-with s7:
+    # --- 7. heatmap -------------------------------------------------------------------------------
     st.subheader("7. Leverage x volatility")
     st.markdown(
         "Calm BTC forgives more than a memecoin, but at high leverage every asset is fragile."
@@ -785,7 +813,8 @@ with s7:
         row_vols.append(vol if row_vol is None else row_vol)
     if heat and heat_lev.size:
         st.plotly_chart(
-            co.odds_heatmap(
+            figcache.figure(
+                co.odds_heatmap,
                 heat_lev,
                 np.asarray(row_vols),
                 np.vstack(heat),
@@ -798,3 +827,7 @@ with s7:
     for note in left_out:
         st.warning(f"Left out of the heatmap: {note}.", icon=":material/warning:")
     st.caption(f"Same model ({MODELS[spec[0]]}) and horizon ({horizon}) for every cell.")
+
+
+with s567:
+    horizon_steps(spec, closes, n_paths, seed, vol, vol_name, float(chosen_vol))

@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -44,17 +44,15 @@ def _healthy(url: str) -> bool:
         return False
 
 
-@contextmanager
-def streamlit_server(
-    port: int | None = None, timeout_s: float = 60.0, env: dict[str, str] | None = None
-) -> Iterator[str]:
-    """Run the app in a subprocess for the duration of the block; yield its base URL.
-
-    ``env`` adds to (or overrides) this process's environment for the server, e.g.
-    ``LEVERAGE_LAB_DB`` pointing at a temporary journal so tests never touch the user's.
-    """
-    port = port or free_port()
-    url = f"http://127.0.0.1:{port}"
+def start_streamlit(
+    port: int,
+    env: dict[str, str] | None = None,
+    extra_args: Sequence[str] = (),
+    log: Path | None = None,
+) -> subprocess.Popen:
+    """``streamlit run app.py`` on 127.0.0.1:``port`` in its own process group (the project's
+    .streamlit/config.toml applies; ``extra_args`` are more ``--section.option value`` flags,
+    which override it). Output goes to ``log`` (default: discarded)."""
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
         "--server.headless", "true",
@@ -62,34 +60,67 @@ def streamlit_server(
         "--server.address", "127.0.0.1",
         "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",
+        *extra_args,
     ]  # fmt: skip
-    log = open(os.devnull, "wb")
-    proc = subprocess.Popen(
-        cmd,
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-        env={**os.environ, **(env or {})},
-    )
+    out = open(log, "ab") if log is not None else open(os.devnull, "wb")
     try:
-        deadline = time.monotonic() + timeout_s
-        while not _healthy(url):
-            if proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with status {proc.returncode}: {cmd}")
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"streamlit did not answer on {url} within {timeout_s} s")
-            time.sleep(0.2)
+        return subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env={**os.environ, **(env or {})},
+        )
+    finally:
+        out.close()  # the child keeps its own descriptor
+
+
+def wait_healthy(url: str, proc: subprocess.Popen | None = None, timeout_s: float = 60.0) -> None:
+    """Wait until ``url``/_stcore/health answers 200 (``RuntimeError`` if ``proc`` exits first,
+    ``TimeoutError`` after ``timeout_s``)."""
+    deadline = time.monotonic() + timeout_s
+    while not _healthy(url):
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"{proc.args[:4]} exited with status {proc.returncode}")
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{url} did not answer within {timeout_s} s")
+        time.sleep(0.2)
+
+
+def stop_process(proc: subprocess.Popen, timeout_s: float = 10.0) -> None:
+    """SIGTERM the process group ``proc`` leads, SIGKILL it if it is still there after
+    ``timeout_s``."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+@contextmanager
+def streamlit_server(
+    port: int | None = None,
+    timeout_s: float = 60.0,
+    env: dict[str, str] | None = None,
+    extra_args: Sequence[str] = (),
+) -> Iterator[str]:
+    """Run the app in a subprocess for the duration of the block; yield its base URL.
+
+    ``env`` adds to (or overrides) this process's environment for the server, e.g.
+    ``LEVERAGE_LAB_DB`` pointing at a temporary journal so tests never touch the user's;
+    ``extra_args`` are more Streamlit flags (the classroom benchmark's old configuration).
+    """
+    port = port or free_port()
+    url = f"http://127.0.0.1:{port}"
+    proc = start_streamlit(port, env, extra_args)
+    try:
+        wait_healthy(url, proc, timeout_s)
         yield url
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-        log.close()
+        stop_process(proc)
 
 
 def launch_chromium(playwright):  # playwright's types are optional

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.charts import GREY, INK, ORANGE, RED, SERIES, joined_lines
+from ui.charts import GREY, INK, ORANGE, RED, SERIES, joined_lines, thin_line
 
 SURVIVED_LINE = "rgba(46,125,50,0.45)"
 LIQUIDATED_LINE = "rgba(198,40,40,0.85)"
@@ -123,6 +123,12 @@ def odds_vs_leverage_chart(
     return go.Figure(data=data, layout=layout)
 
 
+def _thinned(lines: list[tuple[np.ndarray, np.ndarray]]) -> tuple[list, list]:
+    """``(xs, ys)`` for :func:`ui.charts.joined_lines`, each line thinned by ``thin_line``."""
+    pairs = [thin_line(x, y) for x, y in lines]
+    return [p[0] for p in pairs], [p[1] for p in pairs]
+
+
 def sample_paths_chart(
     days: np.ndarray,
     prices: np.ndarray,
@@ -150,11 +156,13 @@ def sample_paths_chart(
     alive = [p for p in range(px.shape[0]) if at[p] < 0]
     dead = [p for p in range(px.shape[0]) if at[p] >= 0]
     hover = f"day %{{x:.2f}}: %{{y:,.2f}} {quote}<extra></extra>"
-    x, y = joined_lines([t] * len(alive), [px[p] for p in alive])
+    # Each path thinned to what the eye can tell (its extremes kept, so a touch of the
+    # liquidation line stays visible); times as float32 (exact to well under a second).
+    x, y = joined_lines(*_thinned([(t, px[p]) for p in alive]))
     data: list[dict] = [
         {
             "type": "scatter",
-            "x": x,
+            "x": x.astype(np.float32),
             "y": y,
             "mode": "lines",
             "name": "Survived",
@@ -162,11 +170,11 @@ def sample_paths_chart(
             "hovertemplate": hover,
         }
     ]
-    x, y = joined_lines([t[: at[p] + 1] for p in dead], [px[p, : at[p] + 1] for p in dead])
+    x, y = joined_lines(*_thinned([(t[: at[p] + 1], px[p, : at[p] + 1]) for p in dead]))
     data.append(
         {
             "type": "scatter",
-            "x": x,
+            "x": x.astype(np.float32),
             "y": y,
             "mode": "lines",
             "name": "Liquidated",

@@ -4,6 +4,7 @@ closed form exists."""
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -282,3 +283,37 @@ def test_collapse_chart_bars() -> None:
     assert list(trace(fig, "Cross").y) == [1_455.0]
     assert "liquidated" in trace(fig, "Isolated").text[0]
     assert list(trace(fig, "Wallet").y) == [2_000.0, 2_000.0]
+
+
+# --- thin_line: min/max decimation of sample paths ---------------------------------------------
+def test_thin_line_keeps_ends_extremes_and_order() -> None:
+    rng = np.random.default_rng(7)
+    x = np.arange(1_000, dtype=float)
+    y = 100.0 + np.cumsum(rng.normal(size=1_000))
+    tx, ty = charts.thin_line(x, y, 150)
+    assert tx.size <= 150
+    assert tx[0] == x[0] and tx[-1] == x[-1]
+    assert np.all(np.diff(tx) > 0)  # time order, no duplicates
+    np.testing.assert_array_equal(ty, y[tx.astype(int)])  # real points, not averages
+    assert ty.min() == y.min() and ty.max() == y.max()
+    # Each of the 74 runs of ~13 points between the ends keeps its own low and high.
+    edges = np.linspace(1, 999, 75).astype(int)
+    for a, b in itertools.pairwise(edges):
+        kept = ty[(tx >= a) & (tx < b)]
+        assert kept.min() == y[a:b].min() and kept.max() == y[a:b].max()
+
+
+def test_thin_line_touch_of_a_level_stays_visible() -> None:
+    # A path that dips below the line at exactly one point of 2,000.
+    x = np.linspace(0.0, 1.0, 2_000)
+    y = np.full(2_000, 100.0)
+    y[1234] = 90.0
+    _, ty = charts.thin_line(x, y, 100)
+    assert ty.min() == 90.0
+
+
+def test_thin_line_short_line_unchanged() -> None:
+    x, y = np.arange(10.0), np.arange(10.0) ** 2
+    tx, ty = charts.thin_line(x, y, 150)
+    np.testing.assert_array_equal(tx, x)
+    np.testing.assert_array_equal(ty, y)

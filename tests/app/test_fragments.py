@@ -1,0 +1,88 @@
+"""Fragment boundaries of the "Why 50x is fragile" lesson, counted, not timed: a widget inside a
+fragment (the guess, the reveal button, the horizon, the teacher toggle) reruns that fragment
+and nothing else of the page; a sidebar widget reruns the whole page.
+
+The app runs in a real Streamlit server (AppTest always reruns the whole script) with two
+computations counted (tests/app/counting_server.py): ``liquidation_curve`` (step 1, outside
+every fragment) and ``check_guess`` (inside the guess fragment). A protocol-level client
+(tools/stclient.py) sends what a browser sends, including the fragment id of the widget.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+from tools.appserver import ROOT, free_port, wait_healthy
+from tools.stclient import ProtocolClient
+
+SERVER = Path(__file__).with_name("counting_server.py")
+FRAGMENT_DONE = ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
+
+
+@pytest.fixture(scope="module")
+def counted_app(tmp_path_factory: pytest.TempPathFactory):
+    tmp = tmp_path_factory.mktemp("fragments")
+    counts = tmp / "counts.txt"
+    counts.touch()
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, str(SERVER), str(counts), str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        env={**os.environ, "LEVERAGE_LAB_DB": str(tmp / "journal.sqlite3")},
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, proc, 90.0)
+        yield url, counts
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
+
+
+def _count(counts: Path, name: str) -> int:
+    return counts.read_text().split().count(name)
+
+
+def test_fragment_widgets_rerun_only_their_fragment(counted_app) -> None:
+    url, counts = counted_app
+
+    async def scenario() -> None:
+        c = ProtocolClient(url, timeout_s=120.0)
+        try:
+            await c.open("why_50x")
+            curve = _count(counts, "liquidation_curve")
+            assert curve >= 1, "the page's step 1 did not run on the first load"
+            assert c.widget_fragments["w50_guess"] != ""
+            assert c.widget_fragments["lev"] == ""  # the sidebar is not in a fragment
+
+            s = await c.set_widget("w50_guess", 30.0)
+            assert s.status == FRAGMENT_DONE and not s.exceptions
+            s = await c.set_widget("w50_reveal")
+            assert s.status == FRAGMENT_DONE and not s.exceptions
+            assert _count(counts, "check_guess") == 1  # the fragment itself did run
+            s = await c.set_widget("w50_horizon", "1 week")
+            assert s.status == FRAGMENT_DONE and not s.exceptions
+            s = await c.set_widget("w50_teacher", True)
+            assert s.status == FRAGMENT_DONE and not s.exceptions
+            # None of the four reran step 1.
+            assert _count(counts, "liquidation_curve") == curve
+
+            # A sidebar widget is outside every fragment: the whole page reruns, step 1 too.
+            s = await c.set_widget("lev", 20)
+            assert s.status == ForwardMsg.FINISHED_SUCCESSFULLY and not s.exceptions
+            assert _count(counts, "liquidation_curve") == curve + 1
+        finally:
+            await c.close()
+
+    asyncio.run(scenario())
