@@ -49,6 +49,7 @@ K_MARGIN = "margin"
 K_QTY = "qty"
 K_LEVERAGE = "lev"
 K_FEE = "fee"
+K_MARK = "mark"
 
 #: The embedded default scenario (percent inputs are in percent, as typed).
 DEFAULTS: dict[str, object] = {
@@ -63,6 +64,8 @@ DEFAULTS: dict[str, object] = {
     K_LEVERAGE: 10,
     # Binance USDⓈ-M regular-tier taker fee, 0.05% (binance.com/en/fee/futureFee).
     K_FEE: 0.05,
+    # Mark price of an open position; None = not open yet, figures are from the entry.
+    K_MARK: None,
 }
 
 
@@ -80,6 +83,12 @@ class Scenario:
     quantity: float = 0.05
     leverage: float = 10.0
     taker_fee: float = 0.0005
+    mark_price: float | None = None  # an open position's mark; None: measure from the entry
+
+    @property
+    def reference_price(self) -> float:
+        """Where distances and PnL are measured: the mark when given, else the entry."""
+        return self.entry_price if self.mark_price is None else self.mark_price
 
     @property
     def needs_typed_mmr(self) -> bool:
@@ -222,6 +231,7 @@ def current() -> Scenario:
         quantity=float(_state(K_QTY)),
         leverage=float(_state(K_LEVERAGE)),
         taker_fee=float(_state(K_FEE)) / 100.0,
+        mark_price=None if _state(K_MARK) is None else float(_state(K_MARK)),
     )
 
 
@@ -293,6 +303,19 @@ def sidebar() -> Scenario:
         format="%.2f",
         key=K_ENTRY,
         bind="query-params",
+    )
+    sb.number_input(
+        f"Mark price ({quote}, optional)",
+        min_value=1e-6,
+        max_value=1e9,
+        value=None,
+        step=100.0,
+        format="%.2f",
+        key=K_MARK,
+        bind="query-params",
+        placeholder="not open yet: the entry",
+        help="For a position that is already open: the exchange's current mark price. Distance "
+        "to liquidation, unrealized PnL, ROE and margin ratio are then measured from it.",
     )
     sb.radio(
         "Size by",
