@@ -210,11 +210,11 @@ def max_open(
     else:
         q, limited = q_cap, cap_kind
     if lot is not None:
+        # Whole lots; a quantity whose cost equals the balance up to float rounding (1e-12
+        # relative) fits, and the tier cap is exclusive.
         k = math.floor(q / lot * (1 + 1e-12))
-        if limited != "balance" and k * lot * unit >= cap:
-            k -= 1  # the cap is exclusive
-        while k > 0 and k * lot * per_unit > bal:
-            k -= 1  # float guard: never more than the balance
+        while k > 0 and (k * lot * unit >= cap or k * lot * per_unit > bal * (1 + 1e-12)):
+            k -= 1
         q = k * lot
     elif limited != "balance":
         q = math.nextafter(q_cap, 0.0)
