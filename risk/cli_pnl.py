@@ -13,6 +13,7 @@ import math
 import sys
 from typing import Any
 
+from risk._validate import check_range
 from risk.calculator import exit_outcome
 from risk.margin import target_price
 from risk.positions import Position
@@ -97,6 +98,9 @@ def compute(args: argparse.Namespace) -> dict[str, Any]:
         raise ValueError(
             "--exit and --roe both missing; allowed: give --exit PRICE, --roe FRAC or both"
         )
+    check_range("taker_fee", args.taker_fee, 0.0, 0.01, why="a fraction: 0.0005 = 0.05%")
+    if args.roe is not None:
+        check_range("roe", args.roe, -1.0, why="a fraction of the initial margin; -1 loses all")
     pos = Position(
         args.side,
         args.entry,
