@@ -262,7 +262,7 @@ def _hedge(
         qty,
         leverage=float(pos.leverage_setting),
         contract=pos.contract,
-        contract_size=float(pos._arr["contract_size"]),
+        contract_size=pos.contract_size,
         margin_mode="cross",
     )
     long_leg, short_leg = (pos, other) if pos.side == "long" else (other, pos)

@@ -5,10 +5,14 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from risk.cli import main
+from risk.cli import build_parser, main
+from risk.cli_liq import compute
 
 BASE = ["liq", "--exchange", "binance", "--side", "long", "--entry", "50000", "--quantity", "0.1",
         "--leverage", "10"]  # fmt: skip
@@ -164,3 +168,40 @@ def test_bad_input_exits_2_with_one_line(capsys, argv, needle) -> None:
     code, out, err = run(capsys, argv)
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and needle in err
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    side=st.sampled_from(["long", "short"]),
+    leverage=st.integers(1, 50),
+    wallet_mult=st.floats(1.0, 5.0),
+    tmm=st.floats(0.0, 400.0),
+    upnl=st.floats(-600.0, 300.0),
+    mark_frac=st.one_of(st.none(), st.floats(0.8, 1.2)),
+)
+def test_cross_never_shows_a_move_for_an_account_below_maintenance(
+    side, leverage, wallet_mult, tmm, upnl, mark_frac
+) -> None:
+    # generic 1% rate, 2 units @ 100 (notional 200); the wallet covers the initial margin.
+    wallet = 200 / leverage * wallet_mult
+    argv = ["--exchange", "generic", "--mmr", "0.01", "--side", side, "--entry", "100",
+            "--quantity", "2", "--leverage", str(leverage), "--mode", "cross",
+            "--wallet", repr(wallet), "--other-maintenance", repr(tmm),
+            "--other-upnl", repr(upnl)]  # fmt: skip
+    if mark_frac is not None:
+        argv += ["--mark", repr(100 * mark_frac)]
+    args = build_parser().parse_args(["liq", *argv])
+    d = compute(args)
+    ref = 100 if mark_frac is None else 100 * mark_frac
+    s = 1 if side == "long" else -1
+    # independent: equity and maintenance at the reference price (Binance "Margin Ratio")
+    equity = wallet + upnl + s * 2 * (ref - 100)
+    maint = 2 * ref * 0.01 + tmm
+    below = equity <= maint
+    assert d["already_liquidatable"] is below or math.isclose(equity, maint, rel_tol=1e-9)
+    if d["already_liquidatable"]:
+        assert d["distance_frac"] == 0.0
+    elif d["liquidation_price"] is not None:
+        lp = d["liquidation_price"]
+        assert (ref - lp) * s > 0  # the liquidation price lies ahead, on the losing side
+        assert d["distance_frac"] == pytest.approx(abs(lp - ref) / ref, rel=1e-12)
