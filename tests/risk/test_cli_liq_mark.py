@@ -184,12 +184,27 @@ def test_cross_never_shows_a_move_for_an_account_below_maintenance(
 ) -> None:
     # generic 1% rate, 2 units @ 100 (notional 200); the wallet covers the initial margin.
     wallet = 200 / leverage * wallet_mult
-    argv = ["--exchange", "generic", "--mmr", "0.01", "--side", side, "--entry", "100",
-            "--quantity", "2", "--leverage", str(leverage), "--mode", "cross",
-            "--wallet", repr(wallet), "--other-maintenance", repr(tmm),
-            "--other-upnl", repr(upnl)]  # fmt: skip
+    argv = [
+        "--exchange",
+        "generic",
+        "--mmr",
+        "0.01",
+        "--side",
+        side,
+        "--entry",
+        "100",
+        "--quantity",
+        "2",
+        "--leverage",
+        str(leverage),
+        "--mode",
+        "cross",
+        f"--wallet={wallet!r}",
+        f"--other-maintenance={tmm!r}",
+        f"--other-upnl={upnl!r}",
+    ]  # fmt: skip  (= form: argparse reads "-2e-45" as a flag)
     if mark_frac is not None:
-        argv += ["--mark", repr(100 * mark_frac)]
+        argv.append(f"--mark={100 * mark_frac!r}")
     args = build_parser().parse_args(["liq", *argv])
     d = compute(args)
     ref = 100 if mark_frac is None else 100 * mark_frac
