@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import math
 
-import pandas as pd
 import streamlit as st
 
 from risk import liquidation_price
 from risk.account import margin_status
-from risk.calculator import average_entry_price, exit_outcome, max_open
+from risk.calculator import average_entry_price, exit_outcome, max_open, parse_fill
 from risk.margin import target_price
 from ui import text
 from ui.scenario import Resolved, quote_currency
@@ -197,33 +196,25 @@ def _max_open_tab(res: Resolved, quote: str) -> None:
 def _entry_tab(res: Resolved, quote: str) -> None:
     sc = res.scenario
     step = 0.98 if sc.side == "long" else 1.02
-    default = pd.DataFrame(
-        [
-            {"price": sc.entry_price, "quantity": 0.01},
-            {"price": round(sc.entry_price * step, 2), "quantity": 0.02},
-        ]
-    )
-    fills = st.data_editor(
-        default,
+    default = f"{sc.entry_price:.2f}:0.01\n{sc.entry_price * step:.2f}:0.02"
+    typed = st.text_area(
+        "Fills, one PRICE:QUANTITY per line",
+        value=default,
+        height=100,
         key="calc_fills",
-        num_rows="dynamic",
-        hide_index=True,
-        column_config={
-            "price": st.column_config.NumberColumn(f"Price ({quote})", min_value=0.0),
-            "quantity": st.column_config.NumberColumn("Quantity", min_value=0.0, format="%.6g"),
-        },
+        help="Each fill of the position: its price and its quantity in base units, e.g. "
+        "98000:0.02 (as `python -m risk entry --fill 98000:0.02`).",
     )
-    rows = fills.dropna()
-    if rows.empty:
-        st.info("Add at least one fill (price and quantity).")
+    lines = [ln.strip() for ln in typed.splitlines() if ln.strip()]
+    if not lines:
+        st.info("Type at least one fill (price:quantity).")
         return
     try:
-        avg = float(average_entry_price(rows["price"].to_numpy(), rows["quantity"].to_numpy()))
+        fills = [parse_fill(ln) for ln in lines]
     except ValueError as exc:
-        st.error(
-            f"Every fill needs a positive price and quantity ({exc}).", icon=":material/error:"
-        )
+        st.error(f"A fill is not valid: {exc}.", icon=":material/error:")
         return
+    avg = float(average_entry_price([p for p, _ in fills], [q for _, q in fills]))
     c = st.columns(2)
     c[0].metric(f"Average entry ({quote})", text.price(avg), help="Quantity-weighted mean.")
-    c[1].metric("Total quantity", f"{float(rows['quantity'].sum()):,.6g}")
+    c[1].metric("Total quantity", f"{sum(q for _, q in fills):,.6g}")

@@ -214,3 +214,16 @@ def test_mark_past_the_liquidation_price_says_so() -> None:
     assert any("already at or beyond its liquidation price" in e.value for e in at.error)
     # the rest of the page keeps working
     assert metric(at, "Fall to liquidation") == "9.64%"
+
+
+def test_average_entry_tab_reads_typed_fills_and_names_a_bad_one() -> None:
+    # Bybit help "How to Calculate Average Entry Price": 1 @ 10,000 and 2 @ 13,000 -> 12,000.
+    at = app_test(PAGE)
+    at.text_area(key="calc_fills").set_value("10000:1\n13,000:2").run()
+    assert not at.exception and not at.error
+    shows(at, "Average entry", 12_000.0)
+    shows(at, "Total quantity", 3.0)
+    at.text_area(key="calc_fills").set_value("10000:1\n13000").run()
+    assert not at.exception
+    assert any("fill='13000' is not PRICE:QTY" in e.value for e in at.error)
+    assert metric(at, "Fall to liquidation") == "9.64%"  # the rest of the page still works
