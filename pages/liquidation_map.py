@@ -6,7 +6,7 @@ import streamlit as st
 
 from risk import bankruptcy_price, distance_frac, liquidation_price, maintenance_margin
 from risk.volatility import typical_move_frac, vol_presets
-from ui import charts, model, text
+from ui import calculator, charts, model, text
 from ui.scenario import EXCHANGE_LABELS, current_resolved, quote_currency
 
 st.title("Liquidation map")
@@ -69,6 +69,7 @@ if position is not None and venue is not None:
         f"({text.money(mm, quote)}) must stay in the position. Notional "
         f"{text.money(float(position.notional), quote)}, quantity {float(position.qty):.6g}."
     )
+calculator.mark_block(res)
 
 # --- chart 1: distance versus leverage -------------------------------------------------------
 presets = vol_presets()
@@ -192,3 +193,5 @@ if venue is not None:
             f"Source: {venue.table.source} (as of {venue.table.as_of}). Rules: "
             f"{venue.rules.source}."
         )
+
+calculator.render(res)

@@ -7,7 +7,7 @@ import streamlit as st
 
 from risk.account import account_state, collapse_comparison
 from risk.margin import adjust_margin
-from ui import charts, model, text
+from ui import charts, hedge, model, text
 from ui.scenario import EXCHANGE_LABELS, SIDES, current, current_resolved, quote_currency
 
 st.title("Margin & utilization")
@@ -128,7 +128,15 @@ g1.plotly_chart(
 g2.plotly_chart(
     charts.margin_ratio_gauge(state.margin_ratio), key="mu_ratio", config={"displaylogo": False}
 )
-if state.utilization >= 0.8:
+if state.already_liquidatable:
+    shown = "infinite" if state.margin_ratio == float("inf") else text.pct(state.margin_ratio, 1)
+    st.error(
+        f"The margin ratio is {shown}: the account's equity is already at or below its "
+        "maintenance margin, so the exchange is liquidating its cross positions now. No further "
+        "move is needed; add funds or close positions.",
+        icon=":material/error:",
+    )
+elif state.utilization >= 0.8:
     st.warning(
         f"{text.pct(state.utilization, 1)} of the margin balance is in use: one ordinary adverse "
         "move leaves no room. Close or shrink a position before adding one.",
@@ -269,3 +277,5 @@ with b:
         f"Price of {holdings[pick_c].symbol} after the move: "
         f"{text.price(out.shock_price)} (other positions unchanged)."
     )
+
+hedge.render(wallet, sc)

@@ -19,6 +19,7 @@ import numpy as np
 
 from risk._validate import check_positive, check_range
 from risk.liquidation import liquidation_price, maintenance_margin
+from risk.margin import margin_ratio
 from risk.positions import Account, Position
 from risk.venues import Venue
 
@@ -61,6 +62,56 @@ class AccountState:
     margin_ratio: float  # maintenance / margin balance; liquidation at 1.0
     cross_liquidation_prices: tuple[float, ...]  # every position in cross with the whole wallet
     isolated_liquidation_prices: tuple[float, ...]  # each position on its own margin
+
+    @property
+    def already_liquidatable(self) -> bool:
+        """The account is at or below maintenance now (margin ratio >= 100%, Binance "Margin
+        Ratio" FAQ): the cross positions are being liquidated, no further move is needed."""
+        return self.margin_ratio >= 1.0
+
+
+@dataclass(frozen=True)
+class MarginStatus:
+    """One position valued at ``mark_price``. Money in the margin currency; ``roe`` is a
+    fraction of the initial margin."""
+
+    mark_price: float
+    unrealized_pnl: float  # pnl(mark)
+    roe: float  # pnl(mark) / initial margin (Binance's position ROE)
+    margin_balance: float  # WB + UPNL1 + pnl(mark) (isolated: margin + pnl(mark))
+    maintenance_margin: float  # MM(mark) + TMM1 (fee to close inside where the venue puts it)
+    margin_ratio: float  # maintenance / margin balance; inf when the balance is not positive
+    already_liquidatable: bool  # margin ratio >= 1: the exchange liquidates at this mark
+
+
+def margin_status(
+    position: Position, venue: Venue, mark_price: float, account: Account | None = None
+) -> MarginStatus:
+    """Where a position stands at ``mark_price``: unrealized PnL, ROE, margin balance,
+    maintenance margin and Binance's margin ratio (:func:`risk.margin.margin_ratio`,
+    ``maintenance / margin balance``, liquidation at 1.0).
+
+    ``already_liquidatable`` is true when the ratio is at or above 1 (or the balance is gone):
+    a liquidation price computed from the formula then lies on the wrong side of the mark and no
+    "move to liquidation" remains.
+    """
+    mark = float(check_positive("mark_price", mark_price))
+    if position.margin_mode == "isolated" or account is None:
+        wb, tmm, other_upnl = float(position.isolated_margin), 0.0, 0.0
+    else:
+        wb, tmm, other_upnl = account.wallet_balance, account.other_maintenance, account.other_upnl
+    pnl = float(position.pnl(mark))
+    mm = float(maintenance_margin(position, venue, mark, include_trigger_fee=True)) + tmm
+    ratio = float(margin_ratio(position, venue, mark, account))
+    return MarginStatus(
+        mark_price=mark,
+        unrealized_pnl=pnl,
+        roe=pnl / float(position.initial_margin),
+        margin_balance=wb + other_upnl + pnl,
+        maintenance_margin=mm,
+        margin_ratio=ratio,
+        already_liquidatable=ratio >= 1.0,
+    )
 
 
 def _check_wallet(wallet_balance: float, holdings: list[Holding]) -> float:

@@ -1,6 +1,7 @@
-"""Command line entry point: ``python -m risk {liq,odds,journal,market} ...``.
+"""Command line entry point: ``python -m risk {liq,pnl,max-open,entry,odds,journal,market} ...``.
 
-Each subcommand lives in its own module (``risk/cli_<name>.py``) exposing
+Each subcommand lives in its own module (``risk/cli_<name>.py``, a ``-`` in the name becomes
+``_``: ``max-open`` is ``risk/cli_max_open.py``) exposing
 ``add_parser(subparsers)`` and ``run(args) -> int``. Bad input exits with status 2 and one line on
 stderr naming the problem; results go to stdout.
 """
@@ -12,7 +13,7 @@ import importlib
 import os
 import sys
 
-SUBCOMMANDS = ("liq", "odds", "journal", "market")
+SUBCOMMANDS = ("liq", "pnl", "max-open", "entry", "odds", "journal", "market")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -27,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m risk", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name in SUBCOMMANDS:
-        importlib.import_module(f"risk.cli_{name}").add_parser(sub)
+        importlib.import_module(f"risk.cli_{name.replace('-', '_')}").add_parser(sub)
     return parser
 
 

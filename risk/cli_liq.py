@@ -12,6 +12,9 @@ import math
 import sys
 from typing import Any
 
+from risk._validate import check_positive
+from risk.account import margin_status
+from risk.hedge import hedge_liquidation
 from risk.liquidation import (
     bankruptcy_price,
     liquidation_price,
@@ -21,8 +24,8 @@ from risk.liquidation import (
 from risk.margin import break_even_price, close_fee, open_fee
 from risk.market import cache as market_cache
 from risk.positions import Account, Position
-from risk.tiers import QUOTE_UNITS, load_table_file
-from risk.venues import EXCHANGES, get_venue, normalize_symbol
+from risk.tiers import QUOTE_UNITS, TierTable, load_table_file
+from risk.venues import EXCHANGES, Venue, get_venue, normalize_symbol
 
 #: ``maintenance_margin`` is valued at the entry price (what the position needs now), while
 #: ``mmr`` and ``maintenance_amount`` are the tier AT the liquidation price (the tier the trigger
@@ -98,6 +101,18 @@ def add_parser(sub: Any) -> None:
         default=0.0,
         help="unrealized PnL of the other cross positions (UPNL1)",
     )
+    p.add_argument(
+        "--mark",
+        type=float,
+        help="current mark price of the open position: distance, PnL, ROE and margin ratio "
+        "from it (default: the entry)",
+    )
+    p.add_argument(
+        "--hedge",
+        metavar="QTY@ENTRY",
+        help="hedge mode: the opposite leg of the same symbol in the same cross wallet, e.g. "
+        "0.05@51000 (needs --mode cross and --wallet; binance or generic)",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(run=run)
 
@@ -161,7 +176,7 @@ def compute(args: argparse.Namespace) -> dict[str, Any]:
     bp = float(bankruptcy_price(pos, account if args.mode == "cross" else None))
     at = pos.ep if math.isnan(lp) or venue.rules.mm_valued_at == "entry" else lp
     tier = venue.table.tier(float(tier_measure(pos, venue.table, at)))
-    return {
+    out = {
         "exchange": args.exchange,
         "symbol": sym,
         "contract": args.contract,
@@ -188,6 +203,120 @@ def compute(args: argparse.Namespace) -> dict[str, Any]:
         "tiers": venue.table.name,
         "tiers_source": venue.table.source,
         "tiers_as_of": venue.table.as_of,
+    }
+    out.update(_at_mark(args, pos, venue, account, lp))
+    if args.hedge is not None:
+        out.update(_hedge(args, pos, venue, account))
+    return out
+
+
+def _at_mark(
+    args: argparse.Namespace, pos: Position, venue: Venue, account: Account | None, lp: float
+) -> dict[str, Any]:
+    """Distance, PnL, ROE and margin ratio at the mark (the entry when no ``--mark``). An
+    account at or beyond its maintenance margin there is ``already_liquidatable``: no move to
+    liquidation remains, so ``distance_frac`` is 0 (never the distance to a price the account has
+    already passed)."""
+    ref = args.entry if args.mark is None else args.mark
+    st = margin_status(pos, venue, ref, account if args.mode == "cross" else None)
+    passed = not math.isnan(lp) and (ref - lp) * pos.sign <= 0
+    liquidatable = st.already_liquidatable or passed
+    if liquidatable:
+        dist: float | None = 0.0
+    else:
+        dist = None if math.isnan(lp) else abs(lp - ref) / ref
+    return {
+        "mark_price": args.mark,
+        "distance_from": "entry" if args.mark is None else "mark",
+        "distance_frac": dist,
+        "distance_from_entry_frac": None if math.isnan(lp) else abs(lp - args.entry) / args.entry,
+        "unrealized_pnl": st.unrealized_pnl,
+        "roe": st.roe,
+        "margin_balance": st.margin_balance,
+        "maintenance_margin_at_mark": st.maintenance_margin,
+        "margin_ratio": None if math.isinf(st.margin_ratio) else st.margin_ratio,
+        "already_liquidatable": liquidatable,
+        "position_mode": "one-way",
+    }
+
+
+def _parse_leg(text: str) -> tuple[float, float]:
+    qty_s, sep, entry_s = text.partition("@")
+    try:
+        if not sep:
+            raise ValueError
+        qty, entry = float(qty_s.replace(",", "")), float(entry_s.replace(",", ""))
+    except ValueError:
+        raise ValueError(
+            f"--hedge={text!r} is not QTY@ENTRY; allowed: two positive numbers such as 0.05@51000"
+        ) from None
+    check_positive("hedge quantity", qty)
+    check_positive("hedge entry", entry)
+    return qty, entry
+
+
+def _hedge(
+    args: argparse.Namespace, pos: Position, venue: Venue, account: Account | None
+) -> dict[str, Any]:
+    """Both legs of one symbol in one cross wallet (Binance hedge mode, :mod:`risk.hedge`)."""
+    if args.mode != "cross" or args.wallet is None or account is None:
+        raise ValueError(
+            f"--hedge with --mode {args.mode}{'' if args.wallet else ' and no --wallet'}; "
+            "allowed: --mode cross --wallet BALANCE (an isolated leg does not share the wallet)"
+        )
+    qty, entry = _parse_leg(args.hedge)
+    other = Position(
+        "short" if pos.side == "long" else "long",
+        entry,
+        qty,
+        leverage=float(pos.leverage_setting),
+        contract=pos.contract,
+        contract_size=pos.contract_size,
+        margin_mode="cross",
+    )
+    long_leg, short_leg = (pos, other) if pos.side == "long" else (other, pos)
+    h = hedge_liquidation(long_leg, short_leg, venue, account, args.mark or args.entry)
+    zero = Venue(venue.rules, TierTable.flat(0.0, name="no maintenance"))
+    bp = hedge_liquidation(long_leg, short_leg, zero, account, args.mark or args.entry)
+    lp = h.liquidation_price
+    at = args.entry if math.isnan(lp) else lp
+    tier = venue.table.tier(float(pos.notional_at(at)))
+    other_tier = venue.table.tier(float(other.notional_at(at)))
+
+    def opt(x: float) -> float | None:
+        return None if math.isnan(x) else x
+
+    return {
+        "position_mode": "hedge",
+        "liquidation_price": opt(lp),
+        "liquidation_price_below": opt(h.below),
+        "liquidation_price_above": opt(h.above),
+        "bankruptcy_price": opt(bp.liquidation_price),
+        "distance_frac": None if math.isnan(h.distance_frac) else h.distance_frac,
+        "distance_from_entry_frac": None if math.isnan(lp) else abs(lp - args.entry) / args.entry,
+        "initial_margin": float(pos.initial_margin) + float(other.initial_margin),
+        "maintenance_margin": float(maintenance_margin(pos, venue))
+        + float(maintenance_margin(other, venue)),
+        "maintenance_margin_at_mark": h.maintenance_margin,
+        "margin_balance": h.margin_balance,
+        "margin_ratio": None if math.isinf(h.margin_ratio) else h.margin_ratio,
+        "already_liquidatable": h.already_liquidatable,
+        "unrealized_pnl": float(pos.pnl(h.mark_price)) + float(other.pnl(h.mark_price)),
+        "roe": (float(pos.pnl(h.mark_price)) + float(other.pnl(h.mark_price)))
+        / (float(pos.initial_margin) + float(other.initial_margin)),
+        "mmr": tier.mmr,
+        "maintenance_amount": tier.maintenance_amount,
+        "tier_max_leverage": tier.max_leverage,
+        "other_leg": {
+            "side": other.side,
+            "quantity": qty,
+            "entry": entry,
+            "notional": float(other.notional),
+            "initial_margin": float(other.initial_margin),
+            "maintenance_margin": float(maintenance_margin(other, venue)),
+            "mmr": other_tier.mmr,
+            "maintenance_amount": other_tier.maintenance_amount,
+        },
     }
 
 
@@ -218,10 +347,11 @@ def run(args: argparse.Namespace) -> int:
             f"{out['side']} {args.quantity:g} @ {args.entry:,.8g} "
             f"({out['exchange']} {out['symbol']} {out['contract']}, {out['mode']})",
         ),
+        *_hedge_rows(out),
         ("leverage", f"{out['leverage']:g}x (effective {out['effective_leverage']:.4g}x)"),
         ("notional", f"{out['notional']:,.8g} {unit}"),
         ("liquidation price", num(out["liquidation_price"])),
-        ("move to liquidation", num(out["distance_frac"], pct=True)),
+        *_move_rows(out, unit),
         ("bankruptcy price", num(out["bankruptcy_price"])),
         ("initial margin", f"{out['initial_margin']:,.8g} {unit}"),
         ("maintenance margin", f"{out['maintenance_margin']:,.8g} {unit} at entry"),
@@ -237,3 +367,44 @@ def run(args: argparse.Namespace) -> int:
     for k, v in rows:
         sys.stdout.write(f"{k:<{width}}  {v}\n")
     return 0
+
+
+def _hedge_rows(out: dict[str, Any]) -> list[tuple[str, str]]:
+    if out["position_mode"] != "hedge":
+        return []
+    o = out["other_leg"]
+    rows = [("hedge leg", f"{o['side']} {o['quantity']:g} @ {o['entry']:,.8g} (same wallet)")]
+    below, above = out["liquidation_price_below"], out["liquidation_price_above"]
+    sides = []
+    if below is not None:
+        sides.append(f"the price falls to {below:,.8g}")
+    if above is not None:
+        sides.append(f"the price rises to {above:,.8g}")
+    rows.append(("liquidated if", " or ".join(sides) or "no price (the pair cannot be liquidated)"))
+    return rows
+
+
+def _move_rows(out: dict[str, Any], unit: str) -> list[tuple[str, str]]:
+    """Move to liquidation (from the mark when given), or a plain sentence when the account is
+    already below its maintenance margin; PnL, ROE and margin ratio at the mark."""
+    ratio = out["margin_ratio"]
+    ratio_s = "infinite (no margin balance left)" if ratio is None else f"{ratio:.2%}"
+    where = "mark" if out["mark_price"] is not None else "entry"
+    if out["already_liquidatable"]:
+        move = (
+            f"none left: at the {where} the account is already at or below its maintenance "
+            f"margin (margin ratio {ratio_s}), so the exchange liquidates it now"
+        )
+    elif out["distance_frac"] is None:
+        move = "none (cannot be liquidated)"
+    else:
+        move = f"{out['distance_frac']:.4%}" + (" from the mark" if where == "mark" else "")
+    rows = [("move to liquidation", move)]
+    if out["mark_price"] is not None:
+        rows += [
+            ("mark price", f"{out['mark_price']:,.8g}"),
+            ("unrealized PnL", f"{out['unrealized_pnl']:+,.8g} {unit}"),
+            ("ROE", f"{out['roe']:+.4%}"),
+        ]
+    rows.append(("margin ratio", f"{ratio_s} at the {where} (liquidation at 100%)"))
+    return rows

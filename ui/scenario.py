@@ -53,6 +53,7 @@ K_QTY = "qty"
 K_LEVERAGE = "lev"
 K_FEE = "fee"
 K_LIVE = "live"
+K_MARK = "mark"
 
 #: The embedded default scenario (percent inputs are in percent, as typed).
 DEFAULTS: dict[str, object] = {
@@ -68,6 +69,8 @@ DEFAULTS: dict[str, object] = {
     # Binance USDⓈ-M regular-tier taker fee, 0.05% (binance.com/en/fee/futureFee).
     K_FEE: 0.05,
     K_LIVE: False,
+    # Mark price of an open position; None = not open yet, figures are from the entry.
+    K_MARK: None,
 }
 
 
@@ -91,6 +94,12 @@ class Scenario:
     live_vol_annual: float | None = None
     live_vol_note: str = ""
     market_as_of: str = ""
+    mark_price: float | None = None  # an open position's mark; None: measure from the entry
+
+    @property
+    def reference_price(self) -> float:
+        """Where distances and PnL are measured: the mark when given, else the entry."""
+        return self.entry_price if self.mark_price is None else self.mark_price
 
     @property
     def needs_typed_mmr(self) -> bool:
@@ -258,6 +267,7 @@ def current() -> Scenario:
         live_vol_annual=None if live is None else live.vol_annual,
         live_vol_note="" if live is None else live.vol_note,
         market_as_of="" if live is None else live.snapshot.as_of,
+        mark_price=None if _state(K_MARK) is None else float(_state(K_MARK)),
     )
 
 
@@ -360,6 +370,19 @@ def sidebar() -> Scenario:
         format="%.2f",
         key=K_ENTRY,
         bind="query-params",
+    )
+    sb.number_input(
+        f"Mark price ({quote}, optional)",
+        min_value=1e-6,
+        max_value=1e9,
+        value=None,
+        step=100.0,
+        format="%.2f",
+        key=K_MARK,
+        bind="query-params",
+        placeholder="not open yet: the entry",
+        help="For a position that is already open: the exchange's current mark price. Distance "
+        "to liquidation, unrealized PnL, ROE and margin ratio are then measured from it.",
     )
     sb.radio(
         "Size by",

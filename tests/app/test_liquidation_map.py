@@ -156,3 +156,74 @@ def test_a_link_with_query_parameters_reopens_the_scenario() -> None:
     assert at.slider(key="lev").value == 25
     pos = Position("short", 60_000, 500 * 25 / 60_000, leverage=25)
     check_position_metrics(at, pos, get_venue("binance", "BTCUSDT"), "Rise")
+
+
+# --- calculator tabs and the mark price (issue 11) --------------------------------------------
+def test_calculator_tabs_for_the_default_position() -> None:
+    # Long 0.05 BTC @ 100,000, 10x, IM 500, taker 0.05%. Exit 105,000 (default +5%): PnL 250,
+    # ROE 50%, fees 2.5 + 2.625; after fees (250 - 5.125)/500. Target for ROE 50%:
+    # 100,000 x (1 + 0.5/10) = 105,000; after fees (0.5 x 500/0.05 + 100,000 x 1.0005)/0.9995.
+    # Max open with 500: one BTC costs 100,000 x (0.1 + 0.0005) = 10,050 -> 0.049 at 0.001 steps.
+    # Average entry of 0.01 @ 100,000 and 0.02 @ 98,000: 2,960 / 0.03.
+    at = app_test(PAGE)
+    assert not at.exception and not at.error
+    assert [t.label for t in at.tabs] == ["PnL / ROE", "Target price", "Max open", "Average entry"]
+    shows(at, "PnL at exit", 250.0)
+    shows(at, "ROE at exit", 0.5)
+    shows(at, "Fees open + close", 5.125)
+    shows(at, "ROE after fees", (250 - 5.125) / 500)
+    shows(at, "Target price before fees", 105_000.0)
+    shows(at, "Target price after fees", (0.5 * 500 / 0.05 + 100_000 * 1.0005) / 0.9995)
+    shows(at, "Max open", 0.049)
+    shows(at, "Cost", 0.049 * 10_050)
+    shows(at, "Average entry", 2_960 / 0.03)
+
+
+def test_calculator_follows_its_inputs() -> None:
+    at = app_test(PAGE)
+    at.number_input(key="calc_exit").set_value(90_000.0).run()
+    shows(at, "PnL at exit", -500.0)
+    shows(at, "ROE at exit", -1.0)
+    at.number_input(key="calc_roe").set_value(-50.0).run()
+    shows(at, "Target price before fees", 95_000.0)
+    # 50x (25,000 notional, tier 1) and a 1,000,000 balance: 50x is allowed up to tier 4's
+    # 12,000,000 cap -> 119.999 BTC at 100,000, limited by the tiers.
+    at.slider(key="lev").set_value(50).run()
+    at.number_input(key="calc_balance").set_value(1_000_000.0).run()
+    assert not at.exception and not at.error
+    shows(at, "Max open", 119.999)
+    assert any("12,000,000.00 USDT notional" in c.value for c in at.caption)
+
+
+def test_mark_price_measures_from_the_mark() -> None:
+    # mark 95,000: LP = 100,000 x 0.9/0.996; move (95,000 - LP)/95,000; PnL 0.05 x -5,000 = -250;
+    # ROE -50%; margin ratio = 4,750 x 0.004 / (500 - 250).
+    at = app_test(PAGE, query_params={"mark": "95000"})
+    assert not at.exception and not at.error
+    lp = 100_000 * 0.9 / 0.996
+    shows(at, "Move to liquidation from the mark", (95_000 - lp) / 95_000)
+    shows(at, "Unrealized PnL", -250.0)
+    shows(at, "ROE at the mark", -0.5)
+    shows(at, "Margin ratio", 19 / 250)
+
+
+def test_mark_past_the_liquidation_price_says_so() -> None:
+    at = app_test(PAGE, query_params={"mark": "90000"})  # below LP 90,361.45
+    assert not at.exception
+    assert metric(at, "Move to liquidation from the mark") == "none left"
+    assert any("already at or beyond its liquidation price" in e.value for e in at.error)
+    # the rest of the page keeps working
+    assert metric(at, "Fall to liquidation") == "9.64%"
+
+
+def test_average_entry_tab_reads_typed_fills_and_names_a_bad_one() -> None:
+    # Bybit help "How to Calculate Average Entry Price": 1 @ 10,000 and 2 @ 13,000 -> 12,000.
+    at = app_test(PAGE)
+    at.text_area(key="calc_fills").set_value("10000:1\n13,000:2").run()
+    assert not at.exception and not at.error
+    shows(at, "Average entry", 12_000.0)
+    shows(at, "Total quantity", 3.0)
+    at.text_area(key="calc_fills").set_value("10000:1\n13000").run()
+    assert not at.exception
+    assert any("fill='13000' is not PRICE:QTY" in e.value for e in at.error)
+    assert metric(at, "Fall to liquidation") == "9.64%"  # the rest of the page still works

@@ -8,7 +8,7 @@ import math
 from risk import Position, get_venue
 from risk.account import Holding, account_state, collapse_comparison
 from risk.margin import adjust_margin
-from ui.testing import app_test, chart_specs, shows
+from ui.testing import app_test, chart_specs, metric, shows
 
 PAGE = "pages/margin_utilization.py"
 
@@ -119,3 +119,41 @@ def test_collapse_equals_the_account_model() -> None:
         "Isolated": out.isolated_loss,
         "Cross": out.cross_loss,
     }
+
+
+# --- hedge mode block (issue 11) ---------------------------------------------------------------
+def test_hedge_block_defaults_by_hand() -> None:
+    # Long 0.1 @ 100,000 and short 0.05 @ 102,000 at 10x in the 2,000 wallet, Binance BTCUSDT:
+    # both legs stay in tier 1 (0.4%) -> below = (2,000 - 10,000 + 5,100) /
+    # (0.1 x 0.004 + 0.05 x 0.004 - 0.1 + 0.05); no price above within the tiers. Margin ratio at
+    # the mark 100,000: (40 + 20) / (2,000 + 0.05 x 2,000).
+    at = app_test(PAGE)
+    assert not at.exception and not at.error
+    shows(at, "Hedge liq. price below", -2_900 / (0.0006 - 0.05))
+    assert metric(at, "Hedge liq. price above") == "—"
+    shows(at, "Hedge margin ratio", 60 / 2_100)
+
+
+def test_fully_hedged_pair_is_liquidated_above() -> None:
+    # 0.1 long and 0.1 short @ 100,000: at P = 2,100,000 each leg's notional (210,000) is tier 2
+    # (0.5%, cum 50): P = (2,000 + 50 + 50) / (0.1 x 0.005 x 2).
+    at = app_test(PAGE)
+    at.number_input(key="hedge_short_qty").set_value(0.1).run()
+    at.number_input(key="hedge_short_ep").set_value(100_000.0).run()
+    assert not at.exception and not at.error
+    shows(at, "Hedge liq. price above", 2_100 / 0.001)
+    assert metric(at, "Hedge liq. price below") == "—"
+
+
+def test_hedge_mark_past_the_price_is_already_liquidatable() -> None:
+    at = app_test(PAGE)
+    at.number_input(key="hedge_mark").set_value(50_000.0).run()
+    assert not at.exception
+    assert any("liquidates them now" in e.value for e in at.error)
+
+
+def test_hedge_block_on_an_exchange_without_hedge_formula() -> None:
+    at = app_test(PAGE)
+    at.selectbox(key="ex").set_value("okx").run()  # OKX: isolated only (the cross rows are named)
+    assert not at.exception
+    assert any("OKX has no hedge-mode formula" in i.value for i in at.info)

@@ -4,13 +4,20 @@ section 1: cross LP with the other positions' TMM1/UPNL1 valued at their marks).
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from risk import Position, get_venue
-from risk.account import Holding, account_state, collapse_comparison, cross_liquidation_price
+from risk.account import (
+    Holding,
+    account_state,
+    collapse_comparison,
+    cross_liquidation_price,
+    margin_status,
+)
 
 WALLET = 10_000.0
 
@@ -134,3 +141,43 @@ def test_collapse_bounds(index, frac) -> None:
         assert out.isolated_loss == pytest.approx(move, rel=1e-12)
     if not out.cross_liquidated:
         assert out.cross_loss == pytest.approx(move, rel=1e-12)
+
+
+# --- already liquidatable (issue 11) ------------------------------------------------------------
+def test_margin_status_of_an_open_isolated_position_by_hand() -> None:
+    # Long 0.1 @ 50,000, 10x (margin 500) on Binance tier 1 (0.4%). Mark 46,000: PnL -400,
+    # ROE -400/500 = -80%, balance 100, MM 4,600 x 0.004 = 18.4, ratio 18.4%.
+    pos = Position("long", 50_000, 0.1, leverage=10)
+    s = margin_status(pos, get_venue("binance", "BTCUSDT"), 46_000)
+    assert s.unrealized_pnl == pytest.approx(-400)
+    assert s.roe == pytest.approx(-0.8)
+    assert s.margin_balance == pytest.approx(100)
+    assert s.maintenance_margin == pytest.approx(18.4)
+    assert s.margin_ratio == pytest.approx(0.184)
+    assert not s.already_liquidatable
+
+
+def test_margin_status_at_and_past_the_liquidation_price() -> None:
+    # LP = (500 - 5,000)/(0.1*(0.004 - 1)) = 45,180.72: just below it the ratio passes 100%; at
+    # the bankruptcy price 45,000 the balance is gone (ratio infinite).
+    pos = Position("long", 50_000, 0.1, leverage=10)
+    venue = get_venue("binance", "BTCUSDT")
+    lp = 4_500 / 0.0996
+    assert not margin_status(pos, venue, lp * 1.0001).already_liquidatable
+    assert margin_status(pos, venue, lp * 0.9999).already_liquidatable
+    gone = margin_status(pos, venue, 45_000)
+    assert gone.already_liquidatable and math.isinf(gone.margin_ratio)
+
+
+def test_cross_account_below_maintenance_is_already_liquidatable() -> None:
+    # A marked at 52,000: UPNL -4,000, MM 26,000 x 0.004 = 104; B marked at 3,300: UPNL -3,000,
+    # MM 33,000 x 0.004 = 132. Wallet 7,200: balance 200 < MM 236 -> ratio 1.18, liquidatable;
+    # wallet 7,300: balance 300 -> ratio 0.787, not yet.
+    a, b = holdings()
+    marked = [replace(a, mark_price=52_000), replace(b, mark_price=3_300)]
+    low = account_state(7_200, marked)
+    assert low.margin_ratio == pytest.approx(236 / 200)
+    assert low.already_liquidatable
+    ok = account_state(7_300, marked)
+    assert ok.margin_ratio == pytest.approx(236 / 300)
+    assert not ok.already_liquidatable

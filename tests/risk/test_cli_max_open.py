@@ -1,0 +1,102 @@
+"""``python -m risk max-open``: the largest position for a balance and leverage, and what limits
+it. Expected numbers are re-derived here (Binance BTCUSDT brackets as shipped, Bybit "Order Cost"
+example run backwards)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from risk.cli import main
+
+BIN = ["max-open", "--exchange", "binance", "--entry", "50000"]
+
+
+def run(capsys, argv: list[str]) -> tuple[int, str, str]:
+    try:
+        code = main(argv)
+    except SystemExit as exc:
+        code = int(exc.code)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def as_json(capsys, argv: list[str]) -> dict:
+    code, out, err = run(capsys, [*argv, "--json"])
+    assert code == 0 and err == "", err
+    return json.loads(out)
+
+
+def test_balance_limited_with_the_fee_to_open(capsys) -> None:
+    # 1,000 USDT at 10x and a 0.05% taker fee: one BTC costs 50,000 x (0.1 + 0.0005) = 5,025, so
+    # 1,000 / 5,025 = 0.19900 BTC -> 0.199 at a 0.001 step; cost 0.199 x 5,025 = 999.975.
+    d = as_json(capsys, [*BIN, "--balance", "1000", "--leverage", "10", "--lot", "0.001",
+                         "--taker-fee", "0.0005"])  # fmt: skip
+    assert d["quantity"] == pytest.approx(0.199)
+    assert d["notional"] == pytest.approx(9_950)
+    assert d["initial_margin"] == pytest.approx(995)
+    assert d["fees"] == pytest.approx(4.975)
+    assert d["cost"] == pytest.approx(999.975)
+    assert d["limited_by"] == "balance"
+    assert d["balance_quantity"] == pytest.approx(1_000 / 5_025)
+    assert d["fees_counted"] == "open"
+
+
+def test_tier_limited_at_125x(capsys) -> None:
+    # Binance BTCUSDT allows 125x only below a 50,000 notional: at 50,000 that is 0.999 BTC.
+    d = as_json(capsys, [*BIN, "--balance", "100000", "--leverage", "125", "--lot", "0.001"])
+    assert d["quantity"] == pytest.approx(0.999)
+    assert d["limited_by"] == "tier max leverage"
+    assert d["tier_notional_cap"] == 50_000
+    assert d["tier_max_leverage"] == 125
+
+
+def test_bybit_counts_both_fees(capsys) -> None:
+    # Bybit "Order Cost": 1 BTC long at 10,000, 50x, taker 0.075% costs 214.85.
+    d = as_json(capsys, ["max-open", "--exchange", "bybit", "--entry", "10000", "--balance",
+                         "214.85", "--leverage", "50", "--taker-fee", "0.00075", "--lot",
+                         "0.001"])  # fmt: skip
+    assert d["quantity"] == pytest.approx(1.0)
+    assert d["fees"] == pytest.approx(14.85)
+    assert d["fees_counted"] == "open + close at bankruptcy"
+
+
+def test_table_says_what_limits_it(capsys) -> None:
+    code, out, _ = run(capsys, [*BIN, "--balance", "100000", "--leverage", "125", "--lot", "0.001"])
+    assert code == 0
+    rows = {k.strip(): v.strip() for k, v in (ln.split("  ", 1) for ln in out.splitlines())}
+    assert rows["max open"] == "0.999"
+    assert rows["limited by"] == ("the tier table: 125x is allowed below a 50,000 USDT notional")
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        ([*BIN, "--balance", "1000", "--leverage", "126"], "leverage=126 is above every tier"),
+        ([*BIN, "--balance", "-1", "--leverage", "10"], "balance=-1 is out of range"),
+        ([*BIN, "--balance", "1", "--leverage", "10", "--lot", "0.001"], "does not open one lot"),
+        ([*BIN, "--leverage", "10"], "the following arguments are required: --balance"),
+        (
+            [
+                "max-open",
+                "--exchange",
+                "binance",
+                "--contract",
+                "inverse",
+                "--entry",
+                "1",
+                "--balance",
+                "1",
+                "--leverage",
+                "2",
+            ],
+            "symbol='BTCUSD' has no binance tier table",
+        ),
+        ([*BIN, "--balance", "1000", "--leverage", "10", "--symbol", "NOPE"], "symbol='NOPE'"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(capsys, argv, needle) -> None:
+    code, out, err = run(capsys, argv)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and needle in err

@@ -1,0 +1,128 @@
+"""risk.hedge: Binance hedge mode (both legs of one symbol in one cross wallet). Expected prices
+come from Binance's hedge-mode formula (FAQ "How to Calculate Liquidation Price of USDⓈ-M Futures
+Contracts", Position1BOTH = 0) evaluated here by hand with the tier each leg's own notional has at
+the result; the property tests check equity = both legs' maintenance at every price found."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from risk import Account, Position, get_venue
+from risk.hedge import hedge_liquidation
+
+PROPS = settings(max_examples=150, deadline=None)
+BTC = get_venue("binance", "BTCUSDT")
+
+
+def legs(ql, el, qs, es, lev=10.0):
+    return (
+        Position("long", el, ql, leverage=lev, margin_mode="cross"),
+        Position("short", es, qs, leverage=lev, margin_mode="cross"),
+    )
+
+
+def test_net_long_pair_by_hand() -> None:
+    # Long 1 @ 50,000, short 0.4 @ 52,000, cross wallet 5,000. At the result the long leg's
+    # notional is ~40,713 and the short's ~16,285: both tier 1 (0.4%, cum 0), so
+    # LP = (WB + cumL + cumS - L*EPL + S*EPS) / (L*MMRL + S*MMRS - L + S)
+    #    = (5,000 - 50,000 + 20,800) / (0.004 + 0.0016 - 1 + 0.4) = -24,200 / -0.5944.
+    h = hedge_liquidation(*legs(1, 50_000, 0.4, 52_000), BTC, Account(5_000))
+    assert h.below == pytest.approx(24_200 / 0.5944, rel=1e-12)
+    assert math.isnan(h.above)  # the rising root lies beyond the last tier's cap
+    assert h.liquidation_price == h.below
+    # margin ratio at the long entry 50,000: MM = 50,000*0.005 - 50 (tier 2) + 20,000*0.004 = 280;
+    # balance = 5,000 + 0.4*(52,000 - 50,000) = 5,800.
+    assert h.margin_ratio == pytest.approx(280 / 5_800)
+    assert not h.already_liquidatable
+    assert h.distance_frac == pytest.approx(1 - 24_200 / 0.5944 / 50_000)
+
+
+def test_fully_hedged_pair_is_liquidated_by_a_rise() -> None:
+    # 1 long and 1 short @ 50,000: the PnL cancels, the maintenance margin of both legs grows with
+    # the price: WB + cumL + cumS = P*(MMRL + MMRS). At P = 510,000 each leg's notional is in
+    # tier 2 (0.5%, cum 50): P = (5,000 + 50 + 50) / 0.01 = 510,000.
+    h = hedge_liquidation(*legs(1, 50_000, 1, 50_000), BTC, Account(5_000))
+    assert h.above == pytest.approx(510_000, rel=1e-12)
+    assert math.isnan(h.below)
+    assert h.liquidation_price == pytest.approx(510_000)
+
+
+def test_other_symbols_enter_through_tmm1_and_upnl1() -> None:
+    # As the first case with TMM1 = 300 and UPNL1 = -700: numerator -24,200 - 1,000.
+    h = hedge_liquidation(
+        *legs(1, 50_000, 0.4, 52_000), BTC, Account(5_000, other_maintenance=300, other_upnl=-700)
+    )
+    assert h.below == pytest.approx(25_200 / 0.5944, rel=1e-12)
+
+
+def test_inverse_pair_by_hand() -> None:
+    # COIN-M, typed rate 0.5% (generic family), long 100 x 100 USD @ 25,000, short 50 x 100 USD @
+    # 26,000, wallet 0.1 BTC. In u = 1/P: 0.1 + 10,000/25,000 - 5,000/26,000 - u*(10,000 - 5,000)
+    # = u*(10,000 + 5,000)*0.005, so P = (5,000 + 75) / (0.5 - 5,000/26,000).
+    venue = get_venue("generic", mmr=0.005)
+    long_leg = Position(
+        "long", 25_000, 100, leverage=10, contract="inverse", contract_size=100, margin_mode="cross"
+    )
+    short_leg = Position("short", 26_000, 50, leverage=10, contract="inverse", contract_size=100,
+                         margin_mode="cross")  # fmt: skip
+    h = hedge_liquidation(long_leg, short_leg, venue, Account(0.1))
+    assert h.below == pytest.approx(5_075 / (0.5 - 5_000 / 26_000), rel=1e-12)
+
+
+def test_already_liquidatable_at_the_mark() -> None:
+    # Same net-long pair, mark 40,000 < LP 40,713: the account is past its liquidation price.
+    h = hedge_liquidation(*legs(1, 50_000, 0.4, 52_000), BTC, Account(5_000), mark_price=40_000)
+    assert h.already_liquidatable
+    assert h.margin_ratio >= 1
+    assert h.distance_frac == 0.0
+
+
+def test_refusals() -> None:
+    with pytest.raises(ValueError, match="exchange='bybit' has no hedge-mode formula"):
+        hedge_liquidation(*legs(1, 100, 1, 100), get_venue("bybit", "BTCUSDT"), Account(100))
+    long_leg, _ = legs(1, 100, 1, 100)
+    with pytest.raises(ValueError, match="one long and one short leg"):
+        hedge_liquidation(long_leg, long_leg, BTC, Account(100))
+    with pytest.raises(ValueError, match=r"notional=2,000,000,000\.00 of the long leg"):
+        hedge_liquidation(*legs(20_000, 100_000, 1, 100, lev=1), BTC, Account(1e9))
+
+
+def _equity_minus_mm(long_leg, short_leg, wallet, p):
+    eq = wallet + float(long_leg.pnl(p)) + float(short_leg.pnl(p))
+    mm = sum(
+        float(BTC.table.maintenance_margin(leg.notional_at(p))) for leg in (long_leg, short_leg)
+    )
+    return eq, mm
+
+
+@PROPS
+@given(
+    ql=st.floats(0.01, 50.0),
+    qs=st.floats(0.01, 50.0),
+    el=st.floats(10_000.0, 150_000.0),
+    es=st.floats(10_000.0, 150_000.0),
+    wallet_frac=st.floats(0.02, 1.5),
+)
+def test_equity_equals_both_legs_maintenance_at_each_price(ql, qs, el, es, wallet_frac) -> None:
+    long_leg, short_leg = legs(ql, el, qs, es)
+    wallet = wallet_frac * (ql * el + qs * es) / 10
+    h = hedge_liquidation(long_leg, short_leg, BTC, Account(wallet), mark_price=el)
+    for p in (h.below, h.above):
+        if math.isnan(p):
+            continue
+        eq, mm = _equity_minus_mm(long_leg, short_leg, wallet, p)
+        assert eq == pytest.approx(mm, rel=1e-9, abs=1e-9 * (ql + qs) * p)
+    if not h.already_liquidatable:
+        # between the two prices (or beside the one there is) the account is safe at the mark
+        eq, mm = _equity_minus_mm(long_leg, short_leg, wallet, el)
+        assert eq > mm
+        if not math.isnan(h.below):
+            eq, mm = _equity_minus_mm(long_leg, short_leg, wallet, h.below * 0.999)
+            assert eq < mm
+        if not math.isnan(h.above) and h.above * 1.001 * max(ql, qs) < BTC.table.max_notional:
+            eq, mm = _equity_minus_mm(long_leg, short_leg, wallet, h.above * 1.001)
+            assert eq < mm

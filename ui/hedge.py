@@ -1,0 +1,83 @@
+"""Hedge mode block for the Margin & utilization page: a long and a short leg of one symbol in
+the cross wallet, liquidated together (:mod:`risk.hedge`). The page calls :func:`render` once."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from risk import Account, Position
+from risk.hedge import HEDGE_FAMILIES, hedge_liquidation
+from ui import text
+from ui.scenario import EXCHANGE_LABELS, Scenario, quote_currency
+
+
+def render(wallet_balance: float, scenario: Scenario) -> None:
+    """Two legs typed here, the wallet from the page, exchange, symbol and leverage from the
+    sidebar; the liquidation prices below and above, and the margin ratio at the mark."""
+    st.subheader("Hedge mode: long and short of one symbol")
+    if scenario.exchange not in HEDGE_FAMILIES:
+        st.info(
+            f"{EXCHANGE_LABELS[scenario.exchange]} has no hedge-mode formula here; pick Binance "
+            "or Generic in the sidebar."
+        )
+        return
+    try:
+        venue = replace(scenario, leverage=1.0).venue()
+    except ValueError as exc:
+        st.error(f"The exchange settings do not work: {exc}.", icon=":material/error:")
+        return
+    quote = quote_currency(venue)
+    c = st.columns(5)
+    long_qty = c[0].number_input(
+        "Long quantity", 1e-8, 1e6, 0.1, step=0.01, format="%.6g", key="hedge_long_qty"
+    )
+    long_entry = c[1].number_input(
+        f"Long entry ({quote})",
+        1e-6,
+        1e9,
+        100_000.0,
+        step=100.0,
+        format="%.2f",
+        key="hedge_long_ep",
+    )
+    short_qty = c[2].number_input(
+        "Short quantity", 1e-8, 1e6, 0.05, step=0.01, format="%.6g", key="hedge_short_qty"
+    )
+    short_entry = c[3].number_input(
+        f"Short entry ({quote})", 1e-6, 1e9, 102_000.0, step=100.0, format="%.2f",
+        key="hedge_short_ep",
+    )  # fmt: skip
+    mark = c[4].number_input(
+        f"Mark ({quote})", 1e-6, 1e9, 100_000.0, step=100.0, format="%.2f", key="hedge_mark"
+    )
+    try:
+        lev = scenario.leverage
+        long_leg = Position("long", long_entry, long_qty, leverage=lev, margin_mode="cross")
+        short_leg = Position("short", short_entry, short_qty, leverage=lev, margin_mode="cross")
+        h = hedge_liquidation(long_leg, short_leg, venue, Account(wallet_balance), mark)
+    except ValueError as exc:
+        st.error(f"These legs cannot be valued: {exc}.", icon=":material/error:")
+        return
+    k = st.columns(3)
+    k[0].metric(f"Hedge liq. price below ({quote})", text.price(h.below))
+    k[1].metric(f"Hedge liq. price above ({quote})", text.price(h.above))
+    k[2].metric(
+        "Hedge margin ratio",
+        text.pct(h.margin_ratio) if h.margin_ratio < float("inf") else "over 100%",
+        help="Both legs' maintenance margin / (wallet + both legs' PnL) at the mark.",
+    )
+    if h.already_liquidatable:
+        st.error(
+            f"At the mark {text.price(mark)} the wallet ({text.money(wallet_balance, quote)}) no "
+            "longer covers both legs' maintenance margin: the exchange liquidates them now.",
+            icon=":material/error:",
+        )
+    else:
+        st.caption(
+            "Both legs share one liquidation price per side: each leg's maintenance margin is "
+            "valued on its own notional and tier, the wallet and both legs' PnL back them "
+            f"(Binance hedge mode, cross). {text.pct(h.distance_frac)} from the mark to the "
+            "nearer one."
+        )
