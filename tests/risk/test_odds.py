@@ -297,6 +297,32 @@ def test_monte_carlo_median_time_matches_closed_form() -> None:
         assert abs(got - med * 365) <= 3 * se_days + days / 288, (got, med * 365, se_days)
 
 
+@pytest.mark.parametrize("n_steps", [1, 4])
+def test_median_time_inside_the_first_step_is_unbiased(n_steps: int) -> None:
+    # 100x long at 60%: the closed-form median is about 2 hours, inside the first step of 24 or
+    # 6 hours. Interpolating the crossed count linearly from the start put it near 14 hours (the
+    # crossing rate in the first step is 2 Phi(b / sigma sqrt t), far from uniform).
+    vol, days = 0.6, 1.0
+    mc = liquidation_odds(
+        "long",
+        [100.0],
+        vol,
+        days,
+        method="monte-carlo",
+        n_paths=20_000,
+        n_steps=n_steps,
+        seed=9,
+        keep_roi=False,
+    )
+    _, b = liquidation_barriers("long", [100.0])
+    med = gbm_median_hit_time_years(b[0], days / 365, vol)
+    h = 1e-6 * med
+    density = (hit_ref(b[0], med + h, vol) - hit_ref(b[0], med - h, vol)) / (2 * h)
+    se_days = math.sqrt(0.25 / mc.n_paths) / density * 365
+    assert med * 365 < days / n_steps  # the median is inside the first step
+    assert abs(mc.median_days_to_liquidation[0] - med * 365) <= 4 * se_days
+
+
 @pytest.mark.parametrize("side", ["long", "short"])
 def test_without_correction_discrete_monitoring_is_biased_low(side: str) -> None:
     lev = [20.0, 50.0, 100.0]

@@ -194,9 +194,11 @@ def test_bootstrap_paths_are_blocks_of_consecutive_data_returns() -> None:
     for p in range(5):
         for blk in range(8):
             chunk = steps[6 * blk : 6 * blk + 6, p]
-            # find the block in the data: consecutive returns, in order
+            # find the block in the data: consecutive returns, in order (circular: a block
+            # that runs past the last return continues with the first)
             start = int(np.argmin(np.abs(data - chunk[0])))
-            np.testing.assert_allclose(chunk, data[start : start + 6], atol=1e-6)
+            want = np.take(data, np.arange(start, start + 6), mode="wrap")
+            np.testing.assert_allclose(chunk, want, atol=1e-6)
 
 
 def test_bootstrap_step_is_a_whole_number_of_data_intervals() -> None:
@@ -283,3 +285,56 @@ def test_prices_are_path_major_and_start_at_entry() -> None:
     prices = paths.prices(100.0, paths=slice(0, 3))
     assert prices.shape == (3, 11) and np.all(prices[:, 0] == 100.0)
     np.testing.assert_allclose(prices[:, 1:], 100.0 * np.exp(-paths.y[:, :3].T.astype(float)))
+
+
+def test_bootstrap_uses_every_return_as_a_start_and_wraps_at_the_end() -> None:
+    # 30 distinguishable daily returns (i + 1) * 1e-3, blocks of 8 one-day steps: before the
+    # fix the last 7 returns could never start a path (with 30 daily closes a 1-day horizon
+    # used only the oldest returns)
+    r = (np.arange(30) + 1) * 1e-3
+    idx = pd.date_range("2024-01-01", periods=31, freq="1D")
+    closes = pd.Series(100 * np.exp(np.concatenate([[0.0], np.cumsum(r)])), index=idx)
+    model = bootstrap(closes, block_len=8)
+    paths = simulate_paths(
+        model, "long", 8.0, n_paths=30_000, n_steps=8, seed=11, correction="none"
+    )
+    first = paths.y[0].astype(float)
+    which = np.rint((first + r.mean()) / 1e-3).astype(int) - 1  # undo the demeaning
+    counts = np.bincount(which, minlength=30)
+    assert counts.size == 30 and np.all(counts > 0)
+    # uniform over the 30 starts: each count within 5 binomial sd of 1000
+    assert np.all(np.abs(counts - 1000) < 5 * math.sqrt(30_000 / 30 * (29 / 30)))
+    # a block that starts at the last return continues with the first
+    last = which == 29
+    second = np.rint((paths.y[1, last] - paths.y[0, last] + r.mean()) / 1e-3).astype(int) - 1
+    assert last.any() and np.all(second == 0)
+
+
+def _excess_kurtosis_and_se(y: np.ndarray, batches: int = 20) -> tuple[float, float]:
+    def kurt(x: np.ndarray) -> float:
+        x = x - x.mean()
+        return float(np.mean(x**4) / np.mean(x**2) ** 2 - 3.0)
+
+    per_batch = [kurt(b) for b in np.array_split(y, batches)]
+    return kurt(y), float(np.std(per_batch, ddof=1) / math.sqrt(batches))
+
+
+@pytest.mark.parametrize(("hours", "steps"), [(1.0, (1, 6, 60)), (6.0, (1, 6, 72))])
+def test_student_t_kurtosis_at_the_horizon_does_not_depend_on_the_step_count(
+    hours: float, steps: tuple[int, ...]
+) -> None:
+    # hourly innovations: a t with 10 df has excess kurtosis 6 / (10 - 4) = 1 per hour, and a
+    # sum of h independent hours 1 / h. Before the fix the tails were per STEP, so 60 steps
+    # over an hour gave about 1 / 60.
+    model = student_t(0.6, 0.0, df=10.0)
+    want = 1.0 / hours
+    seen = []
+    for i, k in enumerate(steps):
+        p = simulate_paths(model, "long", hours / 24, n_paths=100_000, n_steps=k, seed=20 + i)
+        kurt, se = _excess_kurtosis_and_se(p.y[-1].astype(float))
+        assert abs(kurt - want) < 4 * se + 0.02, (k, kurt, se)
+        seen.append((kurt, se))
+    (k0, s0), (k1, s1) = seen[0], seen[-1]
+    assert abs(k0 - k1) < 4 * math.hypot(s0, s1)
+    # and the variance is still GBM's
+    assert float(np.std(p.y[-1])) == pytest.approx(0.6 * math.sqrt(hours / 24 / 365), rel=0.01)
