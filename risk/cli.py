@@ -1,4 +1,4 @@
-"""Command line entry point: ``python -m risk {liq,pnl,max-open,entry,odds,journal,market} ...``.
+"""Command line entry point: ``python -m risk {liq,pnl,max-open,entry,odds,journal,market,calibrate} ...``.
 
 Each subcommand lives in its own module (``risk/cli_<name>.py``, a ``-`` in the name becomes
 ``_``: ``max-open`` is ``risk/cli_max_open.py``) exposing
@@ -13,7 +13,7 @@ import importlib
 import os
 import sys
 
-SUBCOMMANDS = ("liq", "pnl", "max-open", "entry", "odds", "journal", "market")
+SUBCOMMANDS = ("liq", "pnl", "max-open", "entry", "odds", "journal", "market", "calibrate")
 
 
 class _Parser(argparse.ArgumentParser):

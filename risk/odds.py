@@ -202,6 +202,7 @@ __all__ = [
     "gbm_hit_probability",
     "gbm_median_hit_time_years",
     "gbm_right_but_liquidated_probability",
+    "highest_leverage_below",
     "liquidation_barriers",
     "liquidation_odds",
     "load_price_csv",
@@ -979,3 +980,19 @@ def sample_price_paths(
         liquidated_at=hit,
         entry_price=ep,
     )
+
+
+def highest_leverage_below(leverage: ArrayLike, p_liquidation: ArrayLike, target: float) -> float:
+    """The highest leverage of a sorted grid whose odds, and the odds of every lower leverage
+    of the grid, stay BELOW ``target`` (a probability in (0, 1)); NaN when even the lowest does
+    not. Odds rise with leverage, but Monte Carlo noise can make them wiggle: the first
+    leverage at or above the target ends the search."""
+    t = float(check_range("target", target, 0.0, 1.0, lo_open=True, hi_open=True))
+    lev = np.asarray(leverage, dtype=float)
+    p = np.asarray(p_liquidation, dtype=float)
+    if lev.shape != p.shape or lev.ndim != 1:
+        raise ValueError("leverage and p_liquidation must be 1-D arrays of the same length")
+    over = np.flatnonzero(p >= t)
+    if over.size == 0:
+        return float(lev[-1])
+    return float(lev[over[0] - 1]) if over[0] > 0 else float("nan")

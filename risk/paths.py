@@ -305,6 +305,19 @@ def _parse_timestamps(col: pd.Series, name: str) -> pd.DatetimeIndex:
     return ts
 
 
+def load_candles_csv(
+    file_or_path: object,
+    *,
+    max_bytes: int = 20_000_000,
+    min_rows: int = 50,
+) -> pd.DataFrame:
+    """Read an OHLC CSV as candles: a DataFrame with ``high``, ``low`` and ``close`` (and
+    ``open`` when present) indexed by UTC timestamps, with every check of
+    :func:`load_price_csv`; ``high`` and ``low`` are required (``ValueError`` naming the
+    missing column)."""
+    return _read_prices(file_or_path, max_bytes, min_rows, need=("high", "low", "close"))
+
+
 def load_price_csv(
     file_or_path: object,
     *,
@@ -331,6 +344,13 @@ def load_price_csv(
     pandas.Series
         Float closes named ``close`` with a ``DatetimeIndex`` named ``timestamp``.
     """
+    frame = _read_prices(file_or_path, max_bytes, min_rows, need=("close",))
+    return frame["close"]
+
+
+def _read_prices(
+    file_or_path: object, max_bytes: int, min_rows: int, need: tuple[str, ...]
+) -> pd.DataFrame:
     max_b = int(check_range("max_bytes", max_bytes, 1, 1e9))
     min_r = int(check_range("min_rows", min_rows, 3, 1e8))
     data = _read_limited(file_or_path, max_b)
@@ -350,14 +370,17 @@ def load_price_csv(
             f"column 'timestamp' is missing (columns found: {found}); allowed: one of "
             f"{', '.join(TIMESTAMP_COLUMNS)}"
         )
-    if "close" not in names:
-        raise ValueError(
-            f"column 'close' is missing (columns found: {found}); allowed: a close column, "
-            "optionally with open, high, low"
-        )
+    for key in need:
+        if key not in names:
+            what = (
+                "a close column, optionally with open, high, low"
+                if key == "close"
+                else ("open, high, low, close candles")
+            )
+            raise ValueError(f"column {key!r} is missing (columns found: {found}); allowed: {what}")
     if len(df) < min_r:
         raise ValueError(f"the file has {len(df)} rows; allowed: at least {min_r} rows")
-    closes = None
+    columns: dict[str, np.ndarray] = {}
     for key in PRICE_COLUMNS:
         if key not in names:
             continue
@@ -378,9 +401,7 @@ def load_price_csv(
                 f"column {str(name)!r}, {_row(i)}: {raw.iloc[i]!r} is not a positive price; "
                 "allowed: price > 0"
             )
-        if key == "close":
-            closes = values
-    assert closes is not None
+        columns[key] = values
     ts = _parse_timestamps(df[ts_name], str(ts_name))
     step = np.diff(ts.asi8)
     bad = np.flatnonzero(step <= 0)
@@ -392,7 +413,16 @@ def load_price_csv(
             f"of {_row(i - 1).split(' (')[0]}; allowed: strictly increasing timestamps, oldest "
             "first, no duplicates"
         )
-    return pd.Series(closes, index=ts.rename("timestamp"), name="close")
+    frame = pd.DataFrame(columns, index=ts.rename("timestamp"))
+    if "high" in frame and "low" in frame:
+        bad = np.flatnonzero(frame["low"].to_numpy() > frame["high"].to_numpy())
+        if bad.size:
+            i = int(bad[0])
+            raise ValueError(
+                f"column 'low', {_row(i)}: {frame['low'].iloc[i]:g} is above the high "
+                f"({frame['high'].iloc[i]:g}); allowed: low <= high"
+            )
+    return frame
 
 
 @dataclass(frozen=True)
