@@ -481,3 +481,78 @@ def calibrated_model(
     return _paths.PriceModel(
         "bootstrap", vol, 0.0, returns=scaled, interval_days=iv, block_len=block_len
     )
+
+
+@dataclass(frozen=True)
+class MaxLeverage:
+    """The highest whole-number leverage whose odds of liquidation over the horizon stay below
+    ``target`` (NaN when even 1x does not: a 1x short can be liquidated), with the odds at it
+    and at the next whole leverage, and the whole curve (``leverage``, ``p``, ``stderr``)."""
+
+    target: float
+    side: str
+    horizon_days: float
+    vol_annual: float
+    max_leverage: float
+    p_at_max: float
+    p_next: float
+    leverage: np.ndarray
+    p: np.ndarray
+    stderr: np.ndarray
+
+
+def max_leverage_for(
+    target: float,
+    side: str,
+    horizon_days: float,
+    vol_annual: float,
+    *,
+    mmr: float = 0.004,
+    model: _paths.PriceModel | None = None,
+    max_leverage: float = 125.0,
+    n_paths: int = 20_000,
+    seed: int = 0,
+) -> MaxLeverage:
+    """Highest whole leverage ``L`` with ``P(liquidated within horizon_days) < target`` under
+    ``model`` (default: :func:`calibrated_model` at ``vol_annual``), searched over 1x ..
+    ``min(max_leverage, below 1/mmr)`` on one set of simulated paths
+    (:func:`risk.odds.highest_leverage_below`). ``target`` is a probability (0.05 = 5%)."""
+    from risk.odds import highest_leverage_below, odds_monte_carlo
+
+    t = float(check_range("target", target, 0.0, 1.0, lo_open=True, hi_open=True, why="0.05"))
+    check_choice("side", side, SIDES)
+    top = float(check_range("max_leverage", max_leverage, 1.0, 1000.0))
+    if mmr > 0:
+        top = min(top, math.ceil(1.0 / mmr) - 1.0)
+    grid = np.arange(1.0, math.floor(top) + 1.0)
+    m = calibrated_model(vol_annual) if model is None else model
+    steps = max(1, round(float(horizon_days) * 24))
+    res = odds_monte_carlo(
+        side,
+        grid,
+        m,
+        horizon_days,
+        mmr=mmr,
+        n_paths=n_paths,
+        n_steps=steps,
+        seed=seed,
+        keep_roi=False,
+        n_times=1,
+    )
+    best = highest_leverage_below(grid, res.p_liquidation, t)
+    at = float("nan") if not math.isfinite(best) else float(res.p_liquidation[int(best) - 1])
+    nxt_i = 0 if not math.isfinite(best) else int(best)
+    nxt = float(res.p_liquidation[nxt_i]) if nxt_i < grid.size else float("nan")
+    assert res.stderr_liquidation is not None
+    return MaxLeverage(
+        t,
+        side,
+        float(horizon_days),
+        float(m.vol_annual),
+        best,
+        at,
+        nxt,
+        grid,
+        res.p_liquidation,
+        res.stderr_liquidation,
+    )

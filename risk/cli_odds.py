@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from typing import Any
 
-from risk.odds import OddsResult, liquidation_odds
+from risk.calibration import MaxLeverage, max_leverage_for
+from risk.odds import OddsResult, liquidation_odds, price_model
 from risk.paths import MODELS, load_price_csv
 
 JSON_KEYS = (
@@ -47,9 +49,13 @@ def add_parser(sub: Any) -> None:
         description="Odds that the price touches the liquidation price within a horizon, for "
         "several leverages at once (generic venue with one maintenance rate).",
     )
-    p.add_argument("--side", required=True, choices=("long", "short"))
     p.add_argument(
-        "--leverage", required=True, type=_leverage_list, help="comma-separated, e.g. 5,10,20,50"
+        "--side", choices=("long", "short"), help="required, except with --max-leverage-for (long)"
+    )
+    p.add_argument(
+        "--leverage",
+        type=_leverage_list,
+        help="comma-separated, e.g. 5,10,20,50; required except with --max-leverage-for",
     )
     p.add_argument(
         "--vol",
@@ -62,7 +68,20 @@ def add_parser(sub: Any) -> None:
         "--drift", type=float, default=0.0, help="log-price drift per year (0.1 = +10%% a year)"
     )
     p.add_argument("--stop-frac", type=float, help="stop distance from entry (0.01 = 1%%)")
-    p.add_argument("--model", choices=MODELS, default="gbm")
+    p.add_argument(
+        "--model",
+        choices=(*MODELS, "calibrated"),
+        default=None,
+        help="default gbm; with --max-leverage-for: calibrated (the model the calibration "
+        "on the shipped BTC history scores best: filtered history at --vol)",
+    )
+    p.add_argument(
+        "--max-leverage-for",
+        type=float,
+        metavar="P",
+        help="print the highest whole leverage whose odds of liquidation over the horizon stay "
+        "below P (0.05 = 5%%); --vol defaults to 0.54",
+    )
     p.add_argument("--df", type=float, default=3.0, help="Student-t degrees of freedom (> 2)")
     p.add_argument("--jump-rate", type=float, default=12.0, help="jumps per year (jump model)")
     p.add_argument("--jump-mean", type=float, default=0.0, help="mean log jump size")
@@ -89,6 +108,17 @@ def add_parser(sub: Any) -> None:
 
 def compute(args: argparse.Namespace) -> OddsResult:
     """The odds for the parsed arguments (raises ValueError on bad input)."""
+    if args.side is None:
+        raise ValueError("--side is missing; allowed: long or short")
+    if args.leverage is None:
+        raise ValueError("--leverage is missing; allowed: a comma-separated list (5,10,20)")
+    if args.model is None:
+        args.model = "gbm"
+    if args.model == "calibrated":
+        raise ValueError(
+            "--model calibrated is for --max-leverage-for; allowed: gbm, student-t, jump, "
+            "bootstrap (the app's default model is the calibrated one)"
+        )
     closes = None
     if args.model == "bootstrap":
         if not args.csv:
@@ -141,7 +171,72 @@ def _horizon_text(days: float) -> str:
     return f"{days * 86_400:.4g} seconds"
 
 
+def max_leverage(args: argparse.Namespace) -> MaxLeverage:
+    """``--max-leverage-for``: the search of :func:`risk.calibration.max_leverage_for`."""
+    side = args.side or "long"
+    vol = 0.54 if args.vol is None else args.vol
+    kind = args.model or "calibrated"
+    model = None
+    if kind != "calibrated":
+        closes = load_price_csv(args.csv) if kind == "bootstrap" and args.csv else None
+        model = price_model(
+            kind,
+            None if kind == "bootstrap" and args.vol is None else vol,
+            drift_annual=args.drift,
+            df=args.df,
+            jump_rate_per_year=args.jump_rate,
+            jump_mean_log=args.jump_mean,
+            jump_std_log=args.jump_std,
+            closes=closes,
+            block_len=args.block_len,
+        )
+    return max_leverage_for(
+        args.max_leverage_for,
+        side,
+        args.horizon_days,
+        vol,
+        mmr=args.mmr,
+        model=model,
+        n_paths=args.paths,
+        seed=0 if args.seed is None else args.seed,
+    )
+
+
+def run_max_leverage(args: argparse.Namespace) -> int:
+    r = max_leverage(args)
+    kind = args.model or "calibrated"
+    if args.json:
+        rec = {
+            "target": r.target,
+            "side": r.side,
+            "horizon_days": r.horizon_days,
+            "vol_annual": r.vol_annual,
+            "model": kind,
+            "max_leverage": r.max_leverage if math.isfinite(r.max_leverage) else None,
+            "p_at_max": r.p_at_max if math.isfinite(r.p_at_max) else None,
+            "p_next": r.p_next if math.isfinite(r.p_next) else None,
+        }
+        sys.stdout.write(json.dumps(rec) + "\n")
+        return 0
+    what = f"{r.side}, horizon {_horizon_text(r.horizon_days)}, vol {r.vol_annual:.0%} a year"
+    sys.stdout.write(f"{what}, mmr {args.mmr:.2%}, model {kind}\n")
+    if not math.isfinite(r.max_leverage):
+        sys.stdout.write(
+            f"No whole leverage keeps the odds of liquidation below {r.target:.2%} "
+            f"(1x: {r.p_next:.2%}).\n"
+        )
+        return 0
+    nxt = f"; at {r.max_leverage + 1:g}x: {r.p_next:.2%}" if math.isfinite(r.p_next) else ""
+    sys.stdout.write(
+        f"Highest whole leverage with P(liquidation) below {r.target:.2%}: "
+        f"{r.max_leverage:g}x (P = {r.p_at_max:.2%}{nxt}; Monte Carlo, {args.paths:,} paths)\n"
+    )
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.max_leverage_for is not None:
+        return run_max_leverage(args)
     res = compute(args)
     recs = res.records()
     if args.json:

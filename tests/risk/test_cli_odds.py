@@ -305,3 +305,34 @@ def test_a_reader_that_stops_early_is_not_a_traceback() -> None:
     err = proc.stderr.read().decode()
     proc.wait(timeout=120)
     assert "Traceback" not in err
+
+
+def test_max_leverage_for_matches_the_closed_form_under_gbm(capsys) -> None:
+    from risk.odds import gbm_hit_probability, liquidation_barriers
+
+    code = main(["odds", "--max-leverage-for", "0.05", "--model", "gbm", "--vol", "0.8", "--json"])
+    rec = json.loads(capsys.readouterr().out)
+    assert code == 0 and rec["side"] == "long" and rec["model"] == "gbm"
+    lev = rec["max_leverage"]
+    _, b = liquidation_barriers("long", [lev, lev + 1])
+    exact = gbm_hit_probability(b, 1 / 365, 0.8)
+    se = (0.05 * 0.95 / 20_000) ** 0.5
+    assert exact[0] < 0.05 + 3 * se and exact[1] > 0.05 - 3 * se
+    assert lev == int(lev)
+
+
+def test_max_leverage_for_defaults_to_the_calibrated_model_and_lower_targets_cut_it(capsys):
+    main(["odds", "--max-leverage-for", "0.05", "--json"])
+    five = json.loads(capsys.readouterr().out)
+    main(["odds", "--max-leverage-for", "0.01", "--json"])
+    one = json.loads(capsys.readouterr().out)
+    assert five["model"] == one["model"] == "calibrated"
+    assert one["max_leverage"] < five["max_leverage"]
+    assert one["p_at_max"] < 0.01 <= one["p_next"]
+
+
+def test_odds_without_side_or_leverage_still_fails_cleanly(capsys) -> None:
+    assert main(["odds", "--leverage", "10", "--vol", "0.5"]) == 2
+    assert "--side is missing" in capsys.readouterr().err
+    assert main(["odds", "--max-leverage-for", "1.5"]) == 2
+    assert "target=1.5" in capsys.readouterr().err
