@@ -219,6 +219,9 @@ __all__ = [
 # --------------------------------------------------------------------------------------------
 
 METHODS = ("closed-form", "monte-carlo")
+#: Model names :func:`price_model` and :func:`liquidation_odds` accept: the simulation models
+#: of :mod:`risk.paths` plus ``"history"``, the calibrated one.
+ODDS_MODELS = (*_paths.MODELS, "history")
 SIDES = ("long", "short")
 #: Default number of survival-curve checkpoints (plus the start).
 N_TIMES = 96
@@ -554,9 +557,10 @@ def _bridge_crossed_by(
     a = -k * (m - b) + 0.5 * k * k * v
     y = (m - b - k * v) / sv
     # exp(a) Phi(y) without overflow: Phi(y) ~ phi(y)/|y| where a is large
-    second = np.where(
-        a <= 50.0, np.exp(np.minimum(a, 50.0)) * _norm_cdf_fast(y), _exp_phi_tail(a, y)
-    )
+    second = np.exp(np.minimum(a, 50.0)) * _norm_cdf_fast(y)
+    big = a > 50.0
+    if big.any():
+        second[big] = _exp_phi_tail(a[big], y[big])
     return np.clip(_norm_cdf_fast((b - m) / sv) + second, 0.0, 1.0)
 
 
@@ -580,13 +584,15 @@ def _median_days(
     The checkpoint counts bracket the first step where at least half the paths are at or below
     the barrier; a bisection over the steps in between finds it exactly. Inside that step:
 
-    - bridge-monitored paths without jumps: every path not yet liquidated is a Brownian bridge
-      between its two simulated step ends, whose probability of having touched the barrier by
-      any time inside the step is exact (:func:`_bridge_crossed_by`); the median solves
-      ``(liquidated before + sum of those probabilities) / n = 1/2`` by bisection. This is the
-      Rao-Blackwellized estimate, unbiased also when the median falls inside the FIRST step,
-      where the crossing rate is far from uniform (``2 Phi(b / sigma sqrt t)``);
-    - otherwise (BGK/none monitoring, jumps): linear interpolation on the crossed count.
+    - inside the FIRST step, for bridge-monitored paths without jumps: every path is a
+      Brownian bridge from the entry to its first simulated step end, whose probability of
+      having touched the barrier by any time inside the step is exact
+      (:func:`_bridge_crossed_by`); the median solves ``sum of those probabilities / n = 1/2``
+      by bisection (the Rao-Blackwellized estimate). There the crossing rate is far from
+      uniform (``2 Phi(b / sigma sqrt t)`` from a common start), and the linear interpolation
+      from zero used before put a 2-hour median at 14 hours;
+    - in a later step (where the crossed count grows smoothly), with BGK/none monitoring, or
+      with jumps: linear interpolation on the crossed count.
     """
     low, dt_days = paths.low, paths.dt_days
     n = low.shape[1]
@@ -607,14 +613,19 @@ def _median_days(
                 lo = mid + 1
         before = low[lo - 1] <= bl if lo else np.zeros(n, dtype=bool)
         c_before = int(np.count_nonzero(before))
-        if exact:
-            x0 = paths.y[lo - 1, ~before].astype(float) if lo else np.zeros(n)
-            x1 = paths.y[lo, ~before].astype(float)
+        if exact and lo == 0:
+            x0 = np.zeros(n)
+            x1 = paths.y[0].astype(float)
             b = float(b_eff[l_idx])
+            p_end = _bridge_crossed_by(x0, x1, b, paths.step_var, 1.0)
+            # a path's crossing probability only grows within the step: those that end the
+            # step with a negligible one cannot move the median
+            keep = p_end > 1e-12
+            x0, x1 = x0[keep], x1[keep]
             u_lo, u_hi = 0.0, 1.0
-            if c_before + float(np.sum(_bridge_crossed_by(x0, x1, b, paths.step_var, 1.0))) < half:
+            if c_before + float(np.sum(p_end[keep])) < half:
                 u_lo = 1.0  # sampling noise: the expected count at the step end is below half
-            for _ in range(30):
+            for _ in range(24):
                 if u_hi - u_lo < 1e-7:
                     break
                 u = 0.5 * (u_lo + u_hi)
@@ -765,9 +776,17 @@ def price_model(
     block_len: int = 24,
 ) -> PriceModel:
     """Build a :class:`risk.paths.PriceModel` by name (``"gbm"``, ``"student-t"``, ``"jump"``,
-    ``"bootstrap"``); see :mod:`risk.paths` for each model's parameters. ``vol_annual`` may be
-    None only for the bootstrap (the data's own volatility)."""
-    check_choice("model", model, _paths.MODELS)
+    ``"bootstrap"``, ``"history"``); see :mod:`risk.paths` for each model's parameters.
+    ``"history"`` is the calibrated model (:func:`risk.calibration.calibrated_model`: the
+    shipped BTC history's EWMA-filtered moves at ``vol_annual``). ``vol_annual`` may be None
+    only for the bootstrap (the data's own volatility)."""
+    check_choice("model", model, ODDS_MODELS)
+    if model == "history":
+        from risk.calibration import calibrated_model  # calibration imports this module
+
+        if vol_annual is None:
+            raise ValueError("vol_annual=None for model 'history'; allowed: 0 < vol_annual <= 20")
+        return calibrated_model(vol_annual)
     if model == "bootstrap":
         if closes is None:
             raise ValueError("closes=None for model 'bootstrap'; allowed: a price series (CSV)")
@@ -864,7 +883,7 @@ def liquidation_odds(
     Model parameters: :mod:`risk.paths`. Monte Carlo settings: ``n_paths``, ``n_steps``,
     ``seed``, ``correction`` (``"bridge"``, ``"bgk"``, ``"none"``).
     """
-    check_choice("model", model, _paths.MODELS)
+    check_choice("model", model, ODDS_MODELS)
     method = method or ("closed-form" if model == "gbm" else "monte-carlo")
     check_choice("method", method, METHODS)
     if method == "closed-form":
