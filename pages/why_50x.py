@@ -36,6 +36,7 @@ from risk.odds import (
 from risk.volatility import typical_move_frac, vol_presets
 from ui import charts_odds as co
 from ui import figcache, model, text
+from ui import lesson_history as lh
 from ui.scenario import EXCHANGE_LABELS, current_resolved, quote_currency
 
 VOLS = vol_presets()
@@ -55,6 +56,7 @@ HORIZONS: dict[str, tuple[float, int]] = {
 STEP_WORDS = {"1 hour": "minute", "1 day": "10 minutes", "1 week": "hour"}
 END_WORDS = {"1 hour": "the hour", "1 day": "the day", "1 week": "the week"}
 MODELS = {
+    lh.DEFAULT_KIND: lh.DEFAULT_LABEL,  # the calibrated model, the default (lesson_history)
     "gbm": "Normal moves (GBM)",
     "student-t": "Fat tails (Student-t)",
     "jump": "Sudden gaps (jumps)",
@@ -211,7 +213,7 @@ with s2:
     v1, v2 = st.columns([2, 1])
     vol_name = v1.selectbox(
         "Asset (annualized volatility)",
-        [*names, CUSTOM],
+        [*names, lh.VOL_NOW, CUSTOM],
         index=names.index(default_vol),
         format_func=lambda n: f"live: realized {live_vol:.0%} a year" if n == LIVE else n,
         key="w50_vol",
@@ -233,6 +235,8 @@ with s2:
         )
     elif vol_name == LIVE and live_vol is not None:
         chosen_vol = float(live_vol)
+    elif vol_name == lh.VOL_NOW:
+        chosen_vol, now_source = lh.vol_now(sc.asset)
     else:
         chosen_vol = VOLS[vol_name].vol_annual
 
@@ -373,6 +377,8 @@ with s8:
         spec = ("student-t", float(chosen_vol), df, 0.0, 0.0, 0.0, None)
     elif kind == "jump":
         spec = ("jump", float(chosen_vol), 3.0, jumps, float(jump_mean), float(jump_std), None)
+    elif kind == lh.DEFAULT_KIND:
+        spec = (kind, float(chosen_vol), 3.0, 0.0, 0.0, 0.0, None)
     elif kind == "bootstrap" and closes is not None:
         spec = ("bootstrap", None if own_vol else float(chosen_vol), 3.0, 0.0, 0.0, 0.0, csv_sha)
     if spec[0] != "bootstrap":
@@ -416,6 +422,7 @@ with s8:
         )
         + " No drift, fees or funding."
     )
+    lh.default_model_note()
 
 # --- computations (cached on the model's parameters only) -------------------------------------
 results: dict[str, OddsResult] = {}
@@ -574,6 +581,8 @@ with s2:
         source = "your own figure."
     elif vol_name == LIVE:
         source = f"{sc.live_vol_note}, market data as of {sc.market_as_of}."
+    elif vol_name == lh.VOL_NOW:
+        source = now_source
     else:
         p = VOLS[vol_name]
         source = f"{p.source} (as of {p.as_of})."
@@ -584,7 +593,12 @@ with s2:
     with st.expander("Where the volatility figures come from"):
         st.dataframe(
             [
-                {"preset": p.name, "volatility a year": f"{p.vol_annual:.0%}", "source": p.source}
+                {
+                    "preset": p.name,
+                    "volatility a year": f"{p.vol_annual:.0%}",
+                    "years": p.years,
+                    "source": p.source,
+                }
                 for p in VOLS.values()
             ],
             hide_index=True,
@@ -784,6 +798,10 @@ def horizon_steps(
                 text.pct(float(model.at_leverage(hr.leverage, hr.p_right_but_liquidated, HIGH)), 1),
                 help="The price at the end was at or beyond the entry in the position's favour.",
             )
+        lev_now = float(sc.leverage) if sc.leverage in hr.leverage else HIGH
+        if lev_now in hr.leverage:
+            p_now = float(model.at_leverage(hr.leverage, hr.p_liquidation, lev_now))
+            lh.what_really_happened(side, horizon, h_days, lev_now, mmr, p_now, MODELS[spec[0]])
 
     # --- 7. heatmap -------------------------------------------------------------------------------
     st.subheader("7. Leverage x volatility")
@@ -827,6 +845,9 @@ def horizon_steps(
     for note in left_out:
         st.warning(f"Left out of the heatmap: {note}.", icon=":material/warning:")
     st.caption(f"Same model ({MODELS[spec[0]]}) and horizon ({horizon}) for every cell.")
+
+    # --- does the model tell the truth? (predicted vs observed on the shipped history) --------
+    lh.truth_section(side, mmr, horizon, h_days)
 
 
 with s567:

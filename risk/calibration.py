@@ -556,3 +556,60 @@ def max_leverage_for(
         res.p_liquidation,
         res.stderr_liquidation,
     )
+
+
+@cache
+def shipped_calibration() -> dict:
+    """The precomputed calibration on the shipped BTC hourly history
+    (``risk/data/calibration_btc_1h.json``, written by ``tools/build_calibration.py``)."""
+    import json
+    from importlib import resources
+
+    text = resources.files("risk").joinpath("data", "calibration_btc_1h.json").read_text("utf-8")
+    return json.loads(text)
+
+
+@dataclass(frozen=True)
+class HistoryShares:
+    """Of all positions opened at any bar of a shipped history (after the burn-in): the share
+    liquidated within the horizon and the share right on direction and liquidated anyway, per
+    leverage; ``n_entries`` positions each."""
+
+    leverage: np.ndarray
+    liquidated: np.ndarray
+    right_and_liquidated: np.ndarray
+    n_entries: int
+    label: str
+
+
+def history_shares(
+    side: str,
+    horizon_days: float,
+    leverage: ArrayLike,
+    *,
+    mmr: float = 0.004,
+    history: str = "btc-1h",
+    burn_in_days: float = 60.0,
+) -> HistoryShares:
+    """What really happened (:func:`observed_outcomes`) on a shipped history, with the same
+    entries as the calibration (every bar after ``burn_in_days``)."""
+    from risk.history import history_info, load_history
+
+    candles = load_history(history)
+    iv = history_info(history).interval_days
+    hb = round(float(horizon_days) / iv)
+    if hb < 1 or abs(hb * iv - float(horizon_days)) > 1e-9:
+        raise ValueError(
+            f"horizon_days={horizon_days:g} is not a whole number of the history's bars "
+            f"({iv:g} days); allowed: multiples of {iv:g}"
+        )
+    liq, right = observed_outcomes(candles, side, leverage, hb, mmr)
+    burn = round(burn_in_days / iv)
+    liq, right = liq[burn:], right[burn:]
+    return HistoryShares(
+        np.atleast_1d(np.asarray(leverage, dtype=float)),
+        liq.mean(axis=0),
+        right.mean(axis=0),
+        int(liq.shape[0]),
+        history_info(history).label,
+    )

@@ -24,6 +24,7 @@ class VolPreset:
     vol_annual: float
     source: str
     as_of: str
+    years: str = ""  # the years the data comes from, e.g. "2017-2020"
 
 
 @cache
@@ -31,7 +32,7 @@ def vol_presets() -> dict[str, VolPreset]:
     """Presets by name, in file order."""
     doc = json.loads(resources.files("risk").joinpath("data", "volatility.json").read_text("utf-8"))
     return {
-        name: VolPreset(name, float(p["vol_annual"]), p["source"], p["as_of"])
+        name: VolPreset(name, float(p["vol_annual"]), p["source"], p["as_of"], p.get("years", ""))
         for name, p in doc["presets"].items()
     }
 

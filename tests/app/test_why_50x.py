@@ -33,11 +33,18 @@ BTC = 0.54  # the "BTC typical" preset, the page's default
 HEAT = (2.0, 3.0, 5.0, 10.0, 20.0, 50.0, 100.0, 125.0)
 SIGMA_DAY = BTC * math.sqrt(1 / 365)
 LABELS = {
+    "history": "Real moves, calibrated on history",
     "gbm": "Normal moves (GBM)",
     "student-t": "Fat tails (Student-t)",
     "jump": "Sudden gaps (jumps)",
     "bootstrap": "Your price history (CSV)",
 }
+
+
+def gbm_page():
+    """The page on normal moves (GBM), whose odds have closed forms to check by hand; the
+    default model (the calibrated one) has its own test below."""
+    return app_test(PAGE, query_params={"w50_model": LABELS["gbm"]})
 
 
 def phi(x: float) -> float:
@@ -84,7 +91,7 @@ def clean(at) -> None:
 
 
 def test_defaults_equal_the_library_and_the_closed_forms_by_hand() -> None:
-    at = app_test(PAGE)
+    at = gbm_page()
     clean(at)
     assert not at.warning
     assert at.title[0].value == "Why 50x is fragile"
@@ -118,9 +125,9 @@ def test_defaults_equal_the_library_and_the_closed_forms_by_hand() -> None:
 
 
 def test_charts_carry_the_library_numbers() -> None:
-    at = app_test(PAGE)
+    at = gbm_page()
     clean(at)
-    odds_fig, low, high, right, heat = chart_specs(at)
+    odds_fig, low, high, right, heat, _truth = chart_specs(at)
     grid = model.odds_leverage_grid(MMR)
     lines = {t["name"]: t for t in odds_fig["data"]}
     for label in HORIZONS:
@@ -162,7 +169,7 @@ def test_charts_carry_the_library_numbers() -> None:
 
 @pytest.mark.parametrize("name", list(vol_presets()))
 def test_each_volatility_preset(name: str) -> None:
-    at = app_test(PAGE)
+    at = gbm_page()
     at.selectbox(key="w50_vol").set_value(name).run()
     clean(at)
     vol = vol_presets()[name].vol_annual
@@ -173,7 +180,7 @@ def test_each_volatility_preset(name: str) -> None:
 
 
 def test_custom_volatility_adds_a_heatmap_row() -> None:
-    at = app_test(PAGE)
+    at = gbm_page()
     at.selectbox(key="w50_vol").set_value("Custom").run()
     at.number_input(key="w50_vol_pct").set_value(120.0).run()
     clean(at)
@@ -200,7 +207,7 @@ def test_custom_volatility_adds_a_heatmap_row() -> None:
     ],
 )
 def test_fat_tails_and_jumps_equal_the_engine(kind, widgets, params) -> None:
-    at = app_test(PAGE)
+    at = gbm_page()
     at.selectbox(key="w50_model").set_value(LABELS[kind]).run()
     for key, value in widgets.items():
         kinds = {"w50_df": "slider"}
@@ -212,7 +219,7 @@ def test_fat_tails_and_jumps_equal_the_engine(kind, widgets, params) -> None:
 
 
 def test_a_jump_model_heavier_than_the_volatility_falls_back_to_gbm() -> None:
-    at = app_test(PAGE)
+    at = gbm_page()
     at.selectbox(key="w50_model").set_value(LABELS["jump"]).run()
     at.number_input(key="w50_jump_std").set_value(30.0).run()  # 12 x 0.3^2 > 0.54^2
     assert not at.exception
@@ -220,12 +227,12 @@ def test_a_jump_model_heavier_than_the_volatility_falls_back_to_gbm() -> None:
     assert "jump_rate_per_year=12" in at.error[0].value
     assert "uses normal moves (GBM)" in at.error[0].value
     check_odds(at)  # the closed form again
-    assert len(at.get("plotly_chart")) == 5
+    assert len(at.get("plotly_chart")) == 6  # five lesson charts + the truth chart
 
 
 @pytest.mark.parametrize("horizon", ["1 hour", "1 week"])
 def test_horizon_drives_steps_5_to_7(horizon: str) -> None:
-    at = app_test(PAGE)
+    at = gbm_page()
     at.select_slider(key="w50_horizon").set_value(horizon).run()
     clean(at)
     check_odds(at, horizon=horizon)
@@ -246,7 +253,7 @@ def test_horizon_drives_steps_5_to_7(horizon: str) -> None:
 
 @pytest.mark.parametrize("lev", [3, 25, 50, 100])
 def test_sidebar_leverage_moves_the_marker_and_its_odds(lev: int) -> None:
-    at = app_test(PAGE)
+    at = gbm_page()
     at.slider(key="lev").set_value(lev).run()
     clean(at)
     check_odds(at, lev=float(lev))
@@ -270,12 +277,12 @@ def test_sidebar_leverage_moves_the_marker_and_its_odds(lev: int) -> None:
     ],
 )
 def test_survives_each_sidebar_change(kind: str, key: str, value) -> None:
-    at = app_test(PAGE)
+    at = gbm_page()
     getattr(at, kind)(key=key).set_value(value)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == "Why 50x is fragile"
-    assert len(at.get("plotly_chart")) == 5
+    assert len(at.get("plotly_chart")) == 6  # five lesson charts + the truth chart
     # the odds use the venue's first-tier rate, whatever the size or the leverage
     venue = at.selectbox(key="ex").value
     symbol = at.selectbox(key="sym").value
@@ -288,7 +295,7 @@ def test_survives_each_sidebar_change(kind: str, key: str, value) -> None:
 
 
 def test_short_side() -> None:
-    at = app_test(PAGE)
+    at = gbm_page()
     at.segmented_control(key="side").set_value("short").run()
     clean(at)
     check_odds(at, side="short")
@@ -297,18 +304,18 @@ def test_short_side() -> None:
 
 
 def test_a_bad_sidebar_position_says_so_and_the_lesson_still_works() -> None:
-    at = app_test(PAGE)
+    at = gbm_page()
     at.number_input(key="margin").set_value(3_000.0).run()
     at.slider(key="lev").set_value(110).run()  # 3,000 x 110 = 330,000: tier 2, max 100x
     assert not at.exception
     assert len(at.error) == 1 and "above the maximum 100x" in at.error[0].value
-    assert len(at.get("plotly_chart")) == 5
+    assert len(at.get("plotly_chart")) == 6  # five lesson charts + the truth chart
     shows(at, "Typical 1-day move", SIGMA_DAY)
     check_odds(at, lev=110.0)
 
 
 def test_a_typed_rate_too_high_for_50x_explains_and_keeps_the_rest() -> None:
-    at = app_test(PAGE)
+    at = gbm_page()
     at.selectbox(key="ex").set_value("generic").run()
     at.number_input(key="mmr").set_value(2.5).run()  # 1 / 0.025 = 40x at most
     at.toggle(key="w50_teacher").set_value(True).run()
@@ -326,14 +333,14 @@ def test_a_typed_rate_too_high_for_50x_explains_and_keeps_the_rest() -> None:
     shows(at, "Your 10x: liquidated within 1 day", float(r.p_liquidation[0]))
     # odds chart, right-but-liquidated and heatmap still draw; grids stop below 40x
     specs = chart_specs(at)
-    assert len(specs) == 3
+    assert len(specs) == 4  # with the truth chart (section 9)
     assert max(specs[0]["data"][0]["x"]) < 40
 
 
 def test_the_highest_typed_rate_leaves_2x_and_no_traceback() -> None:
     # ui/scenario.py caps the typed rate at 49%: at 50% the leverage slider was left with
     # 1x..1x and Streamlit raised StreamlitInvalidMinMaxError on every page.
-    at = app_test(PAGE)
+    at = gbm_page()
     at.selectbox(key="ex").set_value("generic").run()
     at.number_input(key="mmr").set_value(50.0).run()
     assert not at.exception, [e.value for e in at.exception]
@@ -346,7 +353,7 @@ def test_the_highest_typed_rate_leaves_2x_and_no_traceback() -> None:
 
 
 def test_teacher_mode_puts_2x_10x_50x_side_by_side() -> None:
-    at = app_test(PAGE)
+    at = gbm_page()
     at.toggle(key="w50_teacher").set_value(True).run()
     clean(at)
     r = odds([2.0, 10.0, 50.0])
@@ -365,7 +372,7 @@ def test_teacher_mode_puts_2x_10x_50x_side_by_side() -> None:
 
 
 def test_guess_first_then_reveal() -> None:
-    at = app_test(PAGE)
+    at = gbm_page()
     assert at.button(key="w50_reveal").disabled  # nothing to reveal without a guess
     at.number_input(key="w50_guess").set_value(10.0).run()
     assert not [m for m in at.metric if m.label == "The model's answer"]
@@ -446,7 +453,7 @@ def bad_file(kind: str) -> bytes:
     ],
 )
 def test_a_bad_csv_names_the_problem_and_the_page_falls_back_to_gbm(kind, expected) -> None:
-    at = upload(app_test(PAGE), bad_file(kind))
+    at = upload(gbm_page(), bad_file(kind))
     assert not at.exception
     assert len(at.error) == 1, [e.value for e in at.error]
     message = at.error[0].value
@@ -455,7 +462,7 @@ def test_a_bad_csv_names_the_problem_and_the_page_falls_back_to_gbm(kind, expect
         assert part in message, (part, message)
     assert "uses normal moves (GBM)" in message
     # The rest of the page works, on the closed form.
-    assert len(at.get("plotly_chart")) == 5
+    assert len(at.get("plotly_chart")) == 6  # five lesson charts + the truth chart
     shows(at, "Typical 1-day move", SIGMA_DAY)
     check_odds(at)
     assert any("Model in use: **Normal moves (GBM)**" in c.value for c in at.caption)
@@ -463,7 +470,7 @@ def test_a_bad_csv_names_the_problem_and_the_page_falls_back_to_gbm(kind, expect
 
 def test_a_good_csv_is_bootstrapped_with_its_own_volatility() -> None:
     data = as_bytes(csv_lines())
-    at = upload(app_test(PAGE), data)
+    at = upload(gbm_page(), data)
     clean(at)
     closes = load_price_csv(data)
     # The file's volatility by hand: 5-minute log returns, 288 a day, 365 days.
@@ -488,7 +495,7 @@ def test_a_good_csv_is_bootstrapped_with_its_own_volatility() -> None:
 
 def test_daily_closes_cannot_answer_one_hour_and_say_so() -> None:
     data = as_bytes(csv_lines(n=120, minutes=1440))
-    at = upload(app_test(PAGE), data)
+    at = upload(gbm_page(), data)
     assert not at.exception
     assert len(at.error) == 1
     assert at.error[0].value.startswith("1 hour: horizon_days=0.0416667 is shorter than the data")
@@ -518,15 +525,15 @@ def test_simulations_are_cached_on_the_model_parameters_only(monkeypatch) -> Non
     monkeypatch.setattr(risk.paths, "simulate_paths", simulate)
     monkeypatch.setattr(risk.odds, "liquidation_odds", count_odds)
     st.cache_data.clear()
-    at = app_test(PAGE)
+    at = gbm_page()
     clean(at)
-    # GBM: 3 horizons + the heatmap's 5 other preset rows in closed form; only the sample
+    # GBM: 3 horizons + the heatmap's 6 other preset rows in closed form; only the sample
     # paths are simulated.
-    assert calls == {"simulate": 1, "odds": 8}
+    assert calls == {"simulate": 1, "odds": 9}
     at.selectbox(key="w50_model").set_value(LABELS["student-t"]).run()
     clean(at)
-    # Student-t: the same 8 results, each from its own simulation, plus the sample paths.
-    assert calls == {"simulate": 1 + 9, "odds": 8 + 8}
+    # Student-t: the same 9 results, each from its own simulation, plus the sample paths.
+    assert calls == {"simulate": 1 + 10, "odds": 9 + 9}
     before = dict(calls)
     at.slider(key="lev").set_value(25).run()
     at.number_input(key="w50_guess").set_value(30.0).run()
@@ -544,3 +551,47 @@ def test_simulations_are_cached_on_the_model_parameters_only(monkeypatch) -> Non
     assert calls == after
     # and the cached results are the right ones (this re-derivation simulates too: last)
     check_odds(at, lev=25.0, kind="student-t", df=3.0)
+
+
+# --- the calibrated default, what really happened, does the model tell the truth ---------------
+
+
+def test_default_is_the_calibrated_model_next_to_what_really_happened() -> None:
+    from risk.calibration import history_shares, shipped_calibration
+
+    at = app_test(PAGE)
+    clean(at)
+    assert any("Model in use: **Real moves, calibrated on history**" in c.value for c in at.caption)
+    assert any(
+        "Default model: **Real moves, calibrated on history**" in c.value for c in at.caption
+    )
+    # the odds are the engine's for the calibrated model at the preset volatility
+    r = odds([50.0], "1 day", kind="history")
+    shows(at, "50x, 1 day: all liquidations", float(r.p_liquidation[0]))
+    # what really happened at the sidebar's 10x, one day, long: all hours of the shipped history
+    h = history_shares("long", 1.0, [10.0], mmr=MMR)
+    shows(at, "History: liquidated within 1 day", float(h.liquidated[0]))
+    shows(at, "History: right, and liquidated anyway", float(h.right_and_liquidated[0]))
+    shows(
+        at, "Model: liquidated within 1 day", float(odds([10.0], kind="history").p_liquidation[0])
+    )
+    # section 9: the truth chart carries the shipped calibration's observed shares
+    truth = chart_specs(at)[-1]
+    obs = next(t for t in truth["data"] if t["name"] == "What really happened")
+    cells = [
+        c for c in shipped_calibration()["cells"] if c["side"] == "long" and c["horizon_days"] == 1
+    ]
+    assert obs["y"] == pytest.approx([100 * c["observed"] for c in cells])
+    assert any("lower bound at moderate leverage" in m.value for m in at.markdown)
+
+
+def test_volatility_now_comes_from_the_latest_shipped_candles() -> None:
+    from risk.conditional_vol import ewma_vol_annual
+    from risk.history import load_history
+
+    at = gbm_page()
+    at.selectbox(key="w50_vol").set_value("Volatility now (EWMA)").run()
+    clean(at)
+    vol = ewma_vol_annual(load_history("btc-1h-2025"))
+    shows(at, "Typical 1-day move", vol * math.sqrt(1 / 365))
+    assert any("EWMA volatility (half-life 3 days)" in c.value for c in at.caption)
