@@ -10,6 +10,7 @@ from risk import Position, distance_frac, liquidation_price
 from risk.liquidation import check_position
 from risk.sizing import leverage_curve, size_from_risk, stop_respects_buffer
 from ui import charts, model, text
+from ui.leverage_for_risk import max_leverage_block
 from ui.scenario import current_resolved, quote_currency
 
 #: Highest stop price: twice the sidebar's highest entry (a short's stop up to 99% above it).
@@ -235,3 +236,5 @@ st.caption(
     "price toward the entry. Where the blue curve crosses the dashed stop line (less the buffer) "
     "is the most leverage this trade can take."
 )
+
+max_leverage_block(sc.side, float(venue.table.tiers[0].mmr), sc.asset)

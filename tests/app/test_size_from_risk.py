@@ -149,3 +149,23 @@ def test_a_short_near_the_highest_entry_keeps_its_default_stop_in_range() -> Non
     at.segmented_control(key="stop_mode").set_value("price").run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.number_input(key="stop_px").value == pytest.approx(990_000_000 * 1.02)
+
+
+def test_highest_leverage_for_a_chosen_risk_equals_the_calibrated_search() -> None:
+    from risk.calibration import max_leverage_for
+
+    at = app_test(PAGE)
+    assert not at.exception and not at.error
+    # defaults: 1% over one day, BTC typical (54%), Binance's first BTCUSDT tier (0.4%)
+    r = max_leverage_for(0.01, "long", 1.0, 0.54, mmr=0.004, n_paths=10_000, seed=0)
+    shows(at, "Highest leverage with under 1% chance", r.max_leverage)
+    assert r.p_at_max < 0.01 <= r.p_next
+    at.segmented_control(key="sr_target").set_value("5%").run()
+    r5 = max_leverage_for(0.05, "long", 1.0, 0.54, mmr=0.004, n_paths=10_000, seed=0)
+    shows(at, "Highest leverage with under 5% chance", r5.max_leverage)
+    assert r5.max_leverage > r.max_leverage
+    # a calmer market allows more, a wilder one less
+    at.selectbox(key="sr_vol").set_value("Memecoin").run()
+    wild = max_leverage_for(0.05, "long", 1.0, 1.5, mmr=0.004, n_paths=10_000, seed=0)
+    shows(at, "Highest leverage with under 5% chance", wild.max_leverage)
+    assert wild.max_leverage < r5.max_leverage
