@@ -13,13 +13,15 @@ from ui import text
 
 pytestmark = pytest.mark.browser
 
-CHARTS = 5  # odds by leverage, 5x paths, 50x paths, right-but-liquidated, heatmap
+#: odds by leverage, 5x paths, 50x paths, right-but-liquidated, heatmap, does-it-tell-the-truth
+CHARTS = 6
 
 
-def day_odds(lev: float, vol: float, **kw) -> float:
-    """The page's one-day odds (closed form for GBM; 5,000 paths, 144 steps, seed 0 else)."""
+def day_odds(lev: float, vol: float, model: str = "history", **kw) -> float:
+    """The page's one-day odds under its default (calibrated) model or ``model`` (closed form
+    for GBM; 5,000 paths, 144 steps, seed 0 else)."""
     r = liquidation_odds(
-        "long", [lev], vol, 1.0, mmr=0.004, n_paths=5_000, n_steps=144, seed=0, **kw
+        "long", [lev], vol, 1.0, mmr=0.004, model=model, n_paths=5_000, n_steps=144, seed=0, **kw
     )
     return float(r.p_liquidation[0])
 
@@ -123,4 +125,6 @@ def test_a_bad_upload_names_the_column_and_the_page_keeps_working(open_page) -> 
     assert "prices.csv cannot be used: column 'close' is missing" in error
     assert "uses normal moves (GBM)" in error
     assert charts_drawn(page) == CHARTS
-    assert metric_text(page, "50x, 1 day: all liquidations") == text.pct(day_odds(50, 0.54), 1)
+    assert metric_text(page, "50x, 1 day: all liquidations") == text.pct(
+        day_odds(50, 0.54, model="gbm"), 1
+    )
