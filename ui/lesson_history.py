@@ -79,8 +79,9 @@ def default_model_note() -> None:
     )
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=16, show_spinner=False)
 def _shares(side: str, horizon_days: float, leverage: tuple[float, ...], mmr: float):
+    """Every leverage of the page's grid at once: the leverage slider only reads the result."""
     return history_shares(side, horizon_days, list(leverage), mmr=mmr)
 
 
@@ -92,14 +93,26 @@ def what_really_happened(
     mmr: float,
     model_p: float,
     model_label: str,
+    grid: np.ndarray,
 ) -> None:
-    """The model's odds for ``leverage`` next to what history did at the same leverage, side
-    and horizon: the share liquidated and the share right and liquidated anyway."""
+    """The model's odds for ``leverage`` (a point of ``grid``) next to what history did at the
+    same leverage, side and horizon: the share liquidated and the share right and liquidated
+    anyway."""
     try:
-        h: HistoryShares = _shares(side, float(horizon_days), (float(leverage),), float(mmr))
+        h_all: HistoryShares = _shares(
+            side, float(horizon_days), tuple(float(x) for x in grid), float(mmr)
+        )
     except ValueError as exc:
         st.error(f"History cannot answer this: {exc}.", icon=":material/error:")
         return
+    i = int(np.argmin(np.abs(h_all.leverage - leverage)))
+    h = HistoryShares(
+        h_all.leverage[i : i + 1],
+        h_all.liquidated[i : i + 1],
+        h_all.right_and_liquidated[i : i + 1],
+        h_all.n_entries,
+        h_all.label,
+    )
     st.markdown(f"**What really happened** at {text.lev(leverage)}, {horizon_label}, {side}:")
     c = st.columns(3)
     c[0].metric(f"Model: liquidated within {horizon_label}", text.pct(model_p, 1))
@@ -122,24 +135,40 @@ def what_really_happened(
     )
 
 
+def _cells(side: str, horizon_days: float) -> list[dict]:
+    return [
+        c
+        for c in shipped_calibration()["cells"]
+        if c["side"] == side and math.isclose(c["horizon_days"], horizon_days)
+    ]
+
+
+@st.cache_resource(max_entries=24, show_spinner=False)
+def _truth_figure(side: str, horizon_days: float, horizon_label: str, log_y: bool):
+    """The truth chart from the shipped calibration, built once per (side, horizon, scale):
+    its data never changes while the app runs, and a Plotly figure is slow to validate."""
+    cells = _cells(side, horizon_days)
+    return truth_chart(
+        np.array([c["leverage"] for c in cells]),
+        np.array([c["observed"] for c in cells]),
+        np.array([c["observed_lo"] for c in cells]),
+        np.array([c["observed_hi"] for c in cells]),
+        {w: np.array([c["predicted"][m] for c in cells]) for m, w in TRUTH_MODELS.items()},
+        horizon_label=horizon_label,
+        side=side,
+        log_y=log_y,
+    )
+
+
 def truth_section(side: str, mmr: float, horizon_label: str, horizon_days: float) -> None:
     """The section "Does the model tell the truth?": predicted against observed by leverage,
     from the shipped calibration."""
     st.subheader("Does the model tell the truth?")
     cal = shipped_calibration()
-    cells = [
-        c
-        for c in cal["cells"]
-        if c["side"] == side and math.isclose(c["horizon_days"], horizon_days)
-    ]
+    cells = _cells(side, horizon_days)
     if not cells:
         st.info(f"No calibration for {horizon_label}.", icon=":material/info:")
         return
-    lev = np.array([c["leverage"] for c in cells])
-    obs = np.array([c["observed"] for c in cells])
-    preds = {
-        words: np.array([c["predicted"][m] for c in cells]) for m, words in TRUTH_MODELS.items()
-    }
     st.markdown(
         "Every hour of the shipped BTC history, a position was opened at each leverage; the "
         "black diamonds are the share that was liquidated within "
@@ -148,16 +177,7 @@ def truth_section(side: str, mmr: float, horizon_label: str, horizon_days: float
     )
     log_y = st.toggle("Logarithmic scale (shows the rare events)", key="w50_truth_log")
     st.plotly_chart(
-        truth_chart(
-            lev,
-            obs,
-            np.array([c["observed_lo"] for c in cells]),
-            np.array([c["observed_hi"] for c in cells]),
-            preds,
-            horizon_label=horizon_label,
-            side=side,
-            log_y=log_y,
-        ),
+        _truth_figure(side, float(horizon_days), horizon_label, bool(log_y)),
         key="w50_truth",
         config={"displaylogo": False},
     )
