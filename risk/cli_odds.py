@@ -17,8 +17,8 @@ import sys
 from typing import Any
 
 from risk.calibration import MaxLeverage, max_leverage_for
-from risk.odds import OddsResult, liquidation_odds, price_model
-from risk.paths import MODELS, load_price_csv
+from risk.odds import ODDS_MODELS, OddsResult, liquidation_odds, price_model
+from risk.paths import load_price_csv
 
 JSON_KEYS = (
     "leverage",
@@ -70,10 +70,10 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--stop-frac", type=float, help="stop distance from entry (0.01 = 1%%)")
     p.add_argument(
         "--model",
-        choices=(*MODELS, "calibrated"),
+        choices=ODDS_MODELS,
         default=None,
-        help="default gbm; with --max-leverage-for: calibrated (the model the calibration "
-        "on the shipped BTC history scores best: filtered history at --vol)",
+        help="default gbm; with --max-leverage-for: history, the calibrated model (the one the "
+        "calibration on the shipped BTC history scores best: filtered history at --vol)",
     )
     p.add_argument(
         "--max-leverage-for",
@@ -114,11 +114,6 @@ def compute(args: argparse.Namespace) -> OddsResult:
         raise ValueError("--leverage is missing; allowed: a comma-separated list (5,10,20)")
     if args.model is None:
         args.model = "gbm"
-    if args.model == "calibrated":
-        raise ValueError(
-            "--model calibrated is for --max-leverage-for; allowed: gbm, student-t, jump, "
-            "bootstrap (the app's default model is the calibrated one)"
-        )
     closes = None
     if args.model == "bootstrap":
         if not args.csv:
@@ -175,9 +170,9 @@ def max_leverage(args: argparse.Namespace) -> MaxLeverage:
     """``--max-leverage-for``: the search of :func:`risk.calibration.max_leverage_for`."""
     side = args.side or "long"
     vol = 0.54 if args.vol is None else args.vol
-    kind = args.model or "calibrated"
+    kind = args.model or "history"
     model = None
-    if kind != "calibrated":
+    if kind != "history":
         closes = load_price_csv(args.csv) if kind == "bootstrap" and args.csv else None
         model = price_model(
             kind,
@@ -204,7 +199,7 @@ def max_leverage(args: argparse.Namespace) -> MaxLeverage:
 
 def run_max_leverage(args: argparse.Namespace) -> int:
     r = max_leverage(args)
-    kind = args.model or "calibrated"
+    kind = args.model or "history"
     if args.json:
         rec = {
             "target": r.target,

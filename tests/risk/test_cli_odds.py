@@ -326,7 +326,7 @@ def test_max_leverage_for_defaults_to_the_calibrated_model_and_lower_targets_cut
     five = json.loads(capsys.readouterr().out)
     main(["odds", "--max-leverage-for", "0.01", "--json"])
     one = json.loads(capsys.readouterr().out)
-    assert five["model"] == one["model"] == "calibrated"
+    assert five["model"] == one["model"] == "history"
     assert one["max_leverage"] < five["max_leverage"]
     assert one["p_at_max"] < 0.01 <= one["p_next"]
 
@@ -336,3 +336,32 @@ def test_odds_without_side_or_leverage_still_fails_cleanly(capsys) -> None:
     assert "--side is missing" in capsys.readouterr().err
     assert main(["odds", "--max-leverage-for", "1.5"]) == 2
     assert "target=1.5" in capsys.readouterr().err
+
+
+def test_the_history_model_gives_odds_like_the_library(capsys) -> None:
+    from risk.odds import liquidation_odds
+
+    code = main(
+        [
+            "odds",
+            "--side",
+            "long",
+            "--leverage",
+            "10,50",
+            "--vol",
+            "0.6",
+            "--model",
+            "history",
+            "--seed",
+            "3",
+            "--paths",
+            "5000",
+            "--json",
+        ]
+    )
+    recs = json.loads(capsys.readouterr().out)
+    want = liquidation_odds(
+        "long", [10, 50], 0.6, 1.0, model="history", seed=3, n_paths=5000, keep_roi=False
+    )
+    assert code == 0
+    assert [r["p_liquidation"] for r in recs] == pytest.approx(list(want.p_liquidation))
