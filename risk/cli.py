@@ -1,4 +1,6 @@
-"""Command line entry point: ``python -m risk {liq,pnl,max-open,entry,odds,journal,market,calibrate} ...``.
+"""Command line entry point: ``python -m risk <subcommand> ...``.
+
+Subcommands: liq, pnl, max-open, entry, odds, journal, market, calibrate.
 
 Each subcommand lives in its own module (``risk/cli_<name>.py``, a ``-`` in the name becomes
 ``_``: ``max-open`` is ``risk/cli_max_open.py``) exposing
