@@ -24,6 +24,7 @@ use: the cached table when it is at least as new as the shipped snapshot, else t
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -223,48 +224,17 @@ def read_funding_history(exchange: str, symbol: str) -> pd.Series | None:
 # --- tier tables ------------------------------------------------------------------------------
 def _parse(exchange: str, symbol: str, doc: dict[str, Any], path: Path) -> TierTable:
     """The TierTable of a cached raw answer (``ValueError`` naming the file otherwise)."""
-    try:
-        from risk.market.formats import parse_tiers
-    except ImportError:  # pragma: no cover - until the format loaders land
-        parse_tiers = None
+    from risk.market.formats import parse_tiers
+
     raw = doc["raw"]
     source, as_of = str(doc.get("source", path)), str(doc.get("as_of", "unknown"))
-    if parse_tiers is not None:
-        tables = parse_tiers(raw, symbol=symbol, source=source, as_of=as_of)
-        if len(tables) == 1:
-            return next(iter(tables.values()))
-        for key in (symbol, *tables):
-            if key in tables and key.replace("/", "").split(":")[0] == symbol:
-                return tables[key]
-        raise ValueError(f"tiers={str(path)!r} has no table for symbol={symbol!r}")
-    return _parse_ccxt_unified(raw, f"{exchange} {symbol}", source, as_of)
-
-
-def _parse_ccxt_unified(raw: Any, name: str, source: str, as_of: str) -> TierTable:
-    """ccxt's unified leverage-tiers output (``{symbol: [tier, ...]}`` or one list), with the
-    maintenance amount taken from Binance's ``cum`` or rebuilt by the recurrence."""
-    tiers = next(iter(raw.values())) if isinstance(raw, dict) else raw
-    if not isinstance(tiers, list) or not tiers:
-        raise ValueError(f"tiers of {name!r}={str(raw)[:60]!r}; allowed: ccxt leverage tiers")
-    records, cum, prev = [], 0.0, None
-    for t in tiers:
-        mmr = float(t["maintenanceMarginRate"])
-        floor = float(t["minNotional"] or 0.0)
-        if prev is not None:
-            cum += floor * (mmr - prev)
-        info_cum = (t.get("info") or {}).get("cum")
-        records.append(
-            {
-                "floor": floor,
-                "cap": None if t["maxNotional"] is None else float(t["maxNotional"]),
-                "mmr": mmr,
-                "maintenance_amount": float(info_cum) if info_cum is not None else cum,
-                "max_leverage": float(t["maxLeverage"]),
-            }
+    tables = parse_tiers(raw, symbol=symbol, source=source, as_of=as_of)
+    if len(tables) != 1:
+        raise ValueError(
+            f"tiers={str(path)!r} holds {len(tables)} tables for symbol={symbol!r}; allowed: one"
         )
-        prev = mmr
-    unit = str(tiers[0].get("currency") or "quote")
-    return TierTable.from_records(name, records, source=source, as_of=as_of, unit=unit)
+    # named like the shipped table it stands in for; its as_of tells them apart
+    return dataclasses.replace(next(iter(tables.values())), name=f"{exchange} {symbol}")
 
 
 #: Parsed tables by (path, mtime, size): the app asks for the table several times a rerun.

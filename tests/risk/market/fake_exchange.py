@@ -1,5 +1,5 @@
 """A local fake exchange: a threaded HTTP server on 127.0.0.1 that answers ccxt's requests with
-recorded responses (``fixtures/<exchange>.json``, each naming its source).
+recorded responses (``exchange_fixtures/<exchange>.json``, each naming its source).
 
 A fixture maps ``"METHOD /path"`` (``"POST /info type=meta"`` for Hyperliquid's body-routed API)
 to the JSON body to answer. Candle and funding-history routes are recorded as one documented row
@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parent / "exchange_fixtures"
 MINUTE_MS = 60_000
 INTERVAL_MS = {"1m": MINUTE_MS, "1h": 60 * MINUTE_MS}
 

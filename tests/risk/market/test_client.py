@@ -1,5 +1,5 @@
 """risk.market.client: lazy ccxt, the factory pointed at another host, symbol lookup, fetches
-against the local fake exchange (fixtures/binance.json, built from Binance's documented
+against the local fake exchange (exchange_fixtures/binance.json, built from Binance's documented
 responses)."""
 
 from __future__ import annotations
