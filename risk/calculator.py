@@ -133,12 +133,13 @@ class MaxOpen:
     cost: float  # initial_margin + fees <= balance
     limited_by: str  # one of LIMITS
     balance_quantity: float  # what the balance alone would open (before the lot)
-    tier_notional_cap: float  # notional ceiling of the leverage in the tier table (exclusive)
+    tier_notional_cap: float  # ceiling of the leverage in the tier table (notional, or size)
     tier_max_leverage: float  # maximum leverage of the tier the position lands in
 
 
 def notional_cap_for_leverage(table: TierTable, leverage: float) -> tuple[float, str]:
-    """Exclusive notional ceiling at ``leverage``: the cap of the last tier whose maximum
+    """Tier ceiling at ``leverage`` (notional, or base quantity for a size-based table; exclusive
+    or inclusive by the table's boundary rule): the cap of the last tier whose maximum
     leverage is at least ``leverage`` (tiers' maximum leverage does not rise with the notional),
     and which limit that is (``"last cap"`` when it is the table's last tier).
 
@@ -204,19 +205,28 @@ def max_open(
         per_unit = unit / lev + float(open_fee(one, f))
     q_bal = bal / per_unit
     cap, cap_kind = notional_cap_for_leverage(table, lev)
-    q_cap = cap / unit  # exclusive
+    # Tiers measure the notional, or the base quantity for a size-based table (OKX); the cap is
+    # exclusive under the "floor" boundary (Binance: floor <= n < cap), inclusive under "cap"
+    # (Bybit: n <= risk limit).
+    measure = 1.0 if table.basis == "size" else unit  # tier measure of one unit of quantity
+    inclusive = table.boundary == "cap"
+
+    def beyond(q: float) -> bool:
+        return q * measure > cap if inclusive else q * measure >= cap
+
+    q_cap = cap / measure
     if q_bal < q_cap:
         q, limited = q_bal, "balance"
     else:
         q, limited = q_cap, cap_kind
     if lot is not None:
         # Whole lots; a quantity whose cost equals the balance up to float rounding (1e-12
-        # relative) fits, and the tier cap is exclusive.
+        # relative) fits.
         k = math.floor(q / lot * (1 + 1e-12))
-        while k > 0 and (k * lot * unit >= cap or k * lot * per_unit > bal * (1 + 1e-12)):
+        while k > 0 and (beyond(k * lot) or k * lot * per_unit > bal * (1 + 1e-12)):
             k -= 1
         q = k * lot
-    elif limited != "balance":
+    elif limited != "balance" and beyond(q):
         q = math.nextafter(q_cap, 0.0)
     if q <= 0:
         raise ValueError(
@@ -226,7 +236,7 @@ def max_open(
     notional = q * unit
     im = notional / lev
     fees = q * (per_unit - unit / lev)
-    tier = table.tier(notional)
+    tier = table.tier(q * measure)
     return MaxOpen(
         quantity=q,
         notional=notional,

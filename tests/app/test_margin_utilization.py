@@ -135,13 +135,13 @@ def test_hedge_block_defaults_by_hand() -> None:
 
 
 def test_fully_hedged_pair_is_liquidated_above() -> None:
-    # 0.1 long and 0.1 short @ 100,000: at P = 2,100,000 each leg's notional (210,000) is tier 2
-    # (0.5%, cum 50): P = (2,000 + 50 + 50) / (0.1 x 0.005 x 2).
+    # 0.1 long and 0.1 short @ 100,000: P = 2,000 / (0.1 x 0.004 x 2) = 2,500,000, where each
+    # leg's notional (250,000) is still tier 1 (0.4% below 300,000).
     at = app_test(PAGE)
     at.number_input(key="hedge_short_qty").set_value(0.1).run()
     at.number_input(key="hedge_short_ep").set_value(100_000.0).run()
     assert not at.exception and not at.error
-    shows(at, "Hedge liq. price above", 2_100 / 0.001)
+    shows(at, "Hedge liq. price above", 2_000 / 0.0008)
     assert metric(at, "Hedge liq. price below") == "—"
 
 

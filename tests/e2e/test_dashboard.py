@@ -108,15 +108,3 @@ def test_inconsistent_input_shows_a_message_not_a_traceback(
     alert = page.locator('[data-testid="stAlertContentError"]', has_text=message)
     assert alert.count() >= 1
     assert page.locator('[data-testid="stException"]').count() == 0
-
-
-def test_mark_in_the_link_and_the_calculator_tabs(open_page) -> None:
-    # An open position: mark 95,000 in the link. LP 100,000 x 0.9/0.996 = 90,361.45, so the move
-    # from the mark is (95,000 - 90,361.45)/95,000 = 4.88%. The Max open tab: 500 USDT at 10x and
-    # 0.05% per unit costs 10,050 per BTC -> 0.049 BTC at 0.001 steps.
-    page = open_page("liquidation_map", mark=95000)
-    assert metric_text(page, "Move to liquidation from the mark") == "4.88%"
-    page.get_by_role("tab", name="Max open").click()  # tabs switch in the browser, no rerun
-    page.get_by_text("Max open (quantity)").wait_for(state="visible")
-    assert metric_text(page, "Max open (quantity)") == "0.049"
-    assert page.locator('[data-testid="stException"]').count() == 0

@@ -173,16 +173,28 @@ def test_bybit_order_cost_example_reversed() -> None:
 
 
 def test_tier_cap_binds_at_high_leverage() -> None:
-    # Binance BTCUSDT: 125x only below a 50,000 notional (tier 1); at 50,000 a huge balance opens
-    # 0.999 BTC (0.999 x 50,000 = 49,950 < 50,000; 1.000 would sit on the cap).
-    out = max_open(1e9, 50_000, 125, BINANCE_BTC, lot_size=0.001)
-    assert out.quantity == pytest.approx(0.999)
+    # Binance BTCUSDT (2026-03 brackets): 150x only below a 300,000 notional (tier 1); at 50,000
+    # a huge balance opens 5.999 BTC (299,950 < 300,000; 6.000 would sit on the cap, which
+    # belongs to tier 2 under Binance's floor <= n < cap).
+    out = max_open(1e9, 50_000, 150, BINANCE_BTC, lot_size=0.001)
+    assert out.quantity == pytest.approx(5.999)
     assert out.limited_by == "tier max leverage"
-    assert out.tier_notional_cap == 50_000
+    assert out.tier_notional_cap == 300_000
     # 20x is allowed up to tier 6 (cap 100,000,000); 1x up to the last cap 1,800,000,000.
     assert notional_cap_for_leverage(BINANCE_BTC, 20) == (100_000_000, "tier max leverage")
     assert notional_cap_for_leverage(BINANCE_BTC, 1) == (1_800_000_000, "last cap")
     assert max_open(1e12, 50_000, 1, BINANCE_BTC, lot_size=0.001).limited_by == "last cap"
+
+
+def test_bybit_risk_limit_is_inclusive() -> None:
+    # Bybit BTCUSDT risk limit 1: 100x up to a position value of 2,000,000 INCLUDED (Bybit:
+    # value <= risk limit), so at 100,000 a large balance opens exactly 20.000 BTC, where Binance's
+    # floor <= n < cap rule would stop one lot short.
+    table = get_venue("bybit", "BTCUSDT").table
+    out = max_open(1e9, 100_000, 100, table, lot_size=0.001)
+    assert out.quantity == pytest.approx(20.0)
+    assert out.limited_by == "tier max leverage"
+    assert out.tier_notional_cap == 2_000_000
 
 
 def test_inverse_max_open_in_coin() -> None:
@@ -195,8 +207,8 @@ def test_inverse_max_open_in_coin() -> None:
 
 
 def test_max_open_refuses_bad_input() -> None:
-    with pytest.raises(ValueError, match="leverage=126 is above every tier"):
-        max_open(1_000, 50_000, 126, BINANCE_BTC)
+    with pytest.raises(ValueError, match="leverage=151 is above every tier"):
+        max_open(1_000, 50_000, 151, BINANCE_BTC)
     with pytest.raises(ValueError, match="balance=0 is out of range"):
         max_open(0, 50_000, 10, BINANCE_BTC)
     with pytest.raises(ValueError, match="does not open one lot"):
@@ -207,7 +219,7 @@ def test_max_open_refuses_bad_input() -> None:
 @given(
     balance=st.floats(10.0, 1e7),
     entry=st.floats(100.0, 200_000.0),
-    leverage=st.integers(1, 125),
+    leverage=st.integers(1, 150),
     fee=st.sampled_from([0.0, 0.0002, 0.0005, 0.00075]),
     side=st.sampled_from(["long", "short"]),
     bybit_fees=st.booleans(),

@@ -112,8 +112,8 @@ def test_hedge_mode_by_hand(capsys) -> None:
     assert d["liquidation_price_below"] == d["liquidation_price"]
     assert d["liquidation_price_above"] is None
     assert d["bankruptcy_price"] == pytest.approx(24_200 / 0.6, rel=1e-12)
-    # initial margin of both legs at 10x: 5,000 + 2,080; maintenance at entry: 50,000 is tier 2
-    # (0.5%, 50) -> 200, short 20,800 x 0.004 = 83.2.
+    # initial margin of both legs at 10x: 5,000 + 2,080; maintenance at entry (tier 1, 0.4%):
+    # 50,000 x 0.004 = 200, short 20,800 x 0.004 = 83.2.
     assert d["initial_margin"] == pytest.approx(7_080)
     assert d["maintenance_margin"] == pytest.approx(283.2)
     assert d["other_leg"]["side"] == "short" and d["other_leg"]["notional"] == pytest.approx(20_800)
@@ -126,7 +126,8 @@ def test_hedge_mode_by_hand(capsys) -> None:
 def test_fully_hedged_pair_is_liquidated_by_a_rise(capsys) -> None:
     argv = [*HEDGE[:-1], "1@50000"]
     d = as_json(capsys, argv)
-    assert d["liquidation_price_above"] == pytest.approx(5_100 / 0.01, rel=1e-12)
+    # tier 2 (0.5%, cum 300) at the result: (5,000 + 300 + 300) / (0.005 + 0.005)
+    assert d["liquidation_price_above"] == pytest.approx(5_600 / 0.01, rel=1e-12)
     assert d["liquidation_price_below"] is None
 
 

@@ -43,13 +43,14 @@ def test_balance_limited_with_the_fee_to_open(capsys) -> None:
     assert d["fees_counted"] == "open"
 
 
-def test_tier_limited_at_125x(capsys) -> None:
-    # Binance BTCUSDT allows 125x only below a 50,000 notional: at 50,000 that is 0.999 BTC.
-    d = as_json(capsys, [*BIN, "--balance", "100000", "--leverage", "125", "--lot", "0.001"])
-    assert d["quantity"] == pytest.approx(0.999)
+def test_tier_limited_at_150x(capsys) -> None:
+    # Binance BTCUSDT (2026-03 brackets) allows 150x only below a 300,000 notional: at 50,000
+    # that is 5.999 BTC.
+    d = as_json(capsys, [*BIN, "--balance", "100000", "--leverage", "150", "--lot", "0.001"])
+    assert d["quantity"] == pytest.approx(5.999)
     assert d["limited_by"] == "tier max leverage"
-    assert d["tier_notional_cap"] == 50_000
-    assert d["tier_max_leverage"] == 125
+    assert d["tier_notional_cap"] == 300_000
+    assert d["tier_max_leverage"] == 150
 
 
 def test_bybit_counts_both_fees(capsys) -> None:
@@ -63,17 +64,17 @@ def test_bybit_counts_both_fees(capsys) -> None:
 
 
 def test_table_says_what_limits_it(capsys) -> None:
-    code, out, _ = run(capsys, [*BIN, "--balance", "100000", "--leverage", "125", "--lot", "0.001"])
+    code, out, _ = run(capsys, [*BIN, "--balance", "100000", "--leverage", "150", "--lot", "0.001"])
     assert code == 0
     rows = {k.strip(): v.strip() for k, v in (ln.split("  ", 1) for ln in out.splitlines())}
-    assert rows["max open"] == "0.999"
-    assert rows["limited by"] == ("the tier table: 125x is allowed below a 50,000 USDT notional")
+    assert rows["max open"] == "5.999"
+    assert rows["limited by"] == "the tier table: 150x is allowed below a 300,000 USDT notional"
 
 
 @pytest.mark.parametrize(
     ("argv", "needle"),
     [
-        ([*BIN, "--balance", "1000", "--leverage", "126"], "leverage=126 is above every tier"),
+        ([*BIN, "--balance", "1000", "--leverage", "151"], "leverage=151 is above every tier"),
         ([*BIN, "--balance", "-1", "--leverage", "10"], "balance=-1 is out of range"),
         ([*BIN, "--balance", "1", "--leverage", "10", "--lot", "0.001"], "does not open one lot"),
         ([*BIN, "--leverage", "10"], "the following arguments are required: --balance"),

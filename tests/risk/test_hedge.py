@@ -34,7 +34,7 @@ def test_net_long_pair_by_hand() -> None:
     assert h.below == pytest.approx(24_200 / 0.5944, rel=1e-12)
     assert math.isnan(h.above)  # the rising root lies beyond the last tier's cap
     assert h.liquidation_price == h.below
-    # margin ratio at the long entry 50,000: MM = 50,000*0.005 - 50 (tier 2) + 20,000*0.004 = 280;
+    # margin ratio at the long entry 50,000: MM = 50,000*0.004 + 20,000*0.004 = 280 (tier 1);
     # balance = 5,000 + 0.4*(52,000 - 50,000) = 5,800.
     assert h.margin_ratio == pytest.approx(280 / 5_800)
     assert not h.already_liquidatable
@@ -43,12 +43,13 @@ def test_net_long_pair_by_hand() -> None:
 
 def test_fully_hedged_pair_is_liquidated_by_a_rise() -> None:
     # 1 long and 1 short @ 50,000: the PnL cancels, the maintenance margin of both legs grows with
-    # the price: WB + cumL + cumS = P*(MMRL + MMRS). At P = 510,000 each leg's notional is in
-    # tier 2 (0.5%, cum 50): P = (5,000 + 50 + 50) / 0.01 = 510,000.
+    # the price: WB + cumL + cumS = P*(MMRL + MMRS). Tier 1 (0.4%) would give 625,000, a notional
+    # in tier 2 (300,000-800,000: 0.5%, cum 300), so P = (5,000 + 300 + 300) / 0.01 = 560,000,
+    # whose notional is indeed tier 2.
     h = hedge_liquidation(*legs(1, 50_000, 1, 50_000), BTC, Account(5_000))
-    assert h.above == pytest.approx(510_000, rel=1e-12)
+    assert h.above == pytest.approx(560_000, rel=1e-12)
     assert math.isnan(h.below)
-    assert h.liquidation_price == pytest.approx(510_000)
+    assert h.liquidation_price == pytest.approx(560_000)
 
 
 def test_other_symbols_enter_through_tmm1_and_upnl1() -> None:
