@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -220,7 +219,12 @@ def interval_from_history(timestamps_ms: list[int]) -> float | None:
     if len(timestamps_ms) < 2:
         return None
     gaps = [b - a for a, b in itertools.pairwise(timestamps_ms) if b > a]
-    return round(statistics.median(gaps) / 3_600_000, 6) if gaps else None
+    if not gaps:
+        return None
+    gaps.sort()
+    mid = len(gaps) // 2
+    median = gaps[mid] if len(gaps) % 2 else (gaps[mid - 1] + gaps[mid]) / 2
+    return round(median / 3_600_000, 6)
 
 
 def _paginate(
