@@ -344,7 +344,8 @@ def test_every_bad_row_and_field_is_named_and_nothing_is_written(tmp_path) -> No
         (
             row(id="500", stop="94", created_at="2024-01-01"),
             "id",
-            "id=500 is already in the journal with other values (created_at, stop, quantity differ)",
+            "id=500 is already in the journal with other values "
+            "(created_at, stop, quantity differ)",
         ),
     ],
 )
