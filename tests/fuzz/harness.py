@@ -15,6 +15,7 @@ import ast
 import contextlib
 import io
 import random
+import re
 import sqlite3
 import tempfile
 from collections.abc import Callable
@@ -24,18 +25,9 @@ from pathlib import Path
 from ui.testing import ROOT, app_test
 
 SEED = 20_261_202
-#: Every page (app.py's list).
-PAGES = (
-    "pages/liquidation_map.py",
-    "pages/size_from_risk.py",
-    "pages/margin_utilization.py",
-    "pages/funding_drag.py",
-    "pages/why_50x.py",
-    "pages/correlated_positions.py",
-    "pages/trailing_stops.py",
-    "pages/trade_sequence.py",
-    "pages/trade_plan.py",
-    "pages/review.py",
+#: Every page, from app.py's list (so a page added there is fuzzed too).
+PAGES: tuple[str, ...] = tuple(
+    dict.fromkeys(re.findall(r'"(pages/[A-Za-z0-9_]+\.py)"', (ROOT / "app.py").read_text()))
 )
 #: Per AppTest run: longer means a hang.
 RUN_TIMEOUT_S = 60.0
