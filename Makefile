@@ -15,7 +15,7 @@ CHROMIUM := /usr/bin/chromium
 NGINX := /usr/sbin/nginx
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run dev serve test test-deep bench lint format screenshots chromium nginx venv clean
+.PHONY: run dev serve test test-deep fuzz bench lint format screenshots chromium nginx venv clean
 
 # The serving configuration of .streamlit/config.toml (no file watcher, no forced GC after each
 # run, visitors see error types only).
@@ -40,6 +40,11 @@ test: $(STAMP) chromium nginx
 
 test-deep: $(STAMP)
 	$(BIN)/pytest --hypothesis-profile=deep -m "not browser" tests/risk tests/ui
+
+# The fixed-seed fuzz suite's table per surface (tried, refusals, crashes, hangs, rows lost);
+# the suite itself (tests/fuzz) runs in `make test`.
+fuzz: $(STAMP)
+	$(BIN)/python -m tools.fuzz_report
 
 bench: $(STAMP) nginx
 	$(BIN)/python -m bench.run

@@ -6,11 +6,17 @@ import math
 
 import streamlit as st
 
-from risk.journal.csvio import ImportRefused, histories_to_csv, import_csv_text
+from risk.journal.csvio import (
+    MAX_IMPORT_BYTES,
+    ImportRefused,
+    histories_to_csv,
+    import_csv_text,
+)
 from risk.journal.plan import EXIT_REASONS, Outcome, now_utc
 from risk.journal.stats import equity_curve, journal_stats, plans_table, trade_table
-from risk.journal.store import Journal, PlanHistory, default_db_path
+from risk.journal.store import PlanHistory, default_db_path
 from ui import charts_journal, text, widgets
+from ui.journal_faults import open_journal, read
 
 MAX_EXITS = 5
 REASON_LABELS = {r: charts_journal.REASON_STYLE[r][0] for r in EXIT_REASONS}
@@ -26,10 +32,11 @@ db_path = default_db_path()
 
 
 def load() -> list[PlanHistory]:
-    if not db_path.exists():
-        return []
-    with Journal(db_path) as journal:
-        return journal.histories()
+    """Every plan's history; on a storage fault the message is shown and the page goes on."""
+    histories, fault = read(db_path, lambda j: j.histories(), [])
+    if fault:
+        st.error(f"The journal cannot be read: {fault}.", icon=":material/error:")
+    return histories
 
 
 def plan_label(h: PlanHistory) -> str:
@@ -84,7 +91,7 @@ else:
                 outcome = Outcome(
                     fills, reason, notes=notes, closed_at=closed_at.strip() or now_utc()
                 )
-                with Journal(db_path) as journal:
+                with open_journal(db_path) as journal:
                     journal.record_outcome(pid, outcome)
             except ValueError as exc:
                 st.error(f"Not recorded: {exc}.", icon=":material/error:")
@@ -223,15 +230,18 @@ else:
         st.table(
             {
                 "field": fields,
-                "as planned": [fmt(f, getattr(p, f)) for f in fields],
-                "as amended": [fmt(f, getattr(a, f)) for f in fields],
+                # st.table renders Markdown: imported text is escaped to show as typed
+                "as planned": [text.plain(fmt(f, getattr(p, f))) for f in fields],
+                "as amended": [text.plain(fmt(f, getattr(a, f))) for f in fields],
             }
         )
         st.caption(f"Planned at {p.created_at}.")
         if h.amendments:
+            # imported values are escaped: shown as typed, never as Markdown (no remote images)
             st.markdown(
                 "\n".join(
-                    f"- {am.amended_at}: **{am.field}** {am.old!r} → {am.new!r} ({am.reason})"
+                    f"- {am.amended_at}: **{am.field}** {text.plain(repr(am.old))} → "
+                    f"{text.plain(repr(am.new))} ({text.plain(am.reason)})"
                     for am in h.amendments
                 )
             )
@@ -242,8 +252,10 @@ else:
             fills = ", ".join(f"{text.price(f.price)} ({f.share:.0%})" for f in o.exits)
             st.markdown(
                 f"Closed {o.closed_at} by **{REASON_LABELS[o.exit_reason].lower()}**: {fills}."
-                + (f" Notes: {o.notes}" if o.notes else "")
             )
+            if o.notes:
+                # plain text: an imported note is never rendered as Markdown (no remote images)
+                st.text(f"Notes: {o.notes}")
 
 # --- CSV -----------------------------------------------------------------------------------------
 st.subheader("CSV export and import")
@@ -262,8 +274,13 @@ c1.download_button(
 upload = c2.file_uploader("Import a CSV", type=["csv"], key="rv_upload")
 if upload is not None and c2.button("Import", key="rv_import"):
     try:
+        if upload.size > MAX_IMPORT_BYTES:
+            raise ValueError(
+                f"{upload.name} has {upload.size:,} bytes; allowed: at most "
+                f"{MAX_IMPORT_BYTES:,} bytes (split the file); nothing was written"
+            )
         content = upload.getvalue().decode("utf-8-sig")
-        with Journal(db_path) as journal:
+        with open_journal(db_path) as journal:
             added = import_csv_text(journal, content, source=upload.name)
     except ImportRefused as exc:
         st.error(
@@ -274,7 +291,7 @@ if upload is not None and c2.button("Import", key="rv_import"):
         st.error(f"Not imported: {exc}.", icon=":material/error:")
     else:
         # rerun so the table and statistics above include the imported plans
-        st.session_state["rv_imported"] = f"Imported {len(added)} plan(s) from {upload.name}."
+        st.session_state["rv_imported"] = added.summary(upload.name)
         st.rerun()
 if "rv_imported" in st.session_state:
     st.success(st.session_state.pop("rv_imported"), icon=":material/check_circle:")

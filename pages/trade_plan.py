@@ -7,10 +7,11 @@ import math
 import streamlit as st
 
 from risk import get_venue
-from risk.journal.plan import Plan
+from risk.journal.plan import MAX_TEXT_CHARS, Plan
 from risk.journal.planning import plan_levels, plan_sizing
-from risk.journal.store import Journal, default_db_path
+from risk.journal.store import default_db_path
 from ui import charts, text, widgets
+from ui.journal_faults import open_journal, read
 from ui.scenario import EXCHANGE_LABELS, LEVERAGE_CAP, current_resolved, quote_currency
 
 MAX_TARGETS = 5
@@ -253,7 +254,7 @@ if st.button("Save plan", type="primary", key="tp_save"):
                 trailing=trailing,
                 taker_fee=sc.taker_fee,
             )
-            with Journal(db_path) as journal:
+            with open_journal(db_path) as journal:
                 plan_id = journal.save_plan(plan)
         except ValueError as exc:
             st.error(f"Not saved: {exc}.", icon=":material/error:")
@@ -280,10 +281,11 @@ AMEND_FIELDS = {
     "thesis": "Thesis",
     "what_proves_me_wrong": "What proves me wrong",
 }
-open_plans = []
-if db_path.exists():
-    with Journal(db_path) as journal:
-        open_plans = [h.amended for h in journal.histories() if h.outcome is None]
+open_plans, fault = read(
+    db_path, lambda j: [h.amended for h in j.histories() if h.outcome is None], []
+)
+if fault:
+    st.error(f"The journal cannot be read: {fault}.", icon=":material/error:")
 if not open_plans:
     st.caption("No open plans yet.")
 else:
@@ -304,7 +306,10 @@ else:
     current = by_id[pid]
     if field in ("thesis", "what_proves_me_wrong"):
         new_value: object = st.text_area(
-            f"New {AMEND_FIELDS[field].lower()}", value=getattr(current, field), key="tp_am_text"
+            f"New {AMEND_FIELDS[field].lower()}",
+            value=getattr(current, field),
+            key="tp_am_text",
+            max_chars=MAX_TEXT_CHARS,  # what a plan holds, so its export imports back
         )
     else:
         now = getattr(current, field) * (100.0 if field == "max_loss_frac" else 1.0)
@@ -325,7 +330,7 @@ else:
             st.error("Not recorded: type the new value.", icon=":material/error:")
         else:
             try:
-                with Journal(db_path) as journal:
+                with open_journal(db_path) as journal:
                     done = journal.amend(pid, {field: new_value}, reason)
             except ValueError as exc:
                 st.error(f"Not recorded: {exc}.", icon=":material/error:")

@@ -14,6 +14,9 @@ import argparse
 import importlib
 import os
 import sys
+import warnings
+
+import numpy as np
 
 SUBCOMMANDS = ("liq", "pnl", "max-open", "entry", "odds", "journal", "market", "calibrate")
 
@@ -38,7 +41,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.run(args) or 0)
+        # numpy/pandas warnings (overflow in an intermediate, a parser hint) would sit on stderr
+        # beside the one error line; results are checked and bad input refused as ValueError
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            return int(args.run(args) or 0)
     except ValueError as exc:
         msg = " ".join(str(exc).split())
         sys.stderr.write(f"python -m risk {args.command}: error: {msg}\n")

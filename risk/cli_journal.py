@@ -17,7 +17,13 @@ import sqlite3
 import sys
 from typing import Any
 
-from risk.journal.csvio import ImportRefused, export_csv, import_csv
+from risk.journal.csvio import (
+    ImportRefused,
+    export_csv,
+    import_csv_text,
+    parse_csv,
+    read_csv_file,
+)
 from risk.journal.store import Journal
 
 
@@ -54,17 +60,26 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    with Journal(args.db) as journal:
-        if args.action == "export":
+    if args.action == "export":
+        with Journal(args.db) as journal:
             n = export_csv(journal, args.csv)
             sys.stdout.write(f"exported {n} plan(s) from {journal.path} to {args.csv}\n")
-            return 0
-        try:
-            ids = import_csv(journal, args.csv)
-        except ImportRefused as exc:
-            sys.stderr.write(f"python -m risk journal import: error: {exc.summary}\n")
-            for problem in exc.problems:
-                sys.stderr.write(f"  {problem}\n")
-            return 2
-        sys.stdout.write(f"imported {len(ids)} plan(s) from {args.csv} into {journal.path}\n")
         return 0
+    try:
+        # read (bounded) and check the whole file before the journal is even opened, so a
+        # refused file creates or changes nothing
+        text = read_csv_file(args.csv)
+        parse_csv(text, args.csv)
+        with Journal(args.db) as journal:
+            ids = import_csv_text(journal, text, args.csv)
+            where = journal.path
+    except ImportRefused as exc:
+        sys.stderr.write(f"python -m risk journal import: error: {exc.summary}\n")
+        for problem in exc.problems:
+            sys.stderr.write(f"  {problem}\n")
+        return 2
+    line = f"imported {len(ids)} plan(s) from {args.csv} into {where}"
+    if ids.present:
+        line += f"; {len(ids.present)} already present (identical, skipped)"
+    sys.stdout.write(line + "\n")
+    return 0

@@ -176,6 +176,18 @@ def compute(args: argparse.Namespace) -> dict[str, Any]:
     bp = float(bankruptcy_price(pos, account if args.mode == "cross" else None))
     at = pos.ep if math.isnan(lp) or venue.rules.mm_valued_at == "entry" else lp
     tier = venue.table.tier(float(tier_measure(pos, venue.table, at)))
+    if args.maintenance_amount is not None:
+        # the typed amount is subtracted from notional x mmr: above it, the maintenance margin
+        # would be negative and the "liquidation price" beyond the bankruptcy price
+        for price in (pos.ep, at):
+            notional = float(pos.notional_at(price))
+            if args.maintenance_amount > notional * args.mmr:
+                raise ValueError(
+                    f"--maintenance-amount={args.maintenance_amount:g} is above notional x mmr "
+                    f"= {notional:,.8g} x {args.mmr:g} = {notional * args.mmr:,.8g} at price "
+                    f"{float(price):,.8g}; allowed: a maintenance amount <= "
+                    f"{notional * args.mmr:,.8g} (a maintenance margin cannot be negative)"
+                )
     out = {
         "exchange": args.exchange,
         "symbol": sym,

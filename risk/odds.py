@@ -39,7 +39,7 @@ import pandas as pd
 from risk import paths as _paths
 from risk._validate import ArrayLike, check_choice, check_range, scalar_or_array
 from risk.liquidation import liquidation_price
-from risk.paths import PathSet, PriceModel, load_price_csv
+from risk.paths import MIN_VOL_ANNUAL, PathSet, PriceModel, load_price_csv
 from risk.positions import Position
 from risk.venues import get_venue
 
@@ -98,7 +98,7 @@ def _check_gbm(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     b = check_range("barrier_log", barrier_log, hi=0.0, hi_open=True, why="ln(LP/EP) below entry")
     t = check_range("horizon_years", horizon_years, 0.0, lo_open=True)
-    s = check_range("vol_annual", vol_annual, 0.0, 20.0, lo_open=True, why="0.6 = 60% a year")
+    s = check_range("vol_annual", vol_annual, MIN_VOL_ANNUAL, 20.0, why="0.6 = 60% a year")
     m = check_range("drift_annual", drift_annual, -20.0, 20.0, why="log-price drift per year")
     return b, t, s, m
 
@@ -409,7 +409,7 @@ def odds_closed_form(
     lev = np.atleast_1d(np.asarray(leverage, dtype=float))
     sign = 1.0 if side == "long" else -1.0
     mu = sign * float(check_range("drift_annual", drift_annual, -20.0, 20.0))
-    vol = float(check_range("vol_annual", vol_annual, 0.0, 20.0, lo_open=True, why="0.6 = 60%"))
+    vol = float(check_range("vol_annual", vol_annual, MIN_VOL_ANNUAL, 20.0, why="0.6 = 60%"))
     t_years = h / _paths.DAYS_PER_YEAR
     finite = np.isfinite(b)
     bf = np.where(finite, b, -1.0)

@@ -109,7 +109,7 @@ class PriceModel:
 
 
 def _vol(vol_annual: float) -> float:
-    return float(check_range("vol_annual", vol_annual, 0.0, 20.0, lo_open=True, why="0.6 = 60%"))
+    return float(check_range("vol_annual", vol_annual, MIN_VOL_ANNUAL, 20.0, why="0.6 = 60%"))
 
 
 def _drift(drift_annual: float) -> float:
@@ -241,6 +241,13 @@ def bootstrap(
 
 TIMESTAMP_COLUMNS = ("timestamp", "time", "date", "datetime", "open_time", "ts")
 PRICE_COLUMNS = ("open", "high", "low", "close")
+#: Highest annualized volatility a price file may show (500% a year). Real markets stay far below
+#: (BTC about 50-80%, small coins rarely above 200%); more means wrong rows, units or columns, and
+#: the odds drawn from it would be nonsense (P(liq) 100%).
+MAX_FILE_VOL_ANNUAL = 5.0
+#: Lowest volatility the models take (0.01% a year): below it the closed forms divide by
+#: vol**2 and overflow (``--vol 1e-200`` printed NaN); no traded market is that quiet.
+MIN_VOL_ANNUAL = 1e-4
 
 
 def _read_limited(file_or_path: object, max_bytes: int) -> bytes:
@@ -332,7 +339,9 @@ def load_price_csv(
     matched case-insensitively. Every problem raises ``ValueError`` naming the column and, for a
     bad value, the row (row 1 = the first line after the header): missing columns, non-numeric
     or non-positive prices, timestamps that are unreadable, repeated or out of order, fewer than
-    ``min_rows`` rows, more than ``max_bytes`` bytes.
+    ``min_rows`` rows, more than ``max_bytes`` bytes, an OHLC row whose high is below its low
+    (or below its open or close, or a low above them), a volatility of the closes above
+    :data:`MAX_FILE_VOL_ANNUAL` a year (annualized from the median time step).
 
     Parameters
     ----------
@@ -402,6 +411,7 @@ def _read_prices(
                 "allowed: price > 0"
             )
         columns[key] = values
+    _check_ohlc_order(columns, df, names)
     ts = _parse_timestamps(df[ts_name], str(ts_name))
     step = np.diff(ts.asi8)
     bad = np.flatnonzero(step <= 0)
@@ -413,16 +423,50 @@ def _read_prices(
             f"of {_row(i - 1).split(' (')[0]}; allowed: strictly increasing timestamps, oldest "
             "first, no duplicates"
         )
-    frame = pd.DataFrame(columns, index=ts.rename("timestamp"))
-    if "high" in frame and "low" in frame:
-        bad = np.flatnonzero(frame["low"].to_numpy() > frame["high"].to_numpy())
-        if bad.size:
-            i = int(bad[0])
+    _check_file_volatility(columns["close"], ts)
+    return pd.DataFrame(columns, index=ts.rename("timestamp"))
+
+
+def _check_ohlc_order(columns: dict[str, np.ndarray], df: pd.DataFrame, names: dict) -> None:
+    """Each OHLC row must satisfy ``low <= open, close <= high`` (where those columns exist)."""
+    hi, lo = columns.get("high"), columns.get("low")
+    checks = []
+    if hi is not None and lo is not None:
+        checks.append(("high", "low", hi < lo, "is below its low"))
+    for other in ("open", "close"):
+        v = columns.get(other)
+        if v is None:
+            continue
+        if hi is not None:
+            checks.append(("high", other, hi < v, f"is below its {other}"))
+        if lo is not None:
+            checks.append(("low", other, lo > v, f"is above its {other}"))
+    for key, other, bad, what in checks:
+        rows = np.flatnonzero(bad)
+        if rows.size:
+            i = int(rows[0])
             raise ValueError(
-                f"column 'low', {_row(i)}: {frame['low'].iloc[i]:g} is above the high "
-                f"({frame['high'].iloc[i]:g}); allowed: low <= high"
+                f"column {str(names[key])!r}, {_row(i)}: {key} {df[names[key]].iloc[i]!r} {what} "
+                f"{df[names[other]].iloc[i]!r}; allowed: low <= open, close <= high"
             )
-    return frame
+
+
+def _check_file_volatility(closes: np.ndarray, ts: pd.DatetimeIndex) -> None:
+    """Refuse closes whose annualized volatility exceeds :data:`MAX_FILE_VOL_ANNUAL`."""
+    if closes.size < 3:
+        return
+    steps = np.asarray((ts[1:] - ts[:-1]) / pd.Timedelta(days=1), dtype=float)
+    with np.errstate(all="ignore"):
+        r = np.diff(np.log(closes))
+        step_days = float(np.median(steps))
+        vol = float(np.std(r)) * math.sqrt(365.0 / step_days) if step_days > 0 else math.inf
+    if not math.isfinite(vol) or vol > MAX_FILE_VOL_ANNUAL:
+        shown = "inf" if not math.isfinite(vol) else f"{vol:.0%}"
+        raise ValueError(
+            f"the closes move {shown} a year (annualized from a median step of "
+            f"{step_days * 1440:.4g} minutes); allowed: at most {MAX_FILE_VOL_ANNUAL:.0%} a year "
+            "(check the rows, the price column and the timestamps' units)"
+        )
 
 
 @dataclass(frozen=True)

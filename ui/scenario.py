@@ -54,6 +54,8 @@ K_LEVERAGE = "lev"
 K_FEE = "fee"
 K_LIVE = "live"
 K_MARK = "mark"
+#: The leverage slider's maximum on the previous run (not a widget).
+_K_LEVERAGE_CAP = "_lev_cap"
 
 #: The embedded default scenario (percent inputs are in percent, as typed).
 DEFAULTS: dict[str, object] = {
@@ -415,9 +417,16 @@ def sidebar() -> Scenario:
             bind="query-params",
         )
     cap = leverage_cap(venue)
-    if int(_state(K_LEVERAGE)) > cap:
-        st.session_state[K_LEVERAGE] = cap
+    wanted = int(_state(K_LEVERAGE))
+    lev = min(max(wanted, 1), cap)
+    if lev != wanted:
         sb.caption(f"Leverage lowered to {cap}x, this exchange's maximum for the symbol.")
+    # A new maximum makes the slider a new widget, which takes the value last set through session
+    # state, not the one on screen (a slider moved after an earlier clamp then exceeded the new
+    # maximum: StreamlitValueAboveMaxError, issue 15). Set it whenever the maximum changes.
+    if lev != wanted or st.session_state.get(_K_LEVERAGE_CAP) != cap:
+        st.session_state[K_LEVERAGE] = lev
+    st.session_state[_K_LEVERAGE_CAP] = cap
     sb.slider(
         "Leverage",
         min_value=1,

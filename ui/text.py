@@ -54,3 +54,16 @@ def closes_sentence(side: str, distance_frac: float) -> str:
     if not math.isfinite(distance_frac):
         return "No price move liquidates this position: its margin covers any fall."
     return f"A {pct(distance_frac, 1)} {adverse_word(side)} closes this position."
+
+
+#: Characters that make Markdown or Streamlit elements: images and links, emphasis, code, HTML,
+#: tables, strikethrough, math, ``:color[...]`` and ``:material/...:`` directives.
+_MARKDOWN_SPECIAL = frozenset("\\`*_[]()!<>|~$:")
+
+
+def plain(value: str) -> str:
+    """Text shown literally inside Markdown (``st.table`` cells, ``st.markdown``): every Markdown
+    and Streamlit directive character is backslash-escaped, so a journal note like
+    ``![x](https://host/pixel.png)`` shows as typed and loads nothing; line breaks become spaces."""
+    out = "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in str(value))
+    return " ".join(out.splitlines()) if "\n" in out or "\r" in out else out

@@ -34,7 +34,24 @@ so a file exported by :func:`export_csv`, imported and exported again is identic
 
 Import is all or nothing: every row is checked first; if any row is bad, :class:`ImportRefused`
 (a ``ValueError``) names each bad row and field and nothing is written. Otherwise all rows are
-written in one transaction.
+written in one transaction. A row whose id is already in the journal is merged: identical to the
+stored plan (this app's own export imported again), it is skipped and counted as already present;
+different, it is a conflict that refuses the whole file and names the columns that differ.
+
+Limits, so a file cannot exhaust memory or time: at most :data:`MAX_IMPORT_BYTES` bytes and
+:data:`MAX_IMPORT_ROWS` rows, a cell of at most :data:`MAX_FIELD_CHARS` characters, amendments
+JSON nested at most :data:`MAX_JSON_DEPTH` deep, ids up to 2**63 - 1.
+
+Spreadsheet safety (OWASP "CSV Injection"): a text cell (symbol, thesis, what_proves_me_wrong,
+notes) that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is exported with a
+leading apostrophe, so a spreadsheet shows it as text instead of running it. Import removes it
+again; an apostrophe that the text itself starts with, before one of those characters or another
+apostrophe, is doubled on export, so the round trip stays exact. Numeric columns are never
+escaped (a number is written as digits and a sign never leads one). Cells with a carriage return
+or a line feed are quoted.
+
+Export is atomic: the CSV is written to a temporary file beside the target, flushed to disk and
+renamed over it, so a full disk or a crash leaves the previous file whole.
 """
 
 from __future__ import annotations
@@ -43,6 +60,7 @@ import csv
 import io
 import json
 import os
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +68,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from risk.journal.plan import (
+    MAX_PLAN_ID,
     Fill,
     Outcome,
     Plan,
@@ -60,9 +79,11 @@ from risk.journal.plan import (
 from risk.journal.plan import normalize_time as _normalize_time
 from risk.journal.store import (
     AMENDABLE,
+    MAX_FIELD_CHARS,
     Amendment,
     Journal,
     PlanHistory,
+    amendments_cell,
     apply_amendments,
     field_from_json,
     field_to_json,
@@ -101,6 +122,15 @@ REQUIRED_COLUMNS = (
     "equity",
 )
 OUTCOME_COLUMNS = ("exits", "exit_reason", "notes", "closed_at")
+#: Free-text columns: escaped against spreadsheet formulas on export, unescaped on import.
+TEXT_COLUMNS = ("symbol", "thesis", "what_proves_me_wrong", "notes")
+#: Cell starts that a spreadsheet takes for a formula (OWASP "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: Largest file an import reads (bytes) and most data rows it accepts.
+MAX_IMPORT_BYTES = 4 * 1024 * 1024
+MAX_IMPORT_ROWS = 10_000
+#: Deepest nesting of the amendments JSON (its own shape needs 3: list, object, targets list).
+MAX_JSON_DEPTH = 8
 
 
 @dataclass(frozen=True)
@@ -147,15 +177,28 @@ def _pairs(pairs: Iterable[Any]) -> str:
     return ";".join(f"{_num(p.price)}:{_num(p.share)}" for p in pairs)
 
 
+def escape_cell(text: str) -> str:
+    """``text`` as a spreadsheet shows it as text: a leading apostrophe before a formula start
+    (and before an apostrophe that :func:`unescape_cell` would otherwise remove)."""
+    if text.startswith(FORMULA_STARTS) or (
+        text[:1] == "'" and text[1:2] != "" and text[1:2] in (*FORMULA_STARTS, "'")
+    ):
+        return "'" + text
+    return text
+
+
+def unescape_cell(text: str) -> str:
+    """Inverse of :func:`escape_cell`: ``unescape_cell(escape_cell(t)) == t`` for every text."""
+    if text[:1] == "'" and text[1:2] != "" and text[1:2] in (*FORMULA_STARTS, "'"):
+        return text[1:]
+    return text
+
+
 def history_row(h: PlanHistory) -> dict[str, str]:
     """One plan's history as a CSV row (strings, keys :data:`CSV_COLUMNS`)."""
     p = h.planned
     o = h.outcome
     tr = p.trailing
-    amendments = [
-        {"field": a.field, "old": a.old, "new": a.new, "at": a.amended_at, "reason": a.reason}
-        for a in h.amendments
-    ]
     return {
         "id": str(p.plan_id),
         "created_at": p.created_at,
@@ -172,7 +215,7 @@ def history_row(h: PlanHistory) -> dict[str, str]:
         "max_loss_frac": _num(p.max_loss_frac),
         "equity": _num(p.equity),
         "taker_fee": _num(p.taker_fee),
-        "amendments": json.dumps(amendments, ensure_ascii=False) if amendments else "",
+        "amendments": amendments_cell(h.amendments),
         "exits": "" if o is None else _pairs(o.exits),
         "exit_reason": "" if o is None else o.exit_reason,
         "notes": "" if o is None else o.notes,
@@ -182,19 +225,63 @@ def history_row(h: PlanHistory) -> dict[str, str]:
 
 def histories_to_csv(histories: Iterable[PlanHistory]) -> str:
     """The CSV text of ``histories`` (header + one row each)."""
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=list(CSV_COLUMNS), lineterminator="\n")
-    w.writeheader()
+    lines = [",".join(CSV_COLUMNS)]
     for h in histories:
-        w.writerow(history_row(h))
-    return buf.getvalue()
+        cells = history_row(h)
+        for name in TEXT_COLUMNS:
+            cells[name] = escape_cell(cells[name])
+        lines.append(",".join(_csv_cell(cells[c]) for c in CSV_COLUMNS))
+    return "\n".join(lines) + "\n"
+
+
+def _csv_cell(cell: str) -> str:
+    """One cell as RFC 4180 writes it: quoted (quotes doubled) when it holds a comma, a quote, a
+    line feed or a carriage return. Python's csv writer leaves a bare carriage return unquoted
+    (it is not in its line terminator), which splits the row on import."""
+    if any(ch in cell for ch in ',"\r\n'):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
 
 
 def export_csv(journal: Journal, path: str | os.PathLike[str]) -> int:
-    """Write every plan of ``journal`` to ``path`` (by id); returns the number of rows."""
+    """Write every plan of ``journal`` to ``path`` (by id); returns the number of rows.
+
+    Atomic: written to a temporary file in the same directory, flushed and fsynced, then renamed
+    over ``path``; on any error the temporary file is removed and ``path`` is left as it was.
+    """
     histories = journal.histories()
-    Path(path).write_text(histories_to_csv(histories), encoding="utf-8", newline="")
+    write_atomic(path, histories_to_csv(histories).encode("utf-8"))
     return len(histories)
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
+    """Replace ``path`` with ``data`` in one rename (temporary file, fsync, ``os.replace``)."""
+    target = Path(path)
+    if target.is_dir():
+        raise IsADirectoryError(21, "Is a directory", str(target))
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    try:  # make the rename itself durable
+        dfd = os.open(target.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dfd)
+    except OSError:
+        pass
+    finally:
+        os.close(dfd)
 
 
 # --- import --------------------------------------------------------------------------------------
@@ -235,16 +322,49 @@ def _parse_id(text: str) -> int | None:
         value = int(text)
     except ValueError:
         raise ValueError(f"id={text!r} is not an integer; allowed: an integer >= 1") from None
-    if value < 1:
-        raise ValueError(f"id={value} is out of range; allowed: 1 <= id")
+    if not 1 <= value <= MAX_PLAN_ID:
+        shown = str(value) if len(str(value)) <= 30 else str(value)[:25] + "..."
+        raise ValueError(f"id={shown} is out of range; allowed: 1 <= id <= {MAX_PLAN_ID}")
     return value
 
 
+def _json_depth(text: str) -> int:
+    """Deepest bracket nesting of JSON text (brackets inside strings not counted)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
 def _parse_amendments(text: str) -> list[dict[str, Any]]:
+    depth = _json_depth(text)
+    if depth > MAX_JSON_DEPTH:
+        raise ValueError(
+            f"amendments is nested {depth} levels deep; allowed: at most {MAX_JSON_DEPTH} "
+            "(a list of {field, old, new, at, reason})"
+        )
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ValueError(f"amendments is not JSON ({exc.msg}); allowed: a JSON list") from None
+    except RecursionError:
+        raise ValueError(
+            f"amendments is nested too deeply; allowed: at most {MAX_JSON_DEPTH} levels"
+        ) from None
     keys = {"field", "old", "new", "at", "reason"}
     if not isinstance(data, list) or not all(isinstance(a, dict) and set(a) == keys for a in data):
         raise ValueError(
@@ -432,7 +552,48 @@ def parse_csv(text: str, source: str = "<csv>") -> list[PlanHistory]:
 
 def _parse(text: str, source: str) -> tuple[list[PlanHistory], list[tuple[int, int]]]:
     """:func:`parse_csv`, also returning each history's (row, line)."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_IMPORT_BYTES:
+        raise ImportRefused(source, [_too_big(size)])
     reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        return _parse_rows(reader, source)
+    except csv.Error as exc:
+        line = reader.line_num + 1
+        raise ImportRefused(
+            source,
+            [
+                RowProblem(
+                    max(reader.line_num - 1, 0),
+                    line,
+                    "row",
+                    _csv_error_message(str(exc)),
+                )
+            ],
+        ) from None
+
+
+def _too_big(size: int) -> RowProblem:
+    return RowProblem(
+        0,
+        1,
+        "file",
+        f"the file has {size:,} bytes or more; allowed: at most {MAX_IMPORT_BYTES:,} bytes "
+        "(split it)",
+    )
+
+
+def _csv_error_message(text: str) -> str:
+    if "field larger than field limit" in text:
+        return f"a cell is longer than {MAX_FIELD_CHARS:,} characters; allowed: shorter cells"
+    if "NUL" in text or "null byte" in text:
+        return "the file holds NUL bytes (not a text CSV); allowed: a UTF-8 CSV"
+    return f"the CSV cannot be read ({text}); allowed: comma-separated UTF-8 text"
+
+
+def _parse_rows(
+    reader: csv.DictReader, source: str
+) -> tuple[list[PlanHistory], list[tuple[int, int]]]:
     header = reader.fieldnames
     if header is None:
         raise ImportRefused(
@@ -491,7 +652,23 @@ def _parse(text: str, source: str) -> tuple[list[PlanHistory], list[tuple[int, i
                 )
             )
             continue
-        cells = {key: value for key, value in raw.items()}
+        if k > MAX_IMPORT_ROWS:
+            raise ImportRefused(
+                source,
+                [
+                    RowProblem(
+                        k,
+                        line,
+                        "row",
+                        f"the file has more than {MAX_IMPORT_ROWS:,} rows; allowed: at most "
+                        f"{MAX_IMPORT_ROWS:,} (split it)",
+                    )
+                ],
+            )
+        cells = {
+            key: (unescape_cell(value) if key in TEXT_COLUMNS else value)
+            for key, value in raw.items()
+        }
         history, errs = _row_history(cells)
         problems += [RowProblem(k, line, f, m) for f, m in errs]
         if history is None:
@@ -521,42 +698,76 @@ def _width(raw: dict[Any, Any]) -> int:
     return n + len(raw.get(None) or [])
 
 
-def import_csv(journal: Journal, path: str | os.PathLike[str]) -> list[int]:
+class ImportedIds(list[int]):
+    """The ids an import wrote (a list, in file order), with :attr:`present`: the ids of rows that
+    were already in the journal, identical, and so were skipped (not written twice)."""
+
+    def __init__(self, added: Iterable[int] = (), present: Iterable[int] = ()) -> None:
+        super().__init__(added)
+        self.present: tuple[int, ...] = tuple(present)
+
+    def summary(self, source: str) -> str:
+        """``"Imported 2 plan(s) from f.csv; 3 already present (identical, skipped)."``"""
+        text = f"Imported {len(self)} plan(s) from {source}"
+        if self.present:
+            text += f"; {len(self.present)} already present (identical, skipped)"
+        return text + "."
+
+
+def read_csv_file(path: str | os.PathLike[str]) -> str:
+    """A CSV file's text, read at most :data:`MAX_IMPORT_BYTES` + 1 bytes (so ``/dev/zero`` or a
+    huge file is refused at the limit instead of filling memory)."""
+    p = Path(path)
+    try:
+        with open(p, "rb") as f:
+            data = f.read(MAX_IMPORT_BYTES + 1)
+    except FileNotFoundError:
+        raise ValueError(f"--csv={str(p)!r} does not exist; allowed: a CSV file") from None
+    except IsADirectoryError:
+        raise ValueError(f"--csv={str(p)!r} is a directory; allowed: a CSV file") from None
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ImportRefused(str(p), [_too_big(len(data))])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"--csv={str(p)!r} is not UTF-8 ({exc.reason}); allowed: UTF-8") from None
+
+
+def import_csv(journal: Journal, path: str | os.PathLike[str]) -> ImportedIds:
     """Import ``path`` into ``journal``: all rows in one transaction, or nothing.
 
     Raises :class:`ImportRefused` (a ``ValueError``) naming each bad row and field, including ids
-    already in the journal. Returns the new plan ids.
+    already in the journal with different values. Rows identical to the stored plan are skipped
+    (see :class:`ImportedIds`). Returns the new plan ids.
     """
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ValueError(f"--csv={str(p)!r} does not exist; allowed: a CSV file") from None
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"--csv={str(p)!r} is not UTF-8 ({exc.reason}); allowed: UTF-8") from None
-    return import_csv_text(journal, text, str(p))
+    return import_csv_text(journal, read_csv_file(path), str(path))
 
 
-def import_csv_text(journal: Journal, text: str, source: str = "<csv>") -> list[int]:
+def import_csv_text(journal: Journal, text: str, source: str = "<csv>") -> ImportedIds:
     """:func:`import_csv` for CSV text already read (an upload, say); ``source`` names it in
     messages."""
     histories, rows = _parse(text.removeprefix("\ufeff"), source)
-    return journal.import_histories(
-        histories, on_taken=lambda taken: _taken(source, rows, histories, taken)
-    )
+    conflicts: list[RowProblem] = []
+    row_of = {id(h): r for h, r in zip(histories, rows, strict=True)}
 
-
-def _taken(
-    source: str, rows: list[tuple[int, int]], histories: list[PlanHistory], taken: set[int]
-) -> ImportRefused:
-    problems = [
-        RowProblem(
-            k,
-            line,
-            "id",
-            f"id={h.planned.plan_id} is already in the journal; allowed: a new id or an empty cell",
+    def same(stored: PlanHistory, new: PlanHistory) -> bool:
+        a, b = history_row(stored), history_row(new)
+        if a == b:
+            return True
+        k, line = row_of[id(new)]
+        differ = [c for c in CSV_COLUMNS if a[c] != b[c]]
+        conflicts.append(
+            RowProblem(
+                k,
+                line,
+                "id",
+                f"id={new.planned.plan_id} is already in the journal with other values "
+                f"({', '.join(differ)} differ); allowed: the same plan, a new id or an empty cell",
+            )
         )
-        for (k, line), h in zip(rows, histories, strict=True)
-        if h.planned.plan_id in taken
-    ]
-    return ImportRefused(source, problems)
+        return False
+
+    added, present = journal.merge_histories(
+        histories, same=same, on_conflict=lambda: ImportRefused(source, conflicts)
+    )
+    return ImportedIds(added, present)

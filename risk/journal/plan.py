@@ -36,6 +36,13 @@ SIDES = ("long", "short")
 EXIT_REASONS = ("target", "stop", "thesis_changed", "liquidated", "other")
 #: Exit reasons that mean the plan was followed: the target or the stop closed the trade.
 PLANNED_EXITS = ("target", "stop")
+#: Longest text a plan or an outcome holds (thesis, what proves it wrong, notes): what the app's
+#: text areas accept, so every saved plan exports to cells its own import reads back.
+MAX_TEXT_CHARS = 4_000
+#: Highest plan id: SQLite's largest integer (2**63 - 1).
+MAX_PLAN_ID = 2**63 - 1
+#: Longest symbol.
+MAX_SYMBOL_CHARS = 40
 #: Relative slack on share sums and on the risk budget (float round-off, not a tolerance a user
 #: could exploit: 1e-9 of the budget).
 _EPS = 1e-9
@@ -55,19 +62,41 @@ def normalize_time(name: str, value: str | datetime) -> str:
         dt = value
     else:
         try:
-            dt = datetime.fromisoformat(str(value).strip())
+            dt = datetime.fromisoformat(str(value).strip()[:64])
         except ValueError:
             raise ValueError(
-                f"{name}={value!r} is not a time; allowed: ISO 8601, e.g. 2024-05-01T12:00:00Z"
+                f"{name}={_short(value)} is not a time; allowed: ISO 8601, "
+                "e.g. 2024-05-01T12:00:00Z"
             ) from None
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone(UTC).isoformat(timespec="seconds")
+    try:
+        return dt.astimezone(UTC).isoformat(timespec="seconds")
+    except (OverflowError, ValueError):
+        # year 1 at +14:00 or year 9999 at -14:00 has no UTC time in datetime's range
+        raise ValueError(
+            f"{name}={_short(value)} is out of range in UTC; allowed: a time between years 1 and "
+            "9999 in UTC"
+        ) from None
 
 
-def _check_text(name: str, value: Any) -> str:
+def _short(value: Any, limit: int = 60) -> str:
+    """``repr`` of a value, cut to ``limit`` characters for messages."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 5] + "...'"
+
+
+def _check_text(name: str, value: Any, limit: int = MAX_TEXT_CHARS) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"{name}={value!r} is empty; allowed: a non-empty text")
+        raise ValueError(f"{name}={_short(value)} is empty; allowed: a non-empty text")
+    return _check_length(name, value, limit)
+
+
+def _check_length(name: str, value: str, limit: int = MAX_TEXT_CHARS) -> str:
+    if len(value) > limit:
+        raise ValueError(
+            f"{name} has {len(value):,} characters; allowed: at most {limit:,} characters"
+        )
     return value
 
 
@@ -244,7 +273,7 @@ def plan_problems(plan: Any, *, normalize: bool = False) -> list[tuple[str, str]
             problems.append((name, msg))
 
     g = plan.__getattribute__
-    check("symbol", lambda: _check_text("symbol", g("symbol")).strip())
+    check("symbol", lambda: _check_text("symbol", g("symbol"), MAX_SYMBOL_CHARS).strip())
     check("side", lambda: check_choice("side", g("side"), SIDES))
     check("entry", lambda: float(check_positive("entry", _finite("entry", g("entry")))))
     check("stop", lambda: _check_stop(g("side"), ok.get("entry"), g("stop")))
@@ -293,15 +322,17 @@ def _as_str(name: str, value: Any) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise ValueError(f"{name}={value!r} is not text; allowed: a text")
-    return value
+        raise ValueError(f"{name}={_short(value)} is not text; allowed: a text")
+    return _check_length(name, value)
 
 
 def _check_id(value: Any) -> int | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"plan_id={value!r} is not a plan id; allowed: an integer >= 1")
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_PLAN_ID:
+        raise ValueError(
+            f"plan_id={_short(value)} is not a plan id; allowed: an integer from 1 to {MAX_PLAN_ID}"
+        )
     return value
 
 

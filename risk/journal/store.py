@@ -53,6 +53,9 @@ from risk.journal.plan import (
 
 ENV_VAR = "LEVERAGE_LAB_DB"
 BUSY_TIMEOUT_S = 30.0
+#: Longest CSV cell the import reads (Python's csv field limit). A plan's amendments are one
+#: cell of the export, so :meth:`Journal.amend` refuses a change that would make it longer.
+MAX_FIELD_CHARS = 131_072
 
 _REASONS_SQL = ", ".join(f"'{r}'" for r in EXIT_REASONS)
 
@@ -219,6 +222,16 @@ def field_from_json(name: str, value: Any) -> Any:
     return value
 
 
+def amendments_cell(amendments: tuple[Amendment, ...] | list[Amendment]) -> str:
+    """The amendments as the CSV export writes them: a JSON list of
+    ``{"field", "old", "new", "at", "reason"}`` (empty text for none)."""
+    items = [
+        {"field": a.field, "old": a.old, "new": a.new, "at": a.amended_at, "reason": a.reason}
+        for a in amendments
+    ]
+    return json.dumps(items, ensure_ascii=False) if items else ""
+
+
 def apply_amendments(plan: Plan, amendments: Iterator[Amendment] | tuple[Amendment, ...]) -> Plan:
     """The plan with each amendment's new value applied in order (validated as a whole)."""
     changes = {a.field: field_from_json(a.field, a.new) for a in amendments}
@@ -309,6 +322,7 @@ def connect(path: str | os.PathLike[str] | None = None) -> sqlite3.Connection:
     try:
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        check_identity(conn, p)  # before anything writes: WAL, tables, version
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal" and str(p) != ":memory:":
             raise sqlite3.OperationalError(f"journal_mode={mode!r}; could not switch to WAL")
@@ -319,6 +333,59 @@ def connect(path: str | os.PathLike[str] | None = None) -> sqlite3.Connection:
         conn.close()
         raise
     return conn
+
+
+class NotAJournal(ValueError):
+    """An SQLite file that is not a Leverage Lab journal (another program's database)."""
+
+
+class NewerJournal(ValueError):
+    """A journal written by a newer version of this code (a schema it does not know)."""
+
+
+#: Every table, index and trigger the journal's schema creates.
+OWN_OBJECTS = frozenset(
+    {
+        "plans",
+        "outcomes",
+        "outcomes_v3",
+        "amendments",
+        "amendments_plan",
+        "plans_no_update",
+        "plans_no_delete",
+        "plans_no_replace",
+        "amendments_no_replace",
+        "amendments_no_update",
+        "amendments_no_delete",
+    }
+)
+
+
+def check_identity(conn: sqlite3.Connection, path: Path | str = "") -> int:
+    """Refuse, before anything is written, a file this code must not migrate: another program's
+    SQLite database (objects the journal does not create, or a version without a ``plans``
+    table) raises :class:`NotAJournal`; a newer schema raises :class:`NewerJournal`. An empty
+    database is a new journal. Returns the file's schema version."""
+    version = schema_version(conn)
+    names = {
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+        ).fetchall()
+    }
+    foreign = sorted(names - OWN_OBJECTS)
+    if version > SCHEMA_VERSION and (not names or "plans" in names):
+        raise NewerJournal(
+            f"schema version={version} is newer than this code; allowed: <= {SCHEMA_VERSION}"
+        )
+    if foreign or (version > 0 and "plans" not in names) or (version == 0 and names):
+        shown = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
+        raise NotAJournal(
+            f"database={str(path)!r} is not a Leverage Lab journal (user_version {version}"
+            + (f", tables {shown}" if foreign else "")
+            + "); allowed: a journal file or a new path (the file was not changed)"
+        )
+    return version
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
@@ -332,7 +399,7 @@ def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
     while True:
         version = schema_version(conn)
         if version > SCHEMA_VERSION:
-            raise ValueError(
+            raise NewerJournal(
                 f"schema version={version} is newer than this code; allowed: <= {SCHEMA_VERSION}"
             )
         if version >= target:
@@ -419,7 +486,14 @@ class Journal:
             history = self._history(plan_id)
             if history.outcome is not None:
                 raise ValueError(f"plan_id={plan_id} is closed; allowed: amend an open plan only")
-            return self._insert_amendments(history.amended, changes, reason, when)
+            done = self._insert_amendments(history.amended, changes, reason, when)
+            cell = amendments_cell((*history.amendments, *done))
+            if len(cell) > MAX_FIELD_CHARS:
+                raise ValueError(
+                    f"plan_id={plan_id}'s amendments would take {len(cell):,} characters in the "
+                    f"CSV export; allowed: at most {MAX_FIELD_CHARS:,} (save a new plan instead)"
+                )
+            return done
 
     def _insert_amendments(
         self, current: Plan, changes: Mapping[str, Any], reason: str, when: str
@@ -493,24 +567,52 @@ class Journal:
                     f"plan_id={sorted(taken)} already in the journal; allowed: new ids or none"
                 )
             for h in histories:
-                pid = self._insert_plan(h.planned)
-                ids.append(pid)
-                for a in h.amendments:
-                    self.conn.execute(
-                        "INSERT INTO amendments (plan_id, field, old_value, new_value, "
-                        "amended_at, reason) VALUES (?, ?, ?, ?, ?, ?)",
-                        (
-                            pid,
-                            a.field,
-                            json.dumps(a.old),
-                            json.dumps(a.new),
-                            a.amended_at,
-                            a.reason,
-                        ),
-                    )
-                if h.outcome is not None:
-                    self._insert_outcome(pid, h.outcome, replace=False)
+                ids.append(self._insert_history(h))
         return ids
+
+    def merge_histories(
+        self,
+        histories: list[PlanHistory],
+        same: Callable[[PlanHistory, PlanHistory], bool],
+        on_conflict: Callable[[], Exception],
+    ) -> tuple[list[int], list[int]]:
+        """:meth:`import_histories`, merging by id: a history whose id is already stored is
+        skipped when ``same(stored, new)`` (an export imported back), and any that is not makes
+        the whole import fail with ``on_conflict()`` (nothing stored). One transaction.
+
+        Returns ``(added ids, ids already present)``.
+        """
+        added: list[int] = []
+        present: list[int] = []
+        with _transaction(self.conn):
+            fresh = []
+            conflict = False
+            for h in histories:
+                pid = h.planned.plan_id
+                if pid is not None and self._exists(pid):
+                    if same(self._history(pid), h):
+                        present.append(pid)
+                    else:
+                        conflict = True
+                    continue
+                fresh.append(h)
+            if conflict:
+                raise on_conflict()
+            for h in fresh:
+                added.append(self._insert_history(h))
+        return added, present
+
+    def _insert_history(self, h: PlanHistory) -> int:
+        pid = self._insert_plan(h.planned)
+        for a in h.amendments:
+            self.conn.execute(
+                "INSERT INTO amendments (plan_id, field, old_value, new_value, "
+                "amended_at, reason) VALUES (?, ?, ?, ?, ?, ?)",
+                (pid, a.field, json.dumps(a.old), json.dumps(a.new), a.amended_at, a.reason),
+            )
+        if h.outcome is not None:
+            self._insert_outcome(pid, h.outcome, replace=False)
+        return pid
 
     # --- reads -----------------------------------------------------------------------------------
     def _exists(self, plan_id: int) -> bool:
