@@ -96,7 +96,7 @@ def test_scenario_follows_to_another_page(open_page) -> None:
     ("path", "query", "message"),
     [
         # 3,000 x 110 = 330,000: the 2026 BTCUSDT tier 2, max 100x
-        ("liquidation_map", {"margin": 3000, "lev": 110, "stop": 105000}, "above the maximum 100x"),
+        ("liquidation_map", {"margin": 3000.0, "lev": 110}, "above the maximum 100x"),
         ("size_from_risk", {"stop_mode": "price", "stop_px": 101000}, "must be below the entry"),
         ("margin_utilization", {"wallet": 900}, "more than the wallet"),
     ],
