@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -453,3 +455,16 @@ def test_okx_size_tiers_property(side, contracts, lev_frac, ep, taker) -> None:
         assert lp == pytest.approx(expected, rel=1e-12)
     else:
         assert math.isnan(lp)
+
+
+def test_import_risk_loads_neither_the_loaders_nor_ccxt() -> None:
+    # The loaders are imported on first use of risk.market.parse_tiers (PEP 562 __getattr__), so
+    # importing risk (and the shipped tables) stays light and never touches ccxt.
+    code = (
+        "import sys, risk; from risk.tiers import shipped_table; "
+        "shipped_table('binance', 'BTCUSDT'); "
+        "print(sorted(m for m in ('risk.market.formats', 'ccxt') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
