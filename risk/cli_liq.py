@@ -20,6 +20,7 @@ from risk.liquidation import (
     liquidation_price,
     maintenance_margin,
     tier_measure,
+    trigger_tier,
 )
 from risk.margin import break_even_price, close_fee, open_fee
 from risk.market import cache as market_cache
@@ -148,15 +149,14 @@ def compute(args: argparse.Namespace) -> dict[str, Any]:
     size = args.contract_size
     if size is None:
         size = venue.default_contract_size(sym) if args.contract == "inverse" else 1.0
-    if (
-        args.mode == "cross"
-        and args.wallet is None
-        and args.other_maintenance == 0
-        and (args.other_upnl == 0)
-    ):
-        wallet = None
-    else:
-        wallet = args.wallet
+    if args.mode == "cross" and args.wallet is None:
+        # A cross position is backed by the whole cross wallet; without it the price would be the
+        # isolated one under a cross label.
+        raise ValueError(
+            "--wallet is required with --mode cross; allowed: --wallet > 0, the cross wallet "
+            "balance (margin currency) that backs the position"
+        )
+    wallet = args.wallet
     pos = Position(
         args.side,
         args.entry,
@@ -167,15 +167,15 @@ def compute(args: argparse.Namespace) -> dict[str, Any]:
         contract_size=size,
         margin_mode=args.mode,
     )
-    if args.mode == "cross" and wallet is None:
-        wallet = float(pos.isolated_margin)
     account = (
         Account(wallet, args.other_maintenance, args.other_upnl) if wallet is not None else None
     )
     lp = float(liquidation_price(pos, venue, account))
     bp = float(bankruptcy_price(pos, account if args.mode == "cross" else None))
+    tier = trigger_tier(pos, venue, lp)
+    # the tier that caps the leverage: that of the entry notional (or size)
+    entry_tier = venue.table.tier(float(tier_measure(pos, venue.table)))
     at = pos.ep if math.isnan(lp) or venue.rules.mm_valued_at == "entry" else lp
-    tier = venue.table.tier(float(tier_measure(pos, venue.table, at)))
     if args.maintenance_amount is not None:
         # the typed amount is subtracted from notional x mmr: above it, the maintenance margin
         # would be negative and the "liquidation price" beyond the bankruptcy price
@@ -204,7 +204,7 @@ def compute(args: argparse.Namespace) -> dict[str, Any]:
         "maintenance_margin": float(maintenance_margin(pos, venue)),
         "mmr": tier.mmr,
         "maintenance_amount": tier.maintenance_amount,
-        "tier_max_leverage": tier.max_leverage,
+        "tier_max_leverage": entry_tier.max_leverage,
         "leverage": float(pos.leverage_setting),
         "effective_leverage": float(pos.effective_leverage),
         "notional": float(pos.notional),

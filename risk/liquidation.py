@@ -42,11 +42,13 @@ A formula result that is not a positive price means "no liquidation price" and c
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from risk._validate import ArrayLike, check_range, scalar_or_array
 from risk.positions import Account, Position
-from risk.tiers import COIN_UNIT, QUOTE_UNITS, TierTable
+from risk.tiers import COIN_UNIT, QUOTE_UNITS, Tier, TierTable
 from risk.venues import Venue
 
 
@@ -241,10 +243,25 @@ def bankruptcy_price(position: Position, account: Account | None = None) -> floa
     s = position.sign
     if position.is_inverse:
         size = position.size_usd
-        bp = _positive_or_nan(s * size / (wb + upnl + s * size / position.ep))
+        with np.errstate(divide="ignore", invalid="ignore"):  # 1x short: denominator 0, no BP
+            bp = _positive_or_nan(s * size / (wb + upnl + s * size / position.ep))
     else:
         bp = _positive_or_nan(position.ep - s * (wb + upnl) / position.qty)
     return _broadcast(bp, position, wb)
+
+
+def trigger_tier(position: Position, venue: Venue, lp: float) -> Tier:
+    """The tier whose rate the trigger uses for one scalar position: the tier of the notional at
+    the liquidation price ``lp`` (at the entry for families that value maintenance at entry, or
+    when there is no liquidation price). Beyond the last tier's cap the last tier's line
+    continues: a short's liquidation price may sit above the table although its entry notional is
+    inside it."""
+    at = position.ep if math.isnan(lp) or venue.rules.mm_valued_at == "entry" else lp
+    table = venue.table
+    notional = float(np.asarray(tier_measure(position, table, at)))
+    if notional >= table.max_notional:
+        return table.tiers[-1]
+    return table.tier(notional)
 
 
 def distance_frac(price: ArrayLike, entry_price: ArrayLike) -> float | np.ndarray:

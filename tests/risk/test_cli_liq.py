@@ -60,6 +60,17 @@ CALLS: dict[str, list[str]] = {
     "hyperliquid": ["--exchange", "hyperliquid", "--symbol", "SOL", "--max-leverage", "20",
                     "--side", "long", "--entry", "145.83", "--quantity", "0.33", "--margin",
                     "24.045107", "--json"],
+    # issue 11 bugs
+    # (a) 1x short whose liquidation price lies beyond Binance's last bracket cap (1.8B USDT):
+    # 30,000 BTC @ 50,000 = 1.5B at entry (inside the table), ~2.28B at the liquidation price.
+    "short_beyond_last_cap": ["--exchange", "binance", "--side", "short", "--entry", "50000",
+                              "--quantity", "30000", "--leverage", "1", "--json"],
+    # (b) inverse 1x short: no bankruptcy price, and nothing on stderr.
+    "inverse_short_1x": ["--exchange", "binance", "--contract", "inverse", "--symbol", "BTCUSD",
+                         "--mmr", "0.005", "--side", "short", "--entry", "50000", "--quantity",
+                         "100", "--leverage", "1", "--json"],
+    # (d) cross without a wallet
+    "cross_without_wallet": [*BASE, "--leverage", "5", "--mode", "cross"],
     # bad input
     "bad_exchange": ["--exchange", "kraken", "--side", "long", "--entry", "1", "--quantity", "1",
                      "--leverage", "2"],
@@ -289,6 +300,34 @@ def test_hyperliquid_published_position(runs) -> None:
     assert round(out["liquidation_price"], 6) == pytest.approx(74.83696193, abs=2e-6)
 
 
+# --- issue 11 bugs -------------------------------------------------------------------------------
+
+
+def test_short_beyond_the_last_bracket_cap_uses_the_last_bracket(runs) -> None:
+    # Binance BTCUSDT bracket 12 (1.2B-1.8B: mmr 50%, cum 421,481,450) continues past its cap. Short
+    # 30,000 @ 50,000 at 1x, WB = 1.5B: LP = (WB + cum + Q*EP)/(Q*(1 + mmr))
+    # = (1.5e9 + 421,481,450 + 1.5e9)/(30,000*1.5), a notional of ~2.28B the user never typed.
+    out = ok_json(runs, "short_beyond_last_cap")
+    expected = (1.5e9 + 421_481_450 + 1.5e9) / (30_000 * 1.5)
+    assert out["liquidation_price"] == pytest.approx(expected, rel=1e-12)
+    assert (out["mmr"], out["maintenance_amount"]) == (0.5, 421_481_450)
+
+
+def test_inverse_short_at_1x_is_quiet(runs) -> None:
+    # Short inverse at 1x: margin S/EP; equity S/P never reaches S/P*mmr and the bankruptcy
+    # denominator WB - S/EP is 0 -> neither price exists, and no numpy warning on stderr.
+    out = ok_json(runs, "inverse_short_1x")
+    assert out["liquidation_price"] is None and out["bankruptcy_price"] is None
+
+
+def test_tier_max_leverage_is_the_tier_that_caps_the_leverage(runs) -> None:
+    # 280 BTC @ 50,000 = 14M: Binance bracket 5 (12M-70M, 25x) caps the leverage, while the
+    # liquidation price falls in bracket 4 (50x), whose rate the trigger uses.
+    out = ok_json(runs, "tier_cross")
+    assert out["tier_max_leverage"] == 25
+    assert out["mmr"] == 0.01
+
+
 # --- readable table ------------------------------------------------------------------------------
 
 
@@ -329,7 +368,8 @@ BAD = [
         "unknown_symbol",
         r"symbol='NOPEUSDT'.*allowed: one of the \d+ shipped symbols \(BTCUSDT, ETHUSDT",
     ),
-    ("bybit_cross", r"margin_mode='cross' is not covered for exchange 'bybit'; allowed: isolated"),
+    ("bybit_cross", r"--wallet is required with --mode cross"),
+    ("cross_without_wallet", r"--wallet is required with --mode cross"),
     ("okx_inverse", r"contract='inverse' is not covered for exchange 'okx'; allowed: linear"),
     ("amount_without_mmr", r"--maintenance-amount=50(\.0)? without --mmr"),
     ("mmr_out_of_range", r"mmr=1.5 .*allowed: 0 <= mmr < 1"),
