@@ -11,6 +11,7 @@ start-up).
 from __future__ import annotations
 
 import json
+import math
 import re
 import subprocess
 import sys
@@ -71,6 +72,19 @@ CALLS: dict[str, list[str]] = {
                          "100", "--leverage", "1", "--json"],
     # (d) cross without a wallet
     "cross_without_wallet": [*BASE, "--leverage", "5", "--mode", "cross"],
+    # issue 11 families, as a trader types them
+    "bybit_inverse_cross_fee": ["--exchange", "bybit", "--contract", "inverse", "--side", "long",
+                                "--entry", "8000", "--quantity", "10000", "--leverage", "50",
+                                "--mmr", "0.005", "--taker-fee", "0.00075", "--mode", "cross",
+                                "--wallet", "0.5", "--json"],
+    "bybit_uta_1x_long": ["--exchange", "bybit-uta", "--side", "long", "--entry", "20000",
+                          "--quantity", "1", "--leverage", "1", "--taker-fee", "0.00055",
+                          "--json"],
+    "bybit_fee_50x": ["--exchange", "bybit", "--side", "long", "--entry", "20000", "--quantity",
+                      "1", "--leverage", "50", "--mmr", "0.005", "--taker-fee", "0.00055",
+                      "--json"],
+    "phemex": ["--exchange", "phemex", "--side", "long", "--entry", "0.4", "--quantity", "500",
+               "--leverage", "5", "--mmr", "0.01", "--taker-fee", "0.0006", "--json"],
     # bad input
     "bad_exchange": ["--exchange", "kraken", "--side", "long", "--entry", "1", "--quantity", "1",
                      "--leverage", "2"],
@@ -326,6 +340,36 @@ def test_tier_max_leverage_is_the_tier_that_caps_the_leverage(runs) -> None:
     out = ok_json(runs, "tier_cross")
     assert out["tier_max_leverage"] == 25
     assert out["mmr"] == 0.01
+
+
+def test_bybit_inverse_cross_counts_the_fee_to_close(runs) -> None:
+    # Bybit "How to calculate Liquidation Price (Inverse Contract)", cross: BP = 1.00075 x 10,000 /
+    # (10,000/8,000 + 0.5) = 5,718.57; LP 5,739.50 shown (a long's price rounded up to 0.5).
+    out = ok_json(runs, "bybit_inverse_cross_fee")
+    assert round(out["bankruptcy_price"], 2) == 5_718.57
+    assert math.ceil(out["liquidation_price"] * 2) / 2 == 5_739.50
+
+
+def test_bybit_uta_1x_long_shows_no_liquidation_price(runs) -> None:
+    out = ok_json(runs, "bybit_uta_1x_long")
+    assert out["liquidation_price"] is None
+
+
+def test_bybit_margins_include_the_fee_to_close(runs) -> None:
+    # Bybit "Liquidation Price (USDT Contract)": 1 BTC long at 20,000, 50x, MMR 0.5%: IM 400, MM
+    # 100, LP 19,700; each margin holds the fee to close 20,000 x (1 - 1/50) x 0.055% = 10.78.
+    out = ok_json(runs, "bybit_fee_50x")
+    assert out["liquidation_price"] == pytest.approx(19_700, abs=1e-9)
+    assert out["initial_margin"] == pytest.approx(400 + 10.78)
+    assert out["maintenance_margin"] == pytest.approx(100 + 10.78)
+
+
+def test_phemex_published_example(runs) -> None:
+    # Phemex "Liquidation price for USDT-M perpetual contracts": assignedPosBalance 40.096,
+    # LP = (200 - 40.096)/(0.9994 - 0.01)/500 = 0.3232...
+    out = ok_json(runs, "phemex")
+    assert out["initial_margin"] == pytest.approx(40.096)
+    assert out["liquidation_price"] == pytest.approx((200 - 40.096) / 0.9894 / 500, rel=1e-12)
 
 
 # --- readable table ------------------------------------------------------------------------------
