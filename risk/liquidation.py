@@ -315,6 +315,12 @@ def liquidation_price(
     wallet and the other positions' TMM1/UPNL1; in isolated mode it only bounds the margin.
     """
     check_position(position, venue, account)
+    if position.margin_mode == "cross" and account is None:
+        # Without the wallet the price would be the isolated one under a cross label.
+        raise ValueError(
+            "account=None for margin_mode='cross'; allowed: an Account with the cross "
+            "wallet_balance (and the other positions' maintenance and PnL)"
+        )
     wb, _, _ = _context(position, account)
     return _broadcast(_liquidation_price(position, venue, account), position, wb)
 

@@ -395,6 +395,12 @@ CASES = [
         id="mode-not-covered",
     ),
     pytest.param(
+        lambda: liquidation_price(pos(margin_mode="cross"), get_venue("binance", mmr=0.01)),
+        r"^account=None for margin_mode='cross'; allowed: an Account with the cross "
+        r"wallet_balance",
+        id="cross-without-account",
+    ),
+    pytest.param(
         lambda: liquidation_price(pos(margin_mode="cross"), get_venue("gate", mmr=0.01)),
         r"^margin_mode='cross' is not covered for exchange 'gate'; allowed: isolated$",
         id="gate-cross",
