@@ -318,13 +318,13 @@ def test_hyperliquid_published_position(runs) -> None:
 
 
 def test_short_beyond_the_last_bracket_cap_uses_the_last_bracket(runs) -> None:
-    # Binance BTCUSDT bracket 12 (1.2B-1.8B: mmr 50%, cum 421,481,450) continues past its cap. Short
-    # 30,000 @ 50,000 at 1x, WB = 1.5B: LP = (WB + cum + Q*EP)/(Q*(1 + mmr))
-    # = (1.5e9 + 421,481,450 + 1.5e9)/(30,000*1.5), a notional of ~2.28B the user never typed.
+    # Binance BTCUSDT bracket 12 (2026-03-05: 1.2B-1.8B, mmr 50%, cum 421,482,000) continues past
+    # its cap. Short 30,000 @ 50,000 at 1x, WB = 1.5B: LP = (WB + cum + Q*EP)/(Q*(1 + mmr))
+    # = (1.5e9 + 421,482,000 + 1.5e9)/(30,000*1.5), a notional of ~2.28B the user never typed.
     out = ok_json(runs, "short_beyond_last_cap")
-    expected = (1.5e9 + 421_481_450 + 1.5e9) / (30_000 * 1.5)
+    expected = (1.5e9 + 421_482_000 + 1.5e9) / (30_000 * 1.5)
     assert out["liquidation_price"] == pytest.approx(expected, rel=1e-12)
-    assert (out["mmr"], out["maintenance_amount"]) == (0.5, 421_481_450)
+    assert (out["mmr"], out["maintenance_amount"]) == (0.5, 421_482_000)
 
 
 def test_inverse_short_at_1x_is_quiet(runs) -> None:
