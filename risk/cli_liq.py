@@ -16,17 +16,25 @@ from risk._validate import check_positive
 from risk.account import margin_status
 from risk.hedge import hedge_liquidation
 from risk.liquidation import (
+    bankruptcy_close_fee,
     bankruptcy_price,
+    close_fee_in_margin,
+    initial_margin,
     liquidation_price,
     maintenance_margin,
     tier_measure,
+    trigger_tier,
 )
 from risk.margin import break_even_price, close_fee, open_fee
 from risk.market import cache as market_cache
 from risk.positions import Account, Position
 from risk.tiers import QUOTE_UNITS, TierTable, load_table_file
-from risk.venues import EXCHANGES, Venue, get_venue, normalize_symbol
+from risk.venues import EXCHANGES, RULES, Venue, get_venue, normalize_symbol
 
+#: ``initial_margin`` and ``maintenance_margin`` are as the venue defines them: Bybit includes the
+#: estimated fee to close (at the bankruptcy price) in both, Phemex in the posted margin
+#: (``close_fee_in_margin``); ``maintenance_margin_with_close_fee`` adds every family's fee to
+#: close as its trigger counts it (OKX, Gate, KuCoin, Bitget, Phemex: at the mark).
 #: ``maintenance_margin`` is valued at the entry price (what the position needs now), while
 #: ``mmr`` and ``maintenance_amount`` are the tier AT the liquidation price (the tier the trigger
 #: uses; Bybit: at entry). When the liquidation moves the notional into another tier the two differ.
@@ -49,7 +57,12 @@ def add_parser(sub: Any) -> None:
         help="liquidation price of one position",
         description="Liquidation price, bankruptcy price and margin of one perpetual position.",
     )
-    p.add_argument("--exchange", required=True, choices=EXCHANGES)
+    p.add_argument(
+        "--exchange",
+        required=True,
+        choices=EXCHANGES,
+        help="rule family: bybit is Bybit's regular account, bybit-uta its Unified Trading Account",
+    )
     p.add_argument(
         "--symbol",
         help="tier table to use, app or ccxt notation: BTCUSDT or BTC/USDT:USDT (default BTCUSDT; "
@@ -71,7 +84,10 @@ def add_parser(sub: Any) -> None:
     size = p.add_mutually_exclusive_group(required=True)
     size.add_argument("--leverage", type=float, help="leverage setting (>= 1)")
     size.add_argument(
-        "--margin", type=float, help="isolated margin posted (quote; coin for inverse)"
+        "--margin",
+        type=float,
+        help="isolated margin posted (quote; coin for inverse), without the fee to close that "
+        "bybit and phemex hold on top of it",
     )
     p.add_argument("--mmr", type=float, help="maintenance margin rate, overrides the tier table")
     p.add_argument("--maintenance-amount", type=float, help="maintenance amount (with --mmr)")
@@ -85,7 +101,10 @@ def add_parser(sub: Any) -> None:
         "--taker-fee",
         type=float,
         default=0.0,
-        help="taker fee fraction (0.0005 = 0.05%%); inside the trigger for okx/gate",
+        help="taker fee fraction (0.0005 = 0.05%%): inside the trigger at the mark for okx, "
+        "gate, kucoin (its liquidation fee rate), bitget and phemex; bybit and bybit-uta add the "
+        "fee to close at the bankruptcy price to initial and maintenance margin; bybit and "
+        "phemex hold it in the posted margin",
     )
     p.add_argument("--mode", choices=("isolated", "cross"), default="isolated")
     p.add_argument("--wallet", type=float, help="wallet balance (cross: the cross wallet)")
@@ -126,10 +145,11 @@ def compute(args: argparse.Namespace) -> dict[str, Any]:
     elif (
         args.mmr is None
         and args.max_leverage is None
-        and market_cache.has_table(args.exchange, sym)
+        and market_cache.has_table(RULES[args.exchange].tier_exchange, sym)
     ):
         # The refreshed cache when it is newer than the shipped snapshot (python -m risk market).
-        table = market_cache.tier_table(args.exchange, sym)
+        # Bybit's two accounts share one set of tables.
+        table = market_cache.tier_table(RULES[args.exchange].tier_exchange, sym)
     else:
         table = None
     if args.mmr is None and args.maintenance_amount is not None:
@@ -148,15 +168,14 @@ def compute(args: argparse.Namespace) -> dict[str, Any]:
     size = args.contract_size
     if size is None:
         size = venue.default_contract_size(sym) if args.contract == "inverse" else 1.0
-    if (
-        args.mode == "cross"
-        and args.wallet is None
-        and args.other_maintenance == 0
-        and (args.other_upnl == 0)
-    ):
-        wallet = None
-    else:
-        wallet = args.wallet
+    if args.mode == "cross" and args.wallet is None:
+        # A cross position is backed by the whole cross wallet; without it the price would be the
+        # isolated one under a cross label.
+        raise ValueError(
+            "--wallet is required with --mode cross; allowed: --wallet > 0, the cross wallet "
+            "balance (margin currency) that backs the position"
+        )
+    wallet = args.wallet
     pos = Position(
         args.side,
         args.entry,
@@ -167,15 +186,20 @@ def compute(args: argparse.Namespace) -> dict[str, Any]:
         contract_size=size,
         margin_mode=args.mode,
     )
-    if args.mode == "cross" and wallet is None:
-        wallet = float(pos.isolated_margin)
     account = (
         Account(wallet, args.other_maintenance, args.other_upnl) if wallet is not None else None
     )
     lp = float(liquidation_price(pos, venue, account))
-    bp = float(bankruptcy_price(pos, account if args.mode == "cross" else None))
+    bp = float(bankruptcy_price(pos, account if args.mode == "cross" else None, venue))
+    # Bybit counts the fee to close (at the bankruptcy price) in its maintenance margin; the
+    # other families add their fee in the trigger only (maintenance_margin_with_close_fee).
+    bybit_mm = venue.rules.close_fee == "bankruptcy"
+    mm_entry = maintenance_margin(pos, venue, include_trigger_fee=bybit_mm, account=account)
+    mm_fee = maintenance_margin(pos, venue, include_trigger_fee=True, account=account)
+    tier = trigger_tier(pos, venue, lp)
+    # the tier that caps the leverage: that of the entry notional (or size)
+    entry_tier = venue.table.tier(float(tier_measure(pos, venue.table)))
     at = pos.ep if math.isnan(lp) or venue.rules.mm_valued_at == "entry" else lp
-    tier = venue.table.tier(float(tier_measure(pos, venue.table, at)))
     if args.maintenance_amount is not None:
         # the typed amount is subtracted from notional x mmr: above it, the maintenance margin
         # would be negative and the "liquidation price" beyond the bankruptcy price
@@ -199,18 +223,24 @@ def compute(args: argparse.Namespace) -> dict[str, Any]:
         "liquidation_price": None if math.isnan(lp) else lp,
         "bankruptcy_price": None if math.isnan(bp) else bp,
         "distance_frac": None if math.isnan(lp) else abs(lp - args.entry) / args.entry,
-        "initial_margin": float(pos.initial_margin),
+        "initial_margin": float(initial_margin(pos, venue)),
         "isolated_margin": float(pos.isolated_margin),
-        "maintenance_margin": float(maintenance_margin(pos, venue)),
+        "close_fee_in_margin": float(close_fee_in_margin(pos, venue)),
+        "maintenance_margin": float(mm_entry),
+        "maintenance_margin_with_close_fee": float(mm_fee),
         "mmr": tier.mmr,
         "maintenance_amount": tier.maintenance_amount,
-        "tier_max_leverage": tier.max_leverage,
+        "tier_max_leverage": entry_tier.max_leverage,
         "leverage": float(pos.leverage_setting),
         "effective_leverage": float(pos.effective_leverage),
         "notional": float(pos.notional),
         "taker_fee": args.taker_fee,
         "open_fee": float(open_fee(pos, args.taker_fee)),
-        "close_fee_at_bankruptcy": float(close_fee(pos, args.taker_fee)),
+        "close_fee_at_bankruptcy": float(
+            bankruptcy_close_fee(pos, venue, account)
+            if bybit_mm
+            else close_fee(pos, args.taker_fee)
+        ),
         "break_even_price": float(break_even_price(pos, args.taker_fee)),
         "tiers": venue.table.name,
         "tiers_source": venue.table.source,
@@ -367,6 +397,10 @@ def run(args: argparse.Namespace) -> int:
         ("bankruptcy price", num(out["bankruptcy_price"])),
         ("initial margin", f"{out['initial_margin']:,.8g} {unit}"),
         ("maintenance margin", f"{out['maintenance_margin']:,.8g} {unit} at entry"),
+        (
+            "with fee to close",
+            f"{out['maintenance_margin_with_close_fee']:,.8g} {unit} (what the trigger compares)",
+        ),
         (
             "tier at liquidation",
             f"mmr {out['mmr']:.4%}, maintenance amount {out['maintenance_amount']:,.8g}",

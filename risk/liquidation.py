@@ -3,50 +3,99 @@
 Notation (docs/formulas.md): ``s`` = +1 long / -1 short, ``Q`` quantity (base units),
 ``S = contracts * contract_size`` (USD, inverse), ``EP`` entry price, ``WB`` wallet balance
 (isolated: the position's isolated margin), ``TMM1``/``UPNL1`` maintenance margin and unrealized
-PnL of the other cross positions, ``mmr``/``cum`` the tier's rate and maintenance amount, ``f`` the
-taker fee where the family puts it inside the trigger (OKX/Gate; 0 otherwise).
+PnL of the other cross positions, ``mmr``/``cum`` the tier's rate and maintenance amount, ``f``
+the taker fee where the family puts it inside the trigger at the mark (OKX, Gate, KuCoin, Bitget,
+Phemex; 0 otherwise). ``N(P)`` is the notional at price ``P``: ``Q*P`` (quote) or ``S/P`` (coin).
 
-Maintenance margin valued at the mark (Binance, OKX/Gate, Hyperliquid, generic) solves
-``WB - TMM1 + UPNL1 + s*Q*(LP - EP) = Q*LP*(mmr + f) - cum``:
+Every family solves one equation, ``backing + pnl(LP) = maintenance(LP)``, where the backing is
+the isolated margin (plus the estimated fee to close held in it, Bybit and Phemex) or, in cross,
+``WB - TMM1 + UPNL1``.
 
-    linear:   LP = (WB - TMM1 + UPNL1 + cum - s*Q*EP) / (Q*(mmr + f - s))
-    inverse:  LP = S*(mmr + f + s) / (WB - TMM1 + UPNL1 + cum + s*S/EP)
+Maintenance margin valued at the mark (Binance, Bybit UTA, OKX, Gate, KuCoin, Bitget, Phemex,
+Hyperliquid, generic) solves ``B + s*Q*(LP - EP) = Q*LP*(mmr + f) - (cum - C)``:
 
-(Binance FAQ b3c689c1f50a44cabb3a84e663b81d93 and its COIN-M counterpart; Gate help 27724 for the
-fee; Hyperliquid "Liquidations", where mmr = 1/(2*max_leverage) and cum = maintenance_deduction.)
+    linear:   LP = (B + cum - C - s*Q*EP) / (Q*(mmr + f - s))
+    inverse:  LP = S*(mmr + f + s) / (B + cum - C + s*S/EP)
 
-Tiers: the rate that applies is the tier of the notional AT the liquidation price (each table's
-boundary rule decides a notional exactly at a cap: Binance ``floor <= n < cap``, Bybit ``floor <
-n <= cap``; see :mod:`risk.tiers`). Because the
-maintenance amounts follow their recurrence, maintenance margin is ``max_t(n*mmr_t - cum_t)``, a
-continuous convex function of the notional. Equity minus maintenance is then the minimum of one
-monotone line per tier, so the fixed point of "recompute with the tier of the notional at the
-liquidation price until the tier is stable" is the largest per-tier root for a long and the
-smallest for a short. We compute every tier's root at once and take it; this is exact, needs no
-iteration cap and vectorizes over curves (tests check that the tier at the result is the tier
-used).
+(Binance FAQ "How to Calculate Liquidation Price of USDⓈ-M Futures Contracts",
+binance.com/en/support/faq/b3c689c1f50a44cabb3a84e663b81d93, and its COIN-M counterpart; Gate help
+"Liquidation price / bankruptcy price", gate.io/help/futures/futures/27724, linear
+``(EP -/+ margin/size)/(1 -/+ (mmr + taker))`` and inverse ``size*EP*(1 +/- mmr +/- taker)/(size
++/- margin*EP)``; OKX "Tiered maintenance margin ratio rules", isolated ratio (margin + PnL) /
+(notional at the mark * (mmr + fee)); KuCoin "How to Calculate Futures Liquidation Price",
+kucoin.com/support/26694703491737; Bitget "Bitget futures: Estimated liquidation price",
+bitget.com/support/articles/12560603808759, ``(margin - size*EP*side)/(size*(mmr + taker -
+side))``; Phemex "Liquidation price for USDT-M perpetual contracts", phemex.com/help-center/
+liq-price-for-USDTM, ``(OpenValue - assignedPosBalance - mmAmount)/(1 - taker - mmr)/size`` for a
+long; Hyperliquid "Liquidations", where mmr = 1/(2*max_leverage) and cum = maintenance_deduction.)
+
+Bybit (both accounts) adds the estimated fee to close at the bankruptcy price, ``C = f*N(BP)``, to
+the maintenance margin, and holds the fee to close at the leverage's bankruptcy price,
+``f*N(EP*(1 - s/leverage))``, in the initial margin (Bybit "Initial Margin (USDT Contract)":
+"the initial amount shown here includes the expected taker fee to close the position";
+"Initial Margin Calculation (USDC Perpetual & Futures)": fee to close = size * EP * (1 - 1/lev) *
+taker for a long, (1 + 1/lev) for a short). The bankruptcy price is where the equity just covers
+that fee, ``B + pnl(BP) = f*N(BP)`` (Bybit "How to calculate Liquidation Price (Inverse Contract)",
+help.bybit.com/hc/en-us/articles/360039261334, cross: ``BP = 1.00075*contracts/(contracts/EP +
+balance)``):
+
+    linear:   N(BP) = (Q*EP - s*B) / (1 - s*f)        inverse:  N(BP) = (S/EP + s*B) / (1 + s*f)
+
+For a position sized by leverage alone the two fees are equal and cancel in the trigger; with
+margin added on top they do not, which gives the Unified Trading Account page's ``Extra Margin
+Added / (1 + Taker Fee Rate)`` (inverse long) exactly.
+
+- Bybit Unified Trading Account ("Liquidation Price Calculation under Isolated Mode (Unified
+  Trading Account)", bybit.com/en/help-center/article/Liquidation-Price-Calculation-under-Isolated-
+  Mode-Unified-Trading-Account): maintenance on the position value at the mark, i.e. the mark
+  formulas above with ``C``; inverse long ``LP = S*(mmr + 1)/(S/EP + S/EP/lev + extra/(1 + f) +
+  deduction)``, short ``LP = S*(1 - mmr)/(S/EP - S/EP/lev - extra/(1 - f) - deduction)``; linear by
+  the same equation, ``LP = (Q*EP*(1 - s/lev) - s*extra/(1 - s*f) - s*deduction)/(Q*(1 - s*mmr))``,
+  so a 1x long has no liquidation price.
+- Bybit regular account ("Liquidation Price (USDT Contract)": ``LP = EP -/+ (IM - MM)/size -/+
+  extra/size``, MM on the position value at entry; inverse ``LP = contracts/(PV +/- (IM - MM))``;
+  cross: equity = wallet + PnL against the maintenance margin at entry plus the fee to close at the
+  cross bankruptcy price, the inverse cross page's
+  ``Q*(1/EP - 1/LP) = -(balance - Q/EP*MMR - Q*0.00075/BP)``):
+
+    linear:   LP = EP - s*(B - MM_entry)/Q,  MM_entry = Q*EP*mmr - cum + C
+    inverse:  LP = s*S / (B + s*S/EP - MM_entry),  MM_entry = (S/EP)*mmr - cum + C   (coin)
+
+Tiers: the rate that applies is the tier of the notional AT the liquidation price (at entry for
+the Bybit regular account; each table's boundary rule decides a notional exactly at a cap: Binance
+``floor <= n < cap``, Bybit ``floor < n <= cap``, see :mod:`risk.tiers`). Because the
+maintenance amounts follow their recurrence, maintenance
+margin is ``max_t(n*mmr_t - cum_t)``, a continuous convex function of the notional (a constant
+``C`` keeps it so). Equity minus maintenance is then the minimum of one monotone line per tier, so
+the fixed point of "recompute with the tier of the notional at the liquidation price until the
+tier is stable" is the largest per-tier root for a long and the smallest for a short. We compute
+every tier's root at once and take it; this is exact, needs no iteration cap and vectorizes over
+curves (tests check that the tier at the result is the tier used).
 
 OKX's position tiers go by size, not notional (table basis "size"): the tier is that of the
 quantity, the same at every price, and its rate applies to the whole notional.
 
-Maintenance margin valued at entry (Bybit "Liquidation Price (USDT Contract)"):
-
-    linear:   LP = EP - s*(WB - MM_entry)/Q,  MM_entry = Q*EP*mmr - cum
-    inverse:  LP = s*S / (WB + s*S/EP - MM_entry),  MM_entry = (S/EP)*mmr - cum   (coin)
-
-Bankruptcy price: equity = 0, i.e. ``LP`` with mmr = f = cum = 0 and TMM1 = 0.
+Bankruptcy price: equity = 0 (Bybit: equity = fee to close), i.e. ``LP`` with mmr = f = cum = 0
+and TMM1 = 0.
 
 A formula result that is not a positive price means "no liquidation price" and comes back as NaN
 (Binance shows "--").
+
+Not modelled: portfolio margin, partial liquidation ladders (OKX, Bitget and Bybit reduce large
+positions tier by tier before closing them), insurance-fund and liquidation-clearance fees, and
+the price rounding to the tick that the exchanges display (Bybit rounds a long's price up and a
+short's down to the tick).
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
 from risk._validate import ArrayLike, check_range, scalar_or_array
 from risk.positions import Account, Position
-from risk.tiers import COIN_UNIT, QUOTE_UNITS, TierTable
+from risk.tiers import COIN_UNIT, QUOTE_UNITS, Tier, TierTable
 from risk.venues import Venue
 
 
@@ -62,6 +111,69 @@ def _context(position: Position, account: Account | None) -> tuple[np.ndarray, f
             float(account.other_upnl),
         )
     return np.asarray(position.isolated_margin, dtype=float), 0.0, 0.0
+
+
+def _bankrupt_notional(position: Position, backing: ArrayLike, fee_rate: float) -> np.ndarray:
+    """Notional at the price where ``backing + pnl`` equals ``fee_rate * notional`` (``fee_rate=0``:
+    the plain bankruptcy price); 0 where no such positive price exists.
+
+    Linear ``(Q*EP - s*B)/(1 - s*f)`` (quote); inverse ``(S/EP + s*B)/(1 + s*f)`` (coin).
+    """
+    s = position.sign
+    b = np.asarray(backing, dtype=float)
+    if position.is_inverse:
+        n = (position.size_usd / position.ep + s * b) / (1.0 + s * fee_rate)
+    else:
+        n = (position.qty * position.ep - s * b) / (1.0 - s * fee_rate)
+    return np.maximum(n, 0.0)
+
+
+def close_fee_in_margin(position: Position, venue: Venue) -> float | np.ndarray:
+    """Estimated fee to close that the venue holds in the posted margin (Bybit, Phemex; else 0).
+
+    ``taker * N(BP_lev)``, the notional at the bankruptcy price of the leverage's own initial
+    margin: linear ``Q*EP*(1 - s/leverage)*taker`` (Bybit "Initial Margin Calculation (USDC
+    Perpetual & Futures)"; Phemex "close fee = bankruptcy Value * takerfeerate"), inverse
+    ``(S/EP)*(1 + s/leverage)*taker`` (coin). Margin currency.
+    """
+    f = venue.margin_fee_rate
+    n = _bankrupt_notional(position, position.initial_margin, 0.0)
+    return scalar_or_array(n * f)
+
+
+def backing(position: Position, venue: Venue, account: Account | None = None) -> float | np.ndarray:
+    """Margin that backs the position in the trigger, margin currency: the isolated margin plus
+    the fee to close held in it (:func:`close_fee_in_margin`), or in cross ``WB - TMM1 + UPNL1``."""
+    wb, tmm, upnl = _context(position, account)
+    if position.margin_mode == "cross" and account is not None:
+        return scalar_or_array(wb - tmm + upnl)
+    return scalar_or_array(wb + np.asarray(close_fee_in_margin(position, venue)))
+
+
+def bankruptcy_close_fee(
+    position: Position, venue: Venue, account: Account | None = None
+) -> float | np.ndarray:
+    """Bybit's estimated fee to close at the bankruptcy price, ``taker * N(BP)``, that its
+    maintenance margin includes; 0 for the other families. ``BP`` is where the equity just covers
+    that fee (module docstring); in cross the equity is ``WB + UPNL1 + pnl``."""
+    f = venue.bankruptcy_fee_rate
+    if f == 0:
+        return scalar_or_array(np.zeros(np.shape(position.ep)))
+    wb, _, upnl = _context(position, account)
+    if position.margin_mode == "cross" and account is not None:
+        b = wb + upnl
+    else:
+        b = np.asarray(backing(position, venue, account))
+    return scalar_or_array(f * _bankrupt_notional(position, b, f))
+
+
+def initial_margin(position: Position, venue: Venue) -> float | np.ndarray:
+    """Initial margin as the venue reports it: ``notional / leverage`` plus, for Bybit and Phemex,
+    the estimated fee to close at the leverage's bankruptcy price (Bybit "Initial Margin (USDT
+    Contract)"). Margin currency."""
+    return scalar_or_array(
+        np.asarray(position.initial_margin) + np.asarray(close_fee_in_margin(position, venue))
+    )
 
 
 def check_position(position: Position, venue: Venue, account: Account | None = None) -> None:
@@ -124,7 +236,7 @@ def check_position(position: Position, venue: Venue, account: Account | None = N
         )
     if position.margin_mode == "isolated":
         mm_entry = maintenance_margin(position, venue, position.ep, include_trigger_fee=True)
-        margin = np.asarray(position.isolated_margin, dtype=float)
+        margin = np.asarray(backing(position, venue), dtype=float)
         bad = margin <= mm_entry
         if np.any(bad):
             i = np.argmax(np.broadcast_to(bad, np.broadcast(margin, mm_entry).shape))
@@ -155,28 +267,42 @@ def maintenance_margin(
     price: ArrayLike | None = None,
     *,
     include_trigger_fee: bool = False,
+    account: Account | None = None,
 ) -> float | np.ndarray:
     """Maintenance margin ``notional(price) * mmr - cum`` with the tier of that notional.
 
     Margin currency (quote for linear, coin for inverse). ``price`` defaults to the entry price.
-    Bybit values it at entry whatever the mark; pass ``price=position.ep`` for that. With
-    ``include_trigger_fee`` the OKX/Gate taker fee to close is added (``notional * f``).
+    The Bybit regular account values it at entry whatever the mark; pass ``price=position.ep`` for
+    that. With ``include_trigger_fee`` the fee to close is added as the venue's trigger counts it:
+    ``notional(price) * f`` (OKX, Gate, KuCoin, Bitget, Phemex) or Bybit's fee to close at the
+    bankruptcy price (:func:`bankruptcy_close_fee`; ``account`` is the cross context). This is the
+    maintenance margin "as the venue defines it" that equity is compared against.
     """
     p = position.ep if price is None else np.asarray(price, dtype=float)
     n = np.asarray(position.notional_at(p), dtype=float)
     table = venue.table
-    i = table.index(tier_measure(position, table, p))
+    # Beyond the last tier's cap the last tier's line continues (a short's LP may lie there).
+    m = np.asarray(tier_measure(position, table, p), dtype=float)
+    beyond = m > table.max_notional if table.boundary == "cap" else m >= table.max_notional
+    i = np.where(beyond, len(table.tiers) - 1, table.index(np.where(beyond, 0.0, m)))
     mm = n * table.mmrs[i] - table.amounts[i]
     if include_trigger_fee:
-        mm = mm + n * venue.trigger_fee
+        mm = mm + n * venue.trigger_fee + np.asarray(bankruptcy_close_fee(position, venue, account))
     return scalar_or_array(mm)
 
 
 def equity(
-    position: Position, price: ArrayLike, account: Account | None = None
+    position: Position,
+    price: ArrayLike,
+    account: Account | None = None,
+    venue: Venue | None = None,
 ) -> float | np.ndarray:
-    """Margin balance that backs the position at ``price``: ``WB + UPNL1 + pnl(price)``."""
+    """Margin balance that backs the position at ``price``: ``WB + UPNL1 + pnl(price)``; with a
+    ``venue`` that holds the fee to close in the margin (Bybit, Phemex) an isolated position's
+    balance includes that fee."""
     wb, _, upnl = _context(position, account)
+    if venue is not None and position.margin_mode == "isolated":
+        wb = wb + np.asarray(close_fee_in_margin(position, venue))
     return scalar_or_array(wb + upnl + np.asarray(position.pnl(price)))
 
 
@@ -189,34 +315,46 @@ def liquidation_price(
     wallet and the other positions' TMM1/UPNL1; in isolated mode it only bounds the margin.
     """
     check_position(position, venue, account)
-    wb, tmm, upnl = _context(position, account)
-    return _broadcast(_liquidation_price(position, venue, wb, tmm, upnl), position, wb)
+    if position.margin_mode == "cross" and account is None:
+        # Without the wallet the price would be the isolated one under a cross label.
+        raise ValueError(
+            "account=None for margin_mode='cross'; allowed: an Account with the cross "
+            "wallet_balance (and the other positions' maintenance and PnL)"
+        )
+    wb, _, _ = _context(position, account)
+    return _broadcast(_liquidation_price(position, venue, account), position, wb)
 
 
 def _liquidation_price(
-    position: Position, venue: Venue, wb: np.ndarray, tmm: float, upnl: float
+    position: Position, venue: Venue, account: Account | None
 ) -> float | np.ndarray:
     s = position.sign
     ep = position.ep
     f = venue.trigger_fee
     table = venue.table
+    b = np.asarray(backing(position, venue, account), dtype=float)
     if venue.rules.mm_valued_at == "entry":
-        mm_e = np.asarray(maintenance_margin(position, venue, ep, include_trigger_fee=True))
-        if position.is_inverse:
-            size = position.size_usd
-            lp = s * size / (wb - tmm + upnl + s * size / ep - mm_e)
-        else:
-            lp = ep - s * (wb - tmm + upnl - mm_e) / position.qty
+        mm_e = np.asarray(
+            maintenance_margin(position, venue, ep, include_trigger_fee=True, account=account)
+        )
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if position.is_inverse:
+                size = position.size_usd
+                lp = s * size / (b + s * size / ep - mm_e)
+            else:
+                lp = ep - s * (b - mm_e) / position.qty
         return _positive_or_nan(lp)
 
     # One root per tier along a trailing axis; long takes the largest, short the smallest price.
     # A size-based table (OKX) has one candidate: the tier of the quantity, fixed by the size.
+    # Bybit's fee to close at the bankruptcy price is a constant inside every tier's line.
+    c = np.asarray(bankruptcy_close_fee(position, venue, account), dtype=float)[..., None]
     if table.basis == "size":
         i = table.index(tier_measure(position, table))[..., None]
-        mmr, cum = table.mmrs[i] + f, table.amounts[i]
+        mmr, cum = table.mmrs[i] + f, table.amounts[i] - c
     else:
-        mmr, cum = table.mmrs + f, table.amounts
-    base = (wb - tmm + upnl)[..., None]
+        mmr, cum = table.mmrs + f, table.amounts - c
+    base = b[..., None]
     if position.is_inverse:
         size = position.size_usd[..., None]
         u = (base + cum + s * size / ep[..., None]) / (size * (mmr + s))
@@ -230,21 +368,51 @@ def _liquidation_price(
     return _positive_or_nan(lp)
 
 
-def bankruptcy_price(position: Position, account: Account | None = None) -> float | np.ndarray:
+def bankruptcy_price(
+    position: Position, account: Account | None = None, venue: Venue | None = None
+) -> float | np.ndarray:
     """Price at which the margin backing the position is exhausted (equity = 0); NaN if none.
 
     Linear ``BP = EP - s*(WB + UPNL1)/Q``; inverse ``BP = s*S/(WB + UPNL1 + s*S/EP)``. Isolated
-    with ``WB = Q*EP/leverage`` this is Bybit's ``EP*(1 - s/leverage)`` (Bybit help "Bankruptcy
-    Price").
+    with ``WB = Q*EP/leverage`` this is Bybit's ``EP*(1 - s/leverage)`` (Bybit help "What is
+    Bankruptcy Price?"). With a Bybit ``venue`` and a taker fee the bankruptcy price is where the
+    equity just covers the fee to close there (cross: ``1.00075*contracts/(contracts/EP +
+    balance)`` on Bybit's inverse page), which for an isolated position sized by leverage alone is
+    the same ``EP*(1 - s/leverage)``.
     """
     wb, _, upnl = _context(position, account)
     s = position.sign
+    if venue is not None and venue.bankruptcy_fee_rate > 0:
+        f = venue.bankruptcy_fee_rate
+        if position.margin_mode == "cross" and account is not None:
+            b = wb + upnl
+        else:
+            b = np.asarray(backing(position, venue, account))
+        n = _bankrupt_notional(position, b, f)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            price = position.size_usd / n if position.is_inverse else n / position.qty
+        return _broadcast(_positive_or_nan(np.where(n > 0, price, np.nan)), position, wb)
     if position.is_inverse:
         size = position.size_usd
-        bp = _positive_or_nan(s * size / (wb + upnl + s * size / position.ep))
+        with np.errstate(divide="ignore", invalid="ignore"):  # 1x short: denominator 0, no BP
+            bp = _positive_or_nan(s * size / (wb + upnl + s * size / position.ep))
     else:
         bp = _positive_or_nan(position.ep - s * (wb + upnl) / position.qty)
     return _broadcast(bp, position, wb)
+
+
+def trigger_tier(position: Position, venue: Venue, lp: float) -> Tier:
+    """The tier whose rate the trigger uses for one scalar position: the tier of the notional at
+    the liquidation price ``lp`` (at the entry for families that value maintenance at entry, or
+    when there is no liquidation price). Beyond the last tier's cap the last tier's line
+    continues: a short's liquidation price may sit above the table although its entry notional is
+    inside it."""
+    at = position.ep if math.isnan(lp) or venue.rules.mm_valued_at == "entry" else lp
+    table = venue.table
+    notional = float(np.asarray(tier_measure(position, table, at)))
+    if notional >= table.max_notional:
+        return table.tiers[-1]
+    return table.tier(notional)
 
 
 def distance_frac(price: ArrayLike, entry_price: ArrayLike) -> float | np.ndarray:

@@ -20,6 +20,7 @@ from risk.liquidation import (
     _context,
     bankruptcy_price,
     check_position,
+    close_fee_in_margin,
     liquidation_price,
     maintenance_margin,
 )
@@ -125,13 +126,20 @@ def margin_ratio(
 ) -> float | np.ndarray:
     """Binance's margin ratio: ``maintenance margin / margin balance``; liquidation at 1.0.
 
-    ``maintenance = MM(mark) + TMM1``; ``margin balance = WB + UPNL1 + pnl(mark)`` (isolated: the
-    position's margin plus its PnL). Above 1 (or a non-positive balance) the position is already
-    liquidatable; the ratio is then reported as ``inf`` when the balance is not positive.
+    ``maintenance = MM(mark) + TMM1`` with the fee to close as the venue's trigger counts it (the
+    Bybit regular account values MM at entry); ``margin balance = WB + UPNL1 + pnl(mark)``
+    (isolated: the position's margin, with the fee to close Bybit and Phemex hold in it, plus its
+    PnL). The ratio is 1 exactly at :func:`risk.liquidation.liquidation_price`. Above 1 (or a
+    non-positive balance) the position is already liquidatable; the ratio is then reported as
+    ``inf`` when the balance is not positive.
     """
     mark = check_positive("mark_price", mark_price)
     wb, tmm, upnl = _context(position, account)
-    mm = np.asarray(maintenance_margin(position, venue, mark, include_trigger_fee=True)) + tmm
+    at = position.ep if venue.rules.mm_valued_at == "entry" else mark
+    mm = maintenance_margin(position, venue, at, include_trigger_fee=True, account=account)
+    mm = np.asarray(mm) + tmm
+    if position.margin_mode == "isolated":  # Bybit, Phemex: the fee to close held in the margin
+        wb = wb + np.asarray(close_fee_in_margin(position, venue))
     balance = wb + upnl + np.asarray(position.pnl(mark))
     with np.errstate(divide="ignore", invalid="ignore"):
         return scalar_or_array(

@@ -1,17 +1,33 @@
 """Exchange rule families, as data.
 
-Each family differs only in a few switches, listed in :data:`RULES`:
+Each family differs only in a few switches, listed in :data:`RULES` (the formulas they select are
+in :mod:`risk.liquidation`):
 
 - ``mm_valued_at``: where the maintenance margin of the trigger is valued. ``"mark"`` (Binance,
-  OKX/Gate, Hyperliquid, generic): at the liquidation price itself, so the tier is that of the
-  notional at the liquidation price. ``"entry"`` (Bybit): at the entry price.
-- ``fee_in_trigger``: OKX and Gate add the taker fee to close to the maintenance margin, so the
-  position is liquidated when equity = notional * (mmr + taker) - maintenance_amount.
+  Bybit UTA, OKX, Gate, KuCoin, Bitget, Phemex, Hyperliquid, generic): at the liquidation price
+  itself, so the tier is that of the notional at the liquidation price. ``"entry"`` (Bybit regular
+  account): at the entry price.
+- ``close_fee``: how the fee to close enters the trigger. ``"none"``; ``"mark"`` (OKX, Gate,
+  KuCoin, Bitget, Phemex): the fee to close at the liquidation price is added to the maintenance
+  margin, so the position is liquidated when equity = notional * (mmr + taker) - maintenance
+  amount; ``"bankruptcy"`` (Bybit): the estimated fee to close at the bankruptcy price,
+  ``taker * notional(bankruptcy price)``, is added to the maintenance margin (and the bankruptcy
+  price is where the equity just covers that fee).
+- ``close_fee_in_margin`` (Bybit, Phemex): the margin posted with a leverage setting holds the
+  estimated fee to close at the leverage's bankruptcy price on top of ``notional / leverage``
+  (Bybit's "initial margin", Phemex's "assignedPosBalance").
 - which contracts and margin modes the family's published formula covers.
 
-Sources (docs/formulas.md sections 1-6): Binance FAQ b3c689c1f50a44cabb3a84e663b81d93
-and 360033525271; Binance COIN-M FAQ; Bybit help "Liquidation Price (USDT Contract)"; Gate help
-27724 and OKX isolated-mode introduction; Hyperliquid docs "Liquidations" and "Margin tiers".
+Sources (docs/formulas.md; every family names its pages in ``source``; the formulas and worked
+examples are in :mod:`risk.liquidation` and the tests): Binance FAQ
+b3c689c1f50a44cabb3a84e663b81d93 and the COIN-M FAQ; Bybit help "Liquidation Price (USDT
+Contract)", "How to calculate Liquidation Price (Inverse Contract)", "Liquidation Price
+Calculation under Isolated Mode (Unified Trading Account)", "What is Bankruptcy Price?", "Initial
+Margin (USDT Contract)", "Initial Margin Calculation (USDC Perpetual & Futures)"; OKX "Tiered
+maintenance margin ratio rules"; Gate help 27724; KuCoin "How to Calculate Futures Liquidation
+Price" and "Liquidation Price in Cross Margin Mode"; Bitget "Bitget futures: Estimated liquidation
+price"; Phemex "Liquidation price for USDT-M perpetual contracts"; Hyperliquid docs "Liquidations"
+and "Margin tiers".
 """
 
 from __future__ import annotations
@@ -22,12 +38,15 @@ from risk._validate import check_choice, check_range
 from risk.market.symbols import to_app_symbol
 from risk.tiers import TierTable, shipped_table
 
+MM_VALUED_AT = ("mark", "entry")
+CLOSE_FEE = ("none", "mark", "bankruptcy")
+
 
 @dataclass(frozen=True)
 class VenueRules:
     name: str
     mm_valued_at: str  # "mark" | "entry"
-    fee_in_trigger: bool
+    close_fee: str  # "none" | "mark" | "bankruptcy"
     contracts: tuple[str, ...]
     margin_modes: tuple[str, ...]
     source: str
@@ -35,62 +54,149 @@ class VenueRules:
     mmr_from_max_leverage: bool = False
     #: Default USD face value of one inverse contract, by symbol prefix ("" = any).
     inverse_contract_size: tuple[tuple[str, float], ...] = (("", 1.0),)
+    #: The posted margin holds the estimated fee to close at the leverage's bankruptcy price.
+    close_fee_in_margin: bool = False
+    #: The exchange whose shipped tier tables apply (Bybit's two accounts share one set).
+    tiers_of: str = ""
+    #: How the sidebar and the README name the family.
+    label: str = ""
 
+    def __post_init__(self) -> None:
+        check_choice("mm_valued_at", self.mm_valued_at, MM_VALUED_AT)
+        check_choice("close_fee", self.close_fee, CLOSE_FEE)
+
+    @property
+    def fee_in_trigger(self) -> bool:
+        """The fee to close counts in the trigger (at the mark or at the bankruptcy price)."""
+        return self.close_fee != "none"
+
+    @property
+    def tier_exchange(self) -> str:
+        return self.tiers_of or self.name
+
+
+_BYBIT_PAGES = (
+    "Bybit help 'Liquidation Price (USDT Contract)', 'How to calculate Liquidation Price (Inverse "
+    "Contract)' (help.bybit.com/hc/en-us/articles/360039261334), 'What is Bankruptcy Price?' "
+    "(help.bybit.com/hc/en-us/articles/360011431853), 'Initial Margin (USDT Contract)' and "
+    "'Initial Margin Calculation (USDC Perpetual & Futures)' (fee to close in the initial margin)"
+)
 
 RULES: dict[str, VenueRules] = {
     "binance": VenueRules(
         "binance",
         "mark",
-        False,
+        "none",
         ("linear", "inverse"),
         ("isolated", "cross"),
         "Binance FAQ 'How to Calculate Liquidation Price of USDⓈ-M Futures Contracts' "
         "(binance.com/en/support/faq/b3c689c1f50a44cabb3a84e663b81d93) and the COIN-M FAQ",
         inverse_contract_size=(("BTC", 100.0), ("", 10.0)),
+        label="Binance",
     ),
     "bybit": VenueRules(
         "bybit",
         "entry",
-        False,
+        "bankruptcy",
         ("linear", "inverse"),
-        ("isolated",),
-        "Bybit help 'Liquidation Price (USDT Contract)', 'Liquidation Price (Inverse Contract)', "
-        "'Bankruptcy Price'",
+        ("isolated", "cross"),
+        _BYBIT_PAGES + "; regular (classic) account: maintenance margin valued at entry",
+        close_fee_in_margin=True,
+        label="Bybit (regular account)",
+    ),
+    "bybit-uta": VenueRules(
+        "bybit-uta",
+        "mark",
+        "bankruptcy",
+        ("linear", "inverse"),
+        ("isolated", "cross"),
+        "Bybit help 'Liquidation Price Calculation under Isolated Mode (Unified Trading Account)' "
+        "(bybit.com/en/help-center/article/Liquidation-Price-Calculation-under-Isolated-Mode-"
+        "Unified-Trading-Account): maintenance margin on the position value at the mark price, "
+        "plus the estimated fee to close; " + _BYBIT_PAGES,
+        close_fee_in_margin=True,
+        tiers_of="bybit",
+        label="Bybit (Unified Trading Account)",
     ),
     "okx": VenueRules(
         "okx",
         "mark",
-        True,
-        ("linear",),
-        ("isolated",),
-        "OKX 'Introduction to isolated margin mode' (liquidation when equity reaches maintenance "
-        "margin plus the taker fee to close)",
+        "mark",
+        ("linear", "inverse"),
+        ("isolated", "cross"),
+        "OKX 'Tiered maintenance margin ratio rules' (okx.com/help/v-tiered-maintenance-margin-"
+        "ratio-rules): liquidation when equity reaches maintenance margin plus the fee to close, "
+        "isolated coin-margined ratio (margin + PnL) / (face value * contracts / mark * (mmr + "
+        "fee)); USDT-margined the same with * mark",
+        label="OKX",
     ),
     "gate": VenueRules(
         "gate",
         "mark",
-        True,
+        "mark",
+        ("linear", "inverse"),
+        ("isolated",),
+        "Gate help 'Liquidation price / bankruptcy price' (gate.io/help/futures/futures/27724): "
+        "linear (EP -/+ margin/multiplier/size) / (1 -/+ (mmr + taker)); inverse "
+        "size * EP * (1 +/- mmr +/- taker) / (size +/- margin * EP)",
+        label="Gate",
+    ),
+    "kucoin": VenueRules(
+        "kucoin",
+        "mark",
+        "mark",
+        ("linear", "inverse"),
+        ("isolated",),
+        "KuCoin 'How to Calculate Futures Liquidation Price' (kucoin.com/support/26694703491737): "
+        "(notional - side*margin) / (size * multiplier * (1 - side*mmr - side*liquidation fee "
+        "rate)); worked figures from 'Liquidation Price in Cross Margin Mode' "
+        "(kucoin.com/support/35084431335065). Type the liquidation fee rate as --taker-fee",
+        label="KuCoin",
+    ),
+    "bitget": VenueRules(
+        "bitget",
+        "mark",
+        "mark",
         ("linear",),
         ("isolated",),
-        "Gate help 'Liquidation price / bankruptcy price' (gate.io/help/futures/futures/27724)",
+        "Bitget 'Bitget futures: Estimated liquidation price' (bitget.com/support/articles/"
+        "12560603808759): (margin - size*EP*side) / (size*(mmr + taker - side)); maintenance "
+        "margin with the fee, 'Bitget to update maintenance margin calculation for classic "
+        "account futures' (bitget.com/support/articles/12560603841952)",
+        label="Bitget",
+    ),
+    "phemex": VenueRules(
+        "phemex",
+        "mark",
+        "mark",
+        ("linear",),
+        ("isolated",),
+        "Phemex 'Liquidation price for USDT-M perpetual contracts' (phemex.com/help-center/"
+        "liq-price-for-USDTM): (OpenValue -/+ assignedPosBalance -/+ mmAmount) / (1 -/+ taker "
+        "-/+ mmr) / size, assignedPosBalance = OpenValue/leverage + close fee at the bankruptcy "
+        "value",
+        close_fee_in_margin=True,
+        label="Phemex",
     ),
     "hyperliquid": VenueRules(
         "hyperliquid",
         "mark",
-        False,
+        "none",
         ("linear",),
         ("isolated", "cross"),
         "Hyperliquid docs 'Liquidations' and 'Margin tiers'",
         mmr_from_max_leverage=True,
+        label="Hyperliquid",
     ),
     "generic": VenueRules(
         "generic",
         "mark",
-        False,
+        "none",
         ("linear", "inverse"),
         ("isolated", "cross"),
         "Binance-style trigger (equity = notional at the liquidation price * mmr - "
         "maintenance_amount) with a rate the user types",
+        label="Generic (typed rate)",
     ),
 }
 EXCHANGES = tuple(RULES)
@@ -122,8 +228,21 @@ class Venue:
 
     @property
     def trigger_fee(self) -> float:
-        """Fee rate that the trigger adds to the maintenance rate (OKX/Gate), else 0."""
-        return self.taker_fee if self.rules.fee_in_trigger else 0.0
+        """Fee rate that the trigger adds to the maintenance rate at the mark (OKX, Gate, KuCoin,
+        Bitget, Phemex), else 0. Bybit's fee to close is valued at the bankruptcy price instead
+        (:attr:`bankruptcy_fee_rate`)."""
+        return self.taker_fee if self.rules.close_fee == "mark" else 0.0
+
+    @property
+    def bankruptcy_fee_rate(self) -> float:
+        """Fee rate charged on the notional at the bankruptcy price inside the maintenance margin
+        (Bybit), else 0."""
+        return self.taker_fee if self.rules.close_fee == "bankruptcy" else 0.0
+
+    @property
+    def margin_fee_rate(self) -> float:
+        """Fee rate of the estimated fee to close held in the posted margin (Bybit, Phemex)."""
+        return self.taker_fee if self.rules.close_fee_in_margin else 0.0
 
     def default_contract_size(self, symbol: str) -> float:
         for prefix, size in self.rules.inverse_contract_size:
@@ -174,7 +293,7 @@ def get_venue(
                 "mmr=None for exchange 'generic'; allowed: 0 <= mmr < 1 (type the rate)"
             )
         else:
-            table = shipped_table(exchange, sym)
+            table = shipped_table(rules.tier_exchange, sym)
             if maintenance_amount is not None:
                 raise ValueError(
                     f"maintenance_amount={maintenance_amount} without mmr; allowed: give it "

@@ -22,18 +22,11 @@ from risk import Position, Venue, get_venue
 from risk.liquidation import check_position
 from risk.market import cache as market_cache
 from risk.tiers import shipped_symbols
-from risk.venues import EXCHANGES, normalize_symbol
+from risk.venues import EXCHANGES, RULES, normalize_symbol
 from ui import market
 
-#: How each rule family is named in the sidebar.
-EXCHANGE_LABELS: dict[str, str] = {
-    "binance": "Binance",
-    "bybit": "Bybit",
-    "okx": "OKX",
-    "gate": "Gate",
-    "hyperliquid": "Hyperliquid",
-    "generic": "Generic (typed rate)",
-}
+#: How each rule family is named in the sidebar (the labels live with the rules, risk/venues.py).
+EXCHANGE_LABELS: dict[str, str] = {name: rules.label for name, rules in RULES.items()}
 #: Always offered, first: the symbols every rule family can price (with a typed rate at worst).
 SYMBOLS: tuple[str, ...] = ("BTCUSDT", "ETHUSDT", "custom")
 SIDES: tuple[str, ...] = ("long", "short")
@@ -129,7 +122,7 @@ class Scenario:
                 taker_fee=self.taker_fee,
             )
         sym = normalize_symbol(self.exchange, self.symbol)
-        table = market_cache.tier_table(self.exchange, sym)
+        table = market_cache.tier_table(RULES[self.exchange].tier_exchange, sym)
         return get_venue(self.exchange, self.symbol, taker_fee=self.taker_fee, table=table)
 
     def quantity_for(self) -> float:
@@ -163,7 +156,8 @@ def needs_typed_mmr(exchange: str, symbol: str) -> bool:
     table)."""
     if symbol == "custom" or exchange == "generic":
         return True
-    return not market_cache.has_table(exchange, normalize_symbol(exchange, symbol))
+    tiers_of = RULES[exchange].tier_exchange  # Bybit's two accounts share one set of tables
+    return not market_cache.has_table(tiers_of, normalize_symbol(exchange, symbol))
 
 
 def symbol_options(exchange: str) -> list[str]:
@@ -173,7 +167,8 @@ def symbol_options(exchange: str) -> list[str]:
     taken = {normalize_symbol(exchange, s) for s in first} if exchange != "generic" else set()
     more: set[str] = set()
     if exchange != "generic":
-        more = set(shipped_symbols(exchange)) | set(market_cache.cached_symbols(exchange))
+        tiers_of = RULES[exchange].tier_exchange
+        more = set(shipped_symbols(tiers_of)) | set(market_cache.cached_symbols(tiers_of))
     rest = sorted(s for s in more if normalize_symbol(exchange, s) not in taken)
     return [*first, *rest, "custom"]
 
@@ -292,8 +287,10 @@ def sidebar() -> Scenario:
         key=K_EXCHANGE,
         bind="query-params",
         help="Each exchange computes the liquidation price its own way: Binance values the "
-        "maintenance margin at the liquidation price, Bybit at the entry, OKX and Gate add the "
-        "taker fee to close, Hyperliquid derives the rate from the maximum leverage.",
+        "maintenance margin at the liquidation price, Bybit's regular account at the entry (its "
+        "Unified Trading Account at the mark), and Bybit adds the fee to close at the bankruptcy "
+        "price; OKX, Gate, KuCoin, Bitget and Phemex add the taker fee to close; Hyperliquid "
+        "derives the rate from the maximum leverage.",
     )
     options = symbol_options(str(_state(K_EXCHANGE)))
     if K_SYMBOL in st.session_state and st.session_state[K_SYMBOL] not in options:

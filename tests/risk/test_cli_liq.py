@@ -11,6 +11,7 @@ start-up).
 from __future__ import annotations
 
 import json
+import math
 import re
 import subprocess
 import sys
@@ -60,6 +61,30 @@ CALLS: dict[str, list[str]] = {
     "hyperliquid": ["--exchange", "hyperliquid", "--symbol", "SOL", "--max-leverage", "20",
                     "--side", "long", "--entry", "145.83", "--quantity", "0.33", "--margin",
                     "24.045107", "--json"],
+    # issue 11 bugs
+    # (a) 1x short whose liquidation price lies beyond Binance's last bracket cap (1.8B USDT):
+    # 30,000 BTC @ 50,000 = 1.5B at entry (inside the table), ~2.28B at the liquidation price.
+    "short_beyond_last_cap": ["--exchange", "binance", "--side", "short", "--entry", "50000",
+                              "--quantity", "30000", "--leverage", "1", "--json"],
+    # (b) inverse 1x short: no bankruptcy price, and nothing on stderr.
+    "inverse_short_1x": ["--exchange", "binance", "--contract", "inverse", "--symbol", "BTCUSD",
+                         "--mmr", "0.005", "--side", "short", "--entry", "50000", "--quantity",
+                         "100", "--leverage", "1", "--json"],
+    # (d) cross without a wallet
+    "cross_without_wallet": [*BASE, "--leverage", "5", "--mode", "cross"],
+    # issue 11 families, as a trader types them
+    "bybit_inverse_cross_fee": ["--exchange", "bybit", "--contract", "inverse", "--side", "long",
+                                "--entry", "8000", "--quantity", "10000", "--leverage", "50",
+                                "--mmr", "0.005", "--taker-fee", "0.00075", "--mode", "cross",
+                                "--wallet", "0.5", "--json"],
+    "bybit_uta_1x_long": ["--exchange", "bybit-uta", "--side", "long", "--entry", "20000",
+                          "--quantity", "1", "--leverage", "1", "--taker-fee", "0.00055",
+                          "--json"],
+    "bybit_fee_50x": ["--exchange", "bybit", "--side", "long", "--entry", "20000", "--quantity",
+                      "1", "--leverage", "50", "--mmr", "0.005", "--taker-fee", "0.00055",
+                      "--json"],
+    "phemex": ["--exchange", "phemex", "--side", "long", "--entry", "0.4", "--quantity", "500",
+               "--leverage", "5", "--mmr", "0.01", "--taker-fee", "0.0006", "--json"],
     # bad input
     "bad_exchange": ["--exchange", "kraken", "--side", "long", "--entry", "1", "--quantity", "1",
                      "--leverage", "2"],
@@ -84,7 +109,7 @@ CALLS: dict[str, list[str]] = {
     "unknown_symbol": [*BASE, "--symbol", "NOPEUSDT", "--leverage", "2"],
     "bybit_cross": ["--exchange", "bybit", "--side", "long", "--entry", "100", "--quantity", "1",
                     "--leverage", "2", "--mode", "cross"],
-    "okx_inverse": ["--exchange", "okx", "--contract", "inverse", "--side", "long", "--entry",
+    "bitget_inverse": ["--exchange", "bitget", "--contract", "inverse", "--side", "long", "--entry",
                     "100", "--quantity", "1", "--leverage", "2", "--mmr", "0.01"],
     "amount_without_mmr": [*BASE, "--leverage", "10", "--maintenance-amount", "50"],
     "mmr_out_of_range": [*BASE, "--leverage", "10", "--mmr", "1.5"],
@@ -289,6 +314,64 @@ def test_hyperliquid_published_position(runs) -> None:
     assert round(out["liquidation_price"], 6) == pytest.approx(74.83696193, abs=2e-6)
 
 
+# --- issue 11 bugs -------------------------------------------------------------------------------
+
+
+def test_short_beyond_the_last_bracket_cap_uses_the_last_bracket(runs) -> None:
+    # Binance BTCUSDT bracket 12 (2026-03-05: 1.2B-1.8B, mmr 50%, cum 421,482,000) continues past
+    # its cap. Short 30,000 @ 50,000 at 1x, WB = 1.5B: LP = (WB + cum + Q*EP)/(Q*(1 + mmr))
+    # = (1.5e9 + 421,482,000 + 1.5e9)/(30,000*1.5), a notional of ~2.28B the user never typed.
+    out = ok_json(runs, "short_beyond_last_cap")
+    expected = (1.5e9 + 421_482_000 + 1.5e9) / (30_000 * 1.5)
+    assert out["liquidation_price"] == pytest.approx(expected, rel=1e-12)
+    assert (out["mmr"], out["maintenance_amount"]) == (0.5, 421_482_000)
+
+
+def test_inverse_short_at_1x_is_quiet(runs) -> None:
+    # Short inverse at 1x: margin S/EP; equity S/P never reaches S/P*mmr and the bankruptcy
+    # denominator WB - S/EP is 0 -> neither price exists, and no numpy warning on stderr.
+    out = ok_json(runs, "inverse_short_1x")
+    assert out["liquidation_price"] is None and out["bankruptcy_price"] is None
+
+
+def test_tier_max_leverage_is_the_tier_that_caps_the_leverage(runs) -> None:
+    # 280 BTC @ 50,000 = 14M: Binance bracket 5 (12M-70M, 25x) caps the leverage, while the
+    # liquidation price falls in bracket 4 (50x), whose rate the trigger uses.
+    out = ok_json(runs, "tier_cross")
+    assert out["tier_max_leverage"] == 25
+    assert out["mmr"] == 0.01
+
+
+def test_bybit_inverse_cross_counts_the_fee_to_close(runs) -> None:
+    # Bybit "How to calculate Liquidation Price (Inverse Contract)", cross: BP = 1.00075 x 10,000 /
+    # (10,000/8,000 + 0.5) = 5,718.57; LP 5,739.50 shown (a long's price rounded up to 0.5).
+    out = ok_json(runs, "bybit_inverse_cross_fee")
+    assert round(out["bankruptcy_price"], 2) == 5_718.57
+    assert math.ceil(out["liquidation_price"] * 2) / 2 == 5_739.50
+
+
+def test_bybit_uta_1x_long_shows_no_liquidation_price(runs) -> None:
+    out = ok_json(runs, "bybit_uta_1x_long")
+    assert out["liquidation_price"] is None
+
+
+def test_bybit_margins_include_the_fee_to_close(runs) -> None:
+    # Bybit "Liquidation Price (USDT Contract)": 1 BTC long at 20,000, 50x, MMR 0.5%: IM 400, MM
+    # 100, LP 19,700; each margin holds the fee to close 20,000 x (1 - 1/50) x 0.055% = 10.78.
+    out = ok_json(runs, "bybit_fee_50x")
+    assert out["liquidation_price"] == pytest.approx(19_700, abs=1e-9)
+    assert out["initial_margin"] == pytest.approx(400 + 10.78)
+    assert out["maintenance_margin"] == pytest.approx(100 + 10.78)
+
+
+def test_phemex_published_example(runs) -> None:
+    # Phemex "Liquidation price for USDT-M perpetual contracts": assignedPosBalance 40.096,
+    # LP = (200 - 40.096)/(0.9994 - 0.01)/500 = 0.3232...
+    out = ok_json(runs, "phemex")
+    assert out["initial_margin"] == pytest.approx(40.096)
+    assert out["liquidation_price"] == pytest.approx((200 - 40.096) / 0.9894 / 500, rel=1e-12)
+
+
 # --- readable table ------------------------------------------------------------------------------
 
 
@@ -329,8 +412,9 @@ BAD = [
         "unknown_symbol",
         r"symbol='NOPEUSDT'.*allowed: one of the \d+ shipped symbols \(BTCUSDT, ETHUSDT",
     ),
-    ("bybit_cross", r"margin_mode='cross' is not covered for exchange 'bybit'; allowed: isolated"),
-    ("okx_inverse", r"contract='inverse' is not covered for exchange 'okx'; allowed: linear"),
+    ("bybit_cross", r"--wallet is required with --mode cross"),
+    ("cross_without_wallet", r"--wallet is required with --mode cross"),
+    ("bitget_inverse", r"contract='inverse' is not covered for exchange 'bitget'; allowed: linear"),
     ("amount_without_mmr", r"--maintenance-amount=50(\.0)? without --mmr"),
     ("mmr_out_of_range", r"mmr=1.5 .*allowed: 0 <= mmr < 1"),
     ("taker_out_of_range", r"taker_fee=0.5 .*allowed: 0 <= taker_fee <= 0.01"),

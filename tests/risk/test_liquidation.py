@@ -6,8 +6,12 @@ instead of calling the library's own ``equity``/``maintenance_margin``:
 - equity: linear ``margin + side*Q*(LP - EP)``, inverse (coin) ``margin + side*S*(1/EP - 1/LP)``;
   cross adds ``other_upnl - other_maintenance`` and uses the wallet as the margin;
 - maintenance margin as the family defines it: ``notional*mmr - cum`` with the tier of the notional
-  AT the liquidation price (Binance, generic, Hyperliquid), plus the taker fee to close
-  ``notional_at_LP * taker`` (OKX, Gate), or valued at the ENTRY price (Bybit);
+  AT the liquidation price (Binance, generic, Hyperliquid, Bybit UTA), plus the taker fee to close
+  ``notional_at_LP * taker`` (OKX, Gate, KuCoin, Bitget, Phemex), or valued at the ENTRY price
+  (Bybit regular account); Bybit (both accounts) adds the fee to close at the bankruptcy price,
+  ``taker * notional(BP)``, BP being where the equity just covers that fee;
+- equity: Bybit and Phemex hold the fee to close at the leverage's bankruptcy price in an isolated
+  position's margin (``taker * notional(EP*(1 - side/leverage))``);
 - tiers looked up in the test (``bisect`` on the floors, floor inclusive; cap inclusive for
   Bybit's "value <= risk limit") from the JSON data files,
   with the maintenance amounts rebuilt by the recurrence and, for Hyperliquid, the rates rebuilt as
@@ -136,6 +140,8 @@ SHIPPED = {
     ("binance", "ETHUSDT"): json_tiers("binance_usdm.json", "ETHUSDT"),
     ("bybit", "BTCUSDT"): json_tiers("bybit_linear.json", "BTCUSDT"),
     ("bybit", "ETHUSDT"): json_tiers("bybit_linear.json", "ETHUSDT"),
+    ("bybit-uta", "BTCUSDT"): json_tiers("bybit_linear.json", "BTCUSDT"),
+    ("bybit-uta", "ETHUSDT"): json_tiers("bybit_linear.json", "ETHUSDT"),
     ("hyperliquid", "BTC"): json_tiers("hyperliquid.json", "BTC", rate_from_max_leverage=True),
     ("hyperliquid", "ETH"): json_tiers("hyperliquid.json", "ETH", rate_from_max_leverage=True),
     ("hyperliquid", "SOL"): json_tiers("hyperliquid.json", "SOL", rate_from_max_leverage=True),
@@ -181,7 +187,39 @@ class Case:
         """The margin that backs the position in the trigger (cross: the wallet)."""
         if self.mode == "cross":
             return self.wallet
+        return self.isolated + self.margin_fee
+
+    @property
+    def isolated(self) -> float:
         return self.margin if self.margin is not None else self.notional(self.ep) / self.leverage
+
+    def _notional_where(self, backing: float, fee: float) -> float:
+        """Notional at the price P where backing + pnl(P) = fee * notional(P), from
+        linear  B + s*Q*(P - EP) = f*Q*P         ->  Q*P = (Q*EP - s*B)/(1 - s*f)
+        inverse B + s*S*(1/EP - 1/P) = f*S/P     ->  S/P = (S/EP + s*B)/(1 + s*f)
+        (0 when no positive price solves it)."""
+        s = self.s
+        if self.contract == "inverse":
+            n = (self.size_usd / self.ep + s * backing) / (1 + s * fee)
+        else:
+            n = (self.qty * self.ep - s * backing) / (1 - s * fee)
+        return max(n, 0.0)
+
+    @property
+    def margin_fee(self) -> float:
+        """Fee to close at the leverage's bankruptcy price, held in the margin (Bybit, Phemex)."""
+        if self.family not in ("bybit", "bybit-uta", "phemex") or self.mode == "cross":
+            return 0.0
+        im = self.notional(self.ep) / self.leverage if self.leverage is not None else self.margin
+        return self.taker * self._notional_where(im, 0.0)
+
+    @property
+    def bankruptcy_fee(self) -> float:
+        """Bybit: taker fee on the notional at the price where equity just covers that fee."""
+        if self.family not in ("bybit", "bybit-uta"):
+            return 0.0
+        backing = self.wallet + self.upnl if self.mode == "cross" else self.own_margin
+        return self.taker * self._notional_where(backing, self.taker)
 
     def position(self, **changes) -> Position:
         pos = Position(
@@ -217,12 +255,16 @@ class Case:
         at = self.ep if self.family == "bybit" else price
         n = self.notional(at)
         mmr, cum = self.tiers.rate(n)
-        fee = n * self.taker if self.family in ("okx", "gate") else 0.0
+        fee = n * self.taker if self.family in MARK_FEE else self.bankruptcy_fee
         return n * mmr - cum + fee
 
     def scale(self) -> float:
         """Size of the terms summed into equity: the floor of floating-point noise."""
         return self.notional(self.ep) + self.own_margin + abs(self.upnl) + self.tmm
+
+
+MARK_FEE = ("okx", "gate", "kucoin", "bitget", "phemex")
+FEE_FAMILIES = (*MARK_FEE, "bybit", "bybit-uta")
 
 
 def _log_uniform(draw, lo: float, hi: float) -> float:
@@ -239,16 +281,16 @@ COVERED = [
 
 
 def test_covered_combinations_match_the_brief() -> None:
-    # binance/generic: linear+inverse, isolated+cross; bybit: linear+inverse isolated; okx/gate:
-    # linear isolated; hyperliquid: linear isolated+cross -> (8+2+1+1+2+4)*2 sides = 36.
+    # binance/generic/bybit/bybit-uta/okx: linear+inverse, isolated+cross; gate, kucoin: linear+
+    # inverse isolated; bitget, phemex: linear isolated; hyperliquid: linear isolated+cross (issue
+    # 11: Bybit both accounts, OKX cross and inverse, Gate inverse, KuCoin, Bitget, Phemex).
+    both = [(c, m) for c in ("linear", "inverse") for m in ("isolated", "cross")]
     combos = {(f, c, m) for f, _, c, m in COVERED}
     assert combos == {
-        ("binance", "linear", "isolated"), ("binance", "linear", "cross"),
-        ("binance", "inverse", "isolated"), ("binance", "inverse", "cross"),
-        ("generic", "linear", "isolated"), ("generic", "linear", "cross"),
-        ("generic", "inverse", "isolated"), ("generic", "inverse", "cross"),
-        ("bybit", "linear", "isolated"), ("bybit", "inverse", "isolated"),
-        ("okx", "linear", "isolated"), ("gate", "linear", "isolated"),
+        *((f, c, m) for f in ("binance", "generic", "bybit", "bybit-uta", "okx") for c, m in both),
+        ("gate", "linear", "isolated"), ("gate", "inverse", "isolated"),
+        ("kucoin", "linear", "isolated"), ("kucoin", "inverse", "isolated"),
+        ("bitget", "linear", "isolated"), ("phemex", "linear", "isolated"),
         ("hyperliquid", "linear", "isolated"), ("hyperliquid", "linear", "cross"),
     }  # fmt: skip
 
@@ -257,23 +299,27 @@ def test_covered_combinations_match_the_brief() -> None:
 def venue_specs(draw, family: str, contract: str):
     """(independent tiers, library venue, taker fee in the trigger)."""
     taker = 0.0
-    if family in ("okx", "gate"):
-        mmr = draw(st.floats(0.001, 0.2))
+    if family in FEE_FAMILIES:
         taker = draw(st.sampled_from([0.0, 0.0002, 0.0005, 0.001, draw(st.floats(0, 0.002))]))
+    if family in MARK_FEE:
+        mmr = draw(st.floats(0.001, 0.2))
         cum = 0.0
-        return flat(mmr, cum), get_venue(family, mmr=mmr, taker_fee=taker), taker
+        sym = "BTCUSD" if contract == "inverse" else "BTCUSDT"
+        return flat(mmr, cum), get_venue(family, sym, mmr=mmr, taker_fee=taker), taker
     if contract == "inverse":
         if family == "binance" and draw(st.booleans()):
             return COIN_TIERS, get_venue(family, "BTCUSD", table=COIN_TABLE), taker
+        if family.startswith("bybit") and draw(st.booleans()):
+            return COIN_TIERS, get_venue(family, "BTCUSD", table=COIN_TABLE, taker_fee=taker), taker
         mmr = draw(st.floats(0.001, 0.2))
-        return flat(mmr), get_venue(family, "BTCUSD", mmr=mmr), taker
+        return flat(mmr), get_venue(family, "BTCUSD", mmr=mmr, taker_fee=taker), taker
     choice = draw(st.sampled_from(["shipped", "typed"]))
     if family == "generic":
         choice = "typed"
     if choice == "shipped":
         syms = [s for f, s in SHIPPED if f == family]
         sym = draw(st.sampled_from(syms))
-        return SHIPPED[(family, sym)], get_venue(family, sym), taker
+        return SHIPPED[(family, sym)], get_venue(family, sym, taker_fee=taker), taker
     if family == "hyperliquid":
         max_lev = draw(st.integers(3, 50))
         return (
@@ -282,8 +328,9 @@ def venue_specs(draw, family: str, contract: str):
             taker,
         )
     mmr = draw(st.floats(0.001, 0.2))
-    cum = 0.0 if family == "bybit" else draw(st.sampled_from([0.0, 0.01, 1.0]))
-    return flat(mmr, cum), get_venue(family, mmr=mmr, maintenance_amount=cum), taker
+    cum = draw(st.sampled_from([0.0, 0.01, 1.0]))
+    venue = get_venue(family, mmr=mmr, maintenance_amount=cum, taker_fee=taker)
+    return flat(mmr, cum), venue, taker
 
 
 @st.composite
@@ -438,7 +485,8 @@ CROSS = [c for c in COVERED if c[3] == "cross"]
 def test_cross_alone_equals_isolated(family, side, contract, mode, data) -> None:
     iso = data.draw(cases(family, side, contract, "isolated"))
     pos = iso.position()
-    wallet = float(pos.isolated_margin)
+    # the wallet holds what backs the isolated position (Bybit, Phemex: with the fee to close)
+    wallet = iso.own_margin
     cross = liquidation_price(replace(pos, margin_mode="cross"), iso.venue, Account(wallet))
     lone = liquidation_price(pos, iso.venue)
     if math.isnan(lone):

@@ -309,3 +309,29 @@ def test_margin_ratio_cross_is_one_at_the_cross_lp() -> None:
     lp = liquidation_price(pos, venue, acct)
     assert lp == pytest.approx(-75 / -0.996, rel=1e-12)
     assert margin_ratio(pos, venue, lp, acct) == pytest.approx(1.0, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("exchange", "symbol", "contract", "mode"),
+    [
+        ("bybit", "BTCUSD", "inverse", "cross"),
+        ("bybit", "BTCUSDT", "linear", "isolated"),
+        ("bybit-uta", "BTCUSDT", "linear", "isolated"),
+        ("bybit-uta", "BTCUSD", "inverse", "cross"),
+        ("okx", "BTCUSD", "inverse", "isolated"),
+        ("phemex", "BTCUSDT", "linear", "isolated"),
+        ("kucoin", "BTCUSD", "inverse", "isolated"),
+    ],
+)
+@pytest.mark.parametrize("side", ["long", "short"])
+def test_margin_ratio_is_one_at_the_liquidation_price(
+    exchange, symbol, contract, mode, side
+) -> None:
+    # Issue 11: the ratio's maintenance and balance count the fee to close exactly as the trigger
+    # does (Bybit: at the bankruptcy price, in IM and MM; Phemex: in the margin and at the mark).
+    venue = get_venue(exchange, symbol, mmr=0.005, taker_fee=0.00075)
+    qty = 10_000 if contract == "inverse" else 1.3
+    pos = Position(side, 8_000, qty, leverage=20, contract=contract, margin_mode=mode)
+    acct = Account(0.5 if contract == "inverse" else 2_000) if mode == "cross" else None
+    lp = liquidation_price(pos, venue, acct)
+    assert margin_ratio(pos, venue, lp, acct) == pytest.approx(1.0, rel=1e-9)

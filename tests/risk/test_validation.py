@@ -320,8 +320,8 @@ CASES = [
     # --- venues -----------------------------------------------------------------------------------
     pytest.param(
         lambda: get_venue("kraken"),
-        r"^exchange='kraken' is not known; "
-        r"allowed: binance, bybit, okx, gate, hyperliquid, generic$",
+        r"^exchange='kraken' is not known; allowed: binance, bybit, bybit-uta, okx, gate, kucoin, "
+        r"bitget, phemex, hyperliquid, generic$",
         id="unknown-exchange",
     ),
     pytest.param(
@@ -378,8 +378,8 @@ CASES = [
     ),
     # --- liquidation.check_position ---------------------------------------------------------------
     pytest.param(
-        lambda: liquidation_price(pos(contract="inverse"), get_venue("okx", mmr=0.01)),
-        r"^contract='inverse' is not covered for exchange 'okx'; allowed: linear$",
+        lambda: liquidation_price(pos(contract="inverse"), get_venue("bitget", mmr=0.01)),
+        r"^contract='inverse' is not covered for exchange 'bitget'; allowed: linear$",
         id="contract-not-covered",
     ),
     pytest.param(
@@ -389,10 +389,16 @@ CASES = [
     ),
     pytest.param(
         lambda: liquidation_price(
-            pos(margin_mode="cross"), get_venue("bybit", "BTCUSDT"), Account(100)
+            pos(margin_mode="cross"), get_venue("phemex", mmr=0.01), Account(100)
         ),
-        r"^margin_mode='cross' is not covered for exchange 'bybit'; allowed: isolated$",
+        r"^margin_mode='cross' is not covered for exchange 'phemex'; allowed: isolated$",
         id="mode-not-covered",
+    ),
+    pytest.param(
+        lambda: liquidation_price(pos(margin_mode="cross"), get_venue("binance", mmr=0.01)),
+        r"^account=None for margin_mode='cross'; allowed: an Account with the cross "
+        r"wallet_balance",
+        id="cross-without-account",
     ),
     pytest.param(
         lambda: liquidation_price(pos(margin_mode="cross"), get_venue("gate", mmr=0.01)),

@@ -81,9 +81,9 @@ class TestBuildHoldings:
         assert "above the 100x maximum" in problems[3]
 
     def test_cross_on_an_isolated_only_exchange_says_what_to_change(self) -> None:
-        _, problems = model.build_holdings([{**ROW, "mode": "cross"}], Scenario(exchange="bybit"))
+        _, problems = model.build_holdings([{**ROW, "mode": "cross"}], Scenario(exchange="phemex"))
         assert problems == [
-            "Row 1 (BTCUSDT): bybit publishes a liquidation formula for isolated margin only. "
+            "Row 1 (BTCUSDT): phemex publishes a liquidation formula for isolated margin only. "
             "Set the mode to isolated or pick another exchange in the sidebar."
         ]
 
