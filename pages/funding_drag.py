@@ -20,6 +20,7 @@ from risk.funding import (
 )
 from ui import charts, model, text
 from ui.scenario import current_resolved, quote_currency
+from ui.tables import arrow
 
 st.title("Funding drag")
 st.caption(
@@ -151,7 +152,7 @@ if leverages:
             d = float(days_to_consume(share, float(lv), rate, float(interval), sc.side))
             row[f"days to {share:.0%} of margin"] = f"{d:,.1f}" if math.isfinite(d) else "never"
         rows.append(row)
-    st.dataframe(rows, hide_index=True)
+    st.dataframe(arrow(rows), hide_index=True)
     st.caption(
         "Days until funding alone takes that share of the initial margin (the price held "
         "at the entry). 'never': this side receives funding at this rate."

@@ -8,6 +8,7 @@ from risk import bankruptcy_price, distance_frac, liquidation_price, maintenance
 from risk.volatility import typical_move_frac, vol_presets
 from ui import calculator, charts, model, text
 from ui.scenario import EXCHANGE_LABELS, current_resolved, quote_currency
+from ui.tables import arrow
 
 st.title("Liquidation map")
 st.caption(
@@ -176,17 +177,19 @@ else:
 if venue is not None:
     with st.expander("Maintenance tiers used"):
         st.dataframe(
-            [
-                {
-                    "tier": i,
-                    f"notional from ({quote})": t.floor,
-                    f"notional below ({quote})": t.cap,
-                    "maintenance rate": f"{t.mmr:.2%}",
-                    "maintenance amount": t.maintenance_amount,
-                    "max leverage": f"{t.max_leverage:g}x",
-                }
-                for i, t in enumerate(venue.table.tiers, start=1)
-            ],
+            arrow(
+                [
+                    {
+                        "tier": i,
+                        f"notional from ({quote})": t.floor,
+                        f"notional below ({quote})": t.cap,
+                        "maintenance rate": f"{t.mmr:.2%}",
+                        "maintenance amount": t.maintenance_amount,
+                        "max leverage": f"{t.max_leverage:g}x",
+                    }
+                    for i, t in enumerate(venue.table.tiers, start=1)
+                ]
+            ),
             hide_index=True,
         )
         st.caption(

@@ -18,6 +18,7 @@ from risk.volatility import vol_presets
 from ui import charts_pitfalls as cp
 from ui import text
 from ui.scenario import current_resolved
+from ui.tables import arrow
 
 st.title("Trailing stops")
 st.caption(
@@ -254,7 +255,7 @@ if result is not None:
                 "open at the horizon": text.pct(o.p_horizon, 1),
             }
         )
-    st.dataframe(rows, hide_index=True, key="ts_table")
+    st.dataframe(arrow(rows), hide_index=True, key="ts_table")
     st.plotly_chart(
         cp.roi_distributions_chart({r: out[r].roi for r in RULES}),
         key="ts_roi",

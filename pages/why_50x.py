@@ -38,6 +38,7 @@ from ui import charts_odds as co
 from ui import figcache, model, text
 from ui import lesson_history as lh
 from ui.scenario import EXCHANGE_LABELS, current_resolved, quote_currency
+from ui.tables import arrow
 
 VOLS = vol_presets()
 CUSTOM = "Custom"
@@ -510,18 +511,24 @@ with s1:
         curve = model.liquidation_curve(sc, venue, np.asarray(TABLE_LEVERAGES))
         exchange = EXCHANGE_LABELS[sc.exchange]
         st.dataframe(
-            [
-                {
-                    "leverage": text.lev(lev),
-                    "rule of thumb: 1 / leverage": text.pct(naive, 1),
-                    f"exact on {exchange}": text.pct(exact, 2)
-                    if allowed
-                    else "not allowed at this size",
-                }
-                for lev, naive, exact, allowed in zip(
-                    curve.leverage, curve.naive_frac, curve.exact_frac, curve.allowed, strict=True
-                )
-            ],
+            arrow(
+                [
+                    {
+                        "leverage": text.lev(lev),
+                        "rule of thumb: 1 / leverage": text.pct(naive, 1),
+                        f"exact on {exchange}": text.pct(exact, 2)
+                        if allowed
+                        else "not allowed at this size",
+                    }
+                    for lev, naive, exact, allowed in zip(
+                        curve.leverage,
+                        curve.naive_frac,
+                        curve.exact_frac,
+                        curve.allowed,
+                        strict=True,
+                    )
+                ]
+            ),
             hide_index=True,
             key="w50_distances",
         )
@@ -592,15 +599,17 @@ with s2:
     )
     with st.expander("Where the volatility figures come from"):
         st.dataframe(
-            [
-                {
-                    "preset": p.name,
-                    "volatility a year": f"{p.vol_annual:.0%}",
-                    "years": p.years,
-                    "source": p.source,
-                }
-                for p in VOLS.values()
-            ],
+            arrow(
+                [
+                    {
+                        "preset": p.name,
+                        "volatility a year": f"{p.vol_annual:.0%}",
+                        "years": p.years,
+                        "source": p.source,
+                    }
+                    for p in VOLS.values()
+                ]
+            ),
             hide_index=True,
             key="w50_sources",
         )
