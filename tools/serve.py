@@ -17,6 +17,7 @@ Also a context manager, :func:`cluster`, for the browser test and the classroom 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import shutil
 import signal
@@ -38,6 +39,7 @@ from tools.appserver import (
     stop_process,
     wait_healthy,
 )
+from tools.stclient import ProtocolClient
 
 TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -66,11 +68,29 @@ class Worker:
     def start(self) -> None:
         self.proc = start_streamlit(self.port, self.env, self.extra_args, self.log)
 
+    def warm(self, timeout_s: float = 90.0) -> None:
+        """Wait until healthy, then open the app once, directly on the worker, before any
+        browser is sent to it. A fresh Streamlit process decides on its first run whether the
+        app is an old-style ``pages/`` app; ui/__init__.py corrects that on the first run
+        (st.navigation mode, then a rerun), but visitors who arrive together with that first
+        run would get their page without the sidebar. The first run also imports the libraries
+        and fills the caches, so the first student does not wait for them."""
+        wait_healthy(self.url, self.proc, timeout_s)
+        asyncio.run(_open_once(self.url, timeout_s))
+
     def kill(self) -> None:
         """SIGKILL, as a crash would (no clean shutdown)."""
         if self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait()
+
+
+async def _open_once(url: str, timeout_s: float) -> None:
+    c = ProtocolClient(url, timeout_s=timeout_s)
+    try:
+        await c.open("")
+    finally:
+        await c.close()
 
 
 @dataclass
@@ -127,7 +147,7 @@ def cluster(
             )
             started.append(w)
         for w in started:
-            wait_healthy(w.url, w.proc, timeout_s)
+            w.warm(timeout_s)
         conf = run_dir / "nginx.conf"
         conf.write_text(nginx_config(run_dir, f"{host}:{port}", [w.port for w in started]))
         proc = subprocess.Popen(
@@ -160,6 +180,10 @@ def supervise(c: Cluster, every_s: float = 5.0, misses: int = 3) -> None:
                 print(f"worker {w.index} ({w.address}) is down: restarting it", file=sys.stderr)
                 stop_process(w.proc)
                 w.start()
+                try:
+                    w.warm()
+                except (RuntimeError, TimeoutError, OSError) as exc:
+                    print(f"worker {w.index} did not come back: {exc}", file=sys.stderr)
                 missed[w.index] = 0
 
 
