@@ -25,6 +25,7 @@ import string
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -76,7 +77,20 @@ class Worker:
         run would get their page without the sidebar. The first run also imports the libraries
         and fills the caches, so the first student does not wait for them."""
         wait_healthy(self.url, self.proc, timeout_s)
-        asyncio.run(_open_once(self.url, timeout_s))
+        # In a thread of its own: the caller may already run an event loop (Playwright's).
+        errors: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                asyncio.run(_open_once(self.url, timeout_s))
+            except BaseException as exc:  # handed to the caller below
+                errors.append(exc)
+
+        t = threading.Thread(target=run, name=f"warm-worker-{self.index}")
+        t.start()
+        t.join()
+        if errors:
+            raise RuntimeError(f"worker {self.index} did not serve the app: {errors[0]!r}")
 
     def kill(self) -> None:
         """SIGKILL, as a crash would (no clean shutdown)."""
