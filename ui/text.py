@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import math
 
+from ui import format as _format
+
 
 def price(x: float) -> str:
-    """A price with thousands separators; more decimals for small prices; '—' when there is none."""
-    if x is None or not math.isfinite(x):
-        return "—"
-    if abs(x) >= 1000:
-        return f"{x:,.2f}"
-    if abs(x) >= 1:
-        return f"{x:,.4f}"
-    return f"{x:.6g}"
+    """A price by its magnitude (see :func:`ui.format.price`); '—' when there is none."""
+    return _format.price(x)
 
 
 def money(x: float, quote: str = "USDT") -> str:
