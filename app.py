@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import scenario, urlguard
+from ui import notices, scenario, summary, urlguard
 
 ROOT = Path(__file__).resolve().parent
 
@@ -96,14 +96,23 @@ def navigation_pages() -> dict[str, list[st.Page]]:
 
 st.set_page_config(
     page_title="Leverage Lab",
-    page_icon=":material/query_stats:",
+    page_icon=str(ROOT / "ui" / "assets" / "icon.png"),  # served by the app, no font CDN
     layout="wide",
-    initial_sidebar_state="expanded",
+    initial_sidebar_state="auto",  # collapsed on a phone, open on a desk or a projector
 )
 current_page = st.navigation(navigation_pages(), position="top")
 # before any widget reads the link: unusable values are dropped and named in a notice
-urlguard.sanitize()
+dropped = urlguard.sanitize()
+notices.remember_link(exclude=set(dropped))
+top = st.container()  # the link's notices and the one-line scenario, above every page
 scenario.sidebar()
 if worker := os.environ.get("LEVERAGE_LAB_WORKER"):  # set by `make serve` (tools/serve.py)
     st.sidebar.caption(f"Served by worker {worker}")
+summary.render(top)
+checked = notices.ready()
+if checked:
+    notices.render(top)
 current_page.run()
+if not checked:
+    notices.check_once(scenario.LINK_LABELS, scenario.LINK_RANGES)
+    notices.render(top)

@@ -6,7 +6,8 @@ import streamlit as st
 
 from risk import bankruptcy_price, distance_frac, liquidation_price, maintenance_margin
 from risk.volatility import typical_move_frac, vol_presets
-from ui import calculator, charts, model, text
+from ui import calculator, charts, inputs, model, text
+from ui import format as fmt
 from ui.scenario import EXCHANGE_LABELS, current_resolved, quote_currency
 from ui.tables import arrow
 
@@ -83,6 +84,7 @@ with right:
         names,
         index=names.index(default_vol),
         key="lm_vol",
+        bind="query-params",
         help="Annualized volatility used for the typical 1-hour and 1-day move (one standard "
         "deviation).",
     )
@@ -126,7 +128,8 @@ with left:
             else ""
         )
         st.caption(
-            f"Curve for {sized} on {venue.table.name} (tiers as of {venue.table.as_of}). "
+            f"Curve for {sized} on {fmt.plain(venue.table.name)} "
+            f"(tiers as of {venue.table.as_of}). "
             f"Shaded: one standard deviation of the price over an hour and over a day.{note}"
         )
     else:
@@ -134,12 +137,12 @@ with left:
 
 # --- chart 2: price ladder -------------------------------------------------------------------
 st.subheader("Price ladder")
-stop = st.number_input(
+stop = inputs.number(
     f"Stop price ({quote}, optional)",
-    min_value=0.0,
+    bounds=inputs.Bounds(0.0, 1e9, lo_open=True),
     value=None,
     step=100.0,
-    format="%.2f",
+    format=fmt.input_format(sc.entry_price),
     key="stop",
     bind="query-params",
     placeholder="no stop",

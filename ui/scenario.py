@@ -21,9 +21,11 @@ import streamlit as st
 from risk import Position, Venue, get_venue
 from risk.liquidation import check_position
 from risk.market import cache as market_cache
+from risk.reference import reference_price
 from risk.tiers import shipped_symbols
 from risk.venues import EXCHANGES, RULES, normalize_symbol
-from ui import market
+from ui import format as fmt
+from ui import inputs, market
 
 #: How each rule family is named in the sidebar (the labels live with the rules, risk/venues.py).
 EXCHANGE_LABELS: dict[str, str] = {name: rules.label for name, rules in RULES.items()}
@@ -66,6 +68,43 @@ DEFAULTS: dict[str, object] = {
     K_LIVE: False,
     # Mark price of an open position; None = not open yet, figures are from the entry.
     K_MARK: None,
+}
+
+
+#: What each typed sidebar field accepts, in the unit it is typed in (percent fields in percent).
+#: The widgets carry no bounds of their own (see :mod:`ui.inputs`); :func:`resolve` checks the same
+#: bounds, so a value out of range withholds every result instead of leaving the previous one.
+BOUNDS: dict[str, inputs.Bounds] = {
+    K_MMR: inputs.Bounds(0.0, 49.0),  # at 50% no leverage above 1x is left for the slider
+    K_ENTRY: inputs.Bounds(0.0, 1e9, lo_open=True),
+    K_MARGIN: inputs.Bounds(0.01, 1e9),
+    K_QTY: inputs.Bounds(1e-8, 1e9),
+    K_FEE: inputs.Bounds(0.0, 1.0),
+}
+#: The sidebar's name of each typed field (for the messages of :func:`resolve`).
+FIELD_LABELS: dict[str, str] = {
+    K_MMR: "The maintenance margin rate (%)",
+    K_ENTRY: "The entry price",
+    K_MARGIN: "The margin",
+    K_QTY: "The quantity",
+    K_FEE: "The taker fee (%)",
+}
+#: Alternative spellings a link may use for the exchange (the CLI's ``--exchange`` names, and
+#: the sidebar's labels in any case), mapped to the sidebar's option.
+EXCHANGE_ALIASES: dict[str, str] = {
+    **{e: e for e in EXCHANGES},
+    **{EXCHANGE_LABELS[e].lower(): e for e in EXCHANGES},
+}
+
+
+#: How a link's value of a sidebar key is named in a notice, and what the key accepts.
+LINK_LABELS = {K_EXCHANGE: EXCHANGE_LABELS.get, K_LEVERAGE: lambda v: f"{v}x"}
+LINK_RANGES = {
+    K_EXCHANGE: "known exchanges: " + ", ".join(EXCHANGES),
+    K_SYMBOL: "known symbols: " + ", ".join(SYMBOLS),
+    K_SIDE: "long or short",
+    K_SIZE_BY: "margin or quantity",
+    K_LEVERAGE: "whole leverages from 1x to the exchange's maximum for the symbol",
 }
 
 
@@ -199,6 +238,20 @@ def leverage_cap(venue: Venue | None) -> int:
 def resolve(scenario: Scenario, venue: Venue | None = None) -> Resolved:
     """Build the venue and position and check them; turn every ``ValueError`` into a sentence
     that says what to change."""
+    typed = {
+        K_ENTRY: scenario.entry_price,
+        K_FEE: scenario.taker_fee * 100.0,
+        **({K_MMR: scenario.mmr * 100.0} if scenario.needs_typed_mmr else {}),
+        **(
+            {K_MARGIN: scenario.margin}
+            if scenario.size_by == "margin"
+            else {K_QTY: scenario.quantity}
+        ),
+    }
+    for key, value in typed.items():
+        message = inputs.problem_sentence(FIELD_LABELS[key], value, BOUNDS[key])
+        if message is not None:
+            return Resolved(scenario, None, None, message.replace("you typed", "the sidebar holds"))
     try:
         venue = venue or scenario.venue()
     except ValueError as exc:
@@ -279,6 +332,7 @@ def sidebar() -> Scenario:
     sb.markdown("### :material/query_stats: Leverage Lab")
     sb.caption("Exact liquidation, margin and funding math for perpetual futures.")
     sb.markdown("#### Scenario")
+    _accept_link_spellings()
     sb.selectbox(
         "Exchange rules",
         EXCHANGES,
@@ -301,6 +355,7 @@ def sidebar() -> Scenario:
         index=0,
         key=K_SYMBOL,
         bind="query-params",
+        on_change=on_symbol_change,
         help="Type to search. Listed symbols use the exchange's published maintenance tiers "
         "(shipped, or refreshed with Refresh now); 'custom' lets you type a maintenance rate.",
     )
@@ -335,10 +390,10 @@ def sidebar() -> Scenario:
     else:
         st.session_state.pop("_live_filled", None)
     if needs_typed_mmr(exchange, symbol):
-        sb.number_input(
+        inputs.number(
             "Maintenance margin rate (%)",
-            min_value=0.0,
-            max_value=49.0,  # at 50% no leverage above 1x is left for the slider
+            bounds=BOUNDS[K_MMR],
+            container=sb,
             value=float(DEFAULTS[K_MMR]),
             step=0.05,
             format="%.3f",
@@ -360,13 +415,13 @@ def sidebar() -> Scenario:
         key=K_SIDE,
         bind="query-params",
     )
-    sb.number_input(
+    inputs.number(
         f"Entry price ({quote})",
-        min_value=1e-6,
-        max_value=1e9,
+        bounds=BOUNDS[K_ENTRY],
+        container=sb,
         value=float(DEFAULTS[K_ENTRY]),
-        step=100.0,
-        format="%.2f",
+        step=_price_step(float(_state(K_ENTRY))),
+        format=fmt.input_format(float(_state(K_ENTRY))),
         key=K_ENTRY,
         bind="query-params",
     )
@@ -392,10 +447,10 @@ def sidebar() -> Scenario:
         help="Margin: the money you post; quantity: the coins the position holds.",
     )
     if str(_state(K_SIZE_BY)) == "margin":
-        sb.number_input(
+        inputs.number(
             f"Margin ({quote})",
-            min_value=0.01,
-            max_value=1e9,
+            bounds=BOUNDS[K_MARGIN],
+            container=sb,
             value=float(DEFAULTS[K_MARGIN]),
             step=50.0,
             format="%.2f",
@@ -403,10 +458,10 @@ def sidebar() -> Scenario:
             bind="query-params",
         )
     else:
-        sb.number_input(
+        inputs.number(
             "Quantity (base units)",
-            min_value=1e-8,
-            max_value=1e9,
+            bounds=BOUNDS[K_QTY],
+            container=sb,
             value=float(DEFAULTS[K_QTY]),
             step=0.01,
             format="%.6f",
@@ -435,10 +490,10 @@ def sidebar() -> Scenario:
         bind="query-params",
         help="The leverage setting: margin = notional / leverage.",
     )
-    sb.number_input(
+    inputs.number(
         "Taker fee (%)",
-        min_value=0.0,
-        max_value=1.0,
+        bounds=BOUNDS[K_FEE],
+        container=sb,
         value=float(DEFAULTS[K_FEE]),
         step=0.01,
         format="%.3f",
@@ -453,3 +508,59 @@ def sidebar() -> Scenario:
         None if live is None else live.snapshot.as_of,
     )
     return current()
+
+
+def _price_step(entry: float) -> float:
+    """The +/- step of the entry field: about a thousandth of the price, a power of ten."""
+    if not entry > 0 or entry != entry:
+        return 100.0
+    return float(10.0 ** math.floor(math.log10(entry) - 3 + 1e-12)) if entry < 1e5 else 100.0
+
+
+#: Pages' widgets that follow the symbol (their default depends on it): reset on a switch.
+SYMBOL_FOLLOWERS: dict[str, dict[str, str]] = {
+    "lm_vol": {"ETHUSDT": "ETH", "BTCUSDT": "BTC typical"},
+    "w50_vol": {"ETHUSDT": "ETH", "BTCUSDT": "BTC typical"},
+}
+
+
+def live_mark_price(symbol: str) -> float | None:
+    """Hook for the market-data Live toggle: the exchange's current mark price of ``symbol``, or
+    ``None`` (the default: no live data) to use the dated reference price."""
+    return None
+
+
+def symbol_entry_price(symbol: str) -> float | None:
+    """The entry a symbol switch starts from: the live mark when available, else the symbol's
+    dated reference price (``risk/data/reference_prices.json``); ``None``: keep the entry."""
+    live = live_mark_price(symbol)
+    if live is not None:
+        return float(live)
+    ref = reference_price(symbol) if symbol != "custom" else None
+    return None if ref is None else ref.price
+
+
+def on_symbol_change() -> None:
+    """A new symbol starts at its own price and volatility preset: keeping BTC's 100,000 entry
+    and BTC's volatility for ETHUSDT would describe a trade nobody can place."""
+    symbol = str(st.session_state.get(K_SYMBOL, DEFAULTS[K_SYMBOL]))
+    entry = symbol_entry_price(symbol)
+    if entry is not None:
+        st.session_state[K_ENTRY] = entry
+    for key, by_symbol in SYMBOL_FOLLOWERS.items():
+        if symbol in by_symbol:
+            st.session_state[key] = by_symbol[symbol]
+
+
+def _accept_link_spellings() -> None:
+    """A link may name the exchange as the command line does (``ex=bybit``); the widget itself
+    only takes its label (``ex=Bybit``). Map such a spelling before the widget reads the URL."""
+    if st.session_state.get("_link_spellings_done"):
+        return  # only the link that opened the session; afterwards the widget owns the URL
+    st.session_state["_link_spellings_done"] = True
+    raw = st.query_params.get(K_EXCHANGE)
+    if raw is None or raw in EXCHANGE_LABELS.values():
+        return
+    canonical = EXCHANGE_ALIASES.get(str(raw).strip().lower())
+    if canonical is not None and st.session_state.get(K_EXCHANGE) != canonical:
+        st.session_state[K_EXCHANGE] = canonical

@@ -9,10 +9,12 @@ import pytest
 
 from risk import Position, bankruptcy_price, distance_frac, get_venue, liquidation_price
 from risk.liquidation import maintenance_margin
+from risk.reference import reference_price
 from risk.volatility import typical_move_frac, vol_presets
 from ui.testing import app_test, metric, shows
 
 PAGE = "pages/liquidation_map.py"
+ETH_REF = reference_price("ETHUSDT").price
 
 
 def check_position_metrics(at, position: Position, venue, side_word: str = "Fall") -> None:
@@ -58,8 +60,8 @@ def test_default_is_the_beginners_case_with_the_exact_figure_beside_the_rule_of_
             "Fall",
         ),
         (
-            {"sym": "ETHUSDT", "lev": 20},
-            Position("long", 100_000, 0.1, leverage=20),
+            {"sym": "ETHUSDT", "lev": 20},  # the switch starts at ETH's reference price
+            Position("long", ETH_REF, 500 * 20 / ETH_REF, leverage=20),
             ("binance", "ETHUSDT"),
             "Fall",
         ),
@@ -227,3 +229,55 @@ def test_average_entry_tab_reads_typed_fills_and_names_a_bad_one() -> None:
     assert not at.exception
     assert any("fill='13000' is not PRICE:QTY" in e.value for e in at.error)
     assert metric(at, "Fall to liquidation") == "9.64%"  # the rest of the page still works
+
+
+def test_symbol_switch_starts_at_that_symbols_price_and_volatility() -> None:
+    at = app_test(PAGE)
+    at.selectbox(key="sym").set_value("ETHUSDT").run()
+    assert not at.exception
+    assert at.number_input(key="entry").value == ETH_REF
+    assert 1_000 < ETH_REF < 10_000  # a price of ETH, not BTC's 100,000
+    assert at.selectbox(key="lm_vol").value == "ETH"
+
+
+def test_the_volatility_preset_is_in_the_link() -> None:
+    at = app_test(query_params={"lm_vol": "ETH"})  # the map is the home page
+    assert at.selectbox(key="lm_vol").value == "ETH"
+    vol = vol_presets()["ETH"].vol_annual
+    shows(at, "Typical 1-day move", vol * math.sqrt(1 / 365))
+
+
+@pytest.mark.parametrize(("key", "value"), [("entry", -1.0), ("entry", 0.0), ("margin", 0.0)])
+def test_an_out_of_range_input_never_leaves_the_previous_result(key, value) -> None:
+    at = app_test(PAGE)
+    assert metric(at, "Liquidation price")  # a result is on screen before the change
+    at.number_input(key=key).set_value(value).run()
+    assert not at.exception
+    # the value typed is kept (not silently replaced by the last valid one) ...
+    assert at.number_input(key=key).value == value
+    # ... named in an error under the field, and no result of the old value stays on screen
+    assert any("you typed" in e.value for e in at.sidebar.error)
+    assert not [m for m in at.metric if m.label.startswith("Liquidation price")]
+    assert any("fix the scenario" in c.value for c in at.caption)
+
+
+def test_fee_above_one_percent_is_refused_not_replaced() -> None:
+    at = app_test(PAGE)
+    at.number_input(key="fee").set_value(5.0).run()
+    assert any("taker fee" in e.value.lower() and "at most 1" in e.value for e in at.error)
+    assert not [m for m in at.metric if m.label.startswith("Liquidation price")]
+
+
+def test_a_link_value_that_cannot_be_used_is_named_in_a_notice() -> None:
+    at = app_test(PAGE, query_params={"lev": "1000", "nonsense": "3"})
+    notes = " ".join(w.value for w in at.warning)
+    assert "lev=1000" in notes and "10x is used instead" in notes
+    assert "nonsense=3" in notes
+    assert at.slider(key="lev").value == 10
+
+
+def test_a_link_in_the_command_lines_spelling_is_followed() -> None:
+    at = app_test(PAGE, query_params={"ex": "bybit"})
+    assert at.selectbox(key="ex").value == "bybit"
+    assert not at.warning
+    check_position_metrics(at, Position("long", 100_000, 0.05, leverage=10), get_venue("bybit"))
