@@ -71,7 +71,9 @@ def test_notional_above_the_last_tier() -> None:
 def test_bad_typed_rate_is_a_message_not_an_exception() -> None:
     res = resolve(Scenario(exchange="generic", mmr=1.5))
     assert not res.ok and res.venue is None
-    assert "mmr" in res.error
+    # named as the sidebar names it (no raw field name), with the value and the allowed range
+    assert "maintenance margin rate" in res.error.lower()
+    assert "150" in res.error and "at most 49" in res.error
 
 
 def test_quote_currency_follows_the_table() -> None:
