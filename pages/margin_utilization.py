@@ -7,7 +7,7 @@ import streamlit as st
 
 from risk.account import account_state, collapse_comparison
 from risk.margin import adjust_margin
-from ui import charts, hedge, model, text
+from ui import charts, hedge, inputs, model, positions_link, text
 from ui.scenario import EXCHANGE_LABELS, SIDES, current, current_resolved, quote_currency
 
 st.title("Margin & utilization")
@@ -18,45 +18,42 @@ st.caption(
 )
 
 sc = current()
-quote = quote_currency(current_resolved().venue)
-DEFAULT_ROWS = pd.DataFrame(
-    [
-        {
-            "symbol": "BTCUSDT",
-            "side": "long",
-            "entry": 100_000.0,
-            "mark": 97_000.0,
-            "quantity": 0.05,
-            "leverage": 10.0,
-            "mode": "isolated",
-        },
-        {
-            "symbol": "ETHUSDT",
-            "side": "long",
-            "entry": 3_500.0,
-            "mark": 3_300.0,
-            "quantity": 1.5,
-            "leverage": 20.0,
-            "mode": "cross",
-        },
-        {
-            "symbol": "BTCUSDT",
-            "side": "short",
-            "entry": 98_000.0,
-            "mark": 97_000.0,
-            "quantity": 0.02,
-            "leverage": 5.0,
-            "mode": "cross",
-        },
-    ],
-    columns=list(model.POSITION_COLUMNS),
-)
+res = current_resolved()
+quote = quote_currency(res.venue)
+DEFAULT_OTHERS = [
+    {
+        "symbol": "ETHUSDT",
+        "side": "long",
+        "entry": 3_500.0,
+        "mark": 3_300.0,
+        "quantity": 1.5,
+        "leverage": 20.0,
+        "mode": "cross",
+    },
+    {
+        "symbol": "BTCUSDT",
+        "side": "short",
+        "entry": 98_000.0,
+        "mark": 97_000.0,
+        "quantity": 0.02,
+        "leverage": 5.0,
+        "mode": "cross",
+    },
+]
+# The other positions come from the link that opened the session (``pos``, compact), else the
+# defaults; read once, so the table's own edits are never applied twice.
+if "mu_rows0" not in st.session_state:
+    rows0, link_problem = positions_link.decode(st.query_params.get("pos"), DEFAULT_OTHERS)
+    st.session_state["mu_rows0"] = rows0
+    st.session_state["mu_link_problem"] = link_problem
+if st.session_state.get("mu_link_problem"):
+    st.warning(st.session_state["mu_link_problem"], icon=":material/link_off:")
 
 left, right = st.columns([1, 3])
-wallet = left.number_input(
+wallet = inputs.number(
     f"Wallet balance ({quote})",
-    min_value=1.0,
-    max_value=1e10,
+    bounds=inputs.Bounds(1.0, 1e10),
+    container=left,
     value=2_000.0,
     step=100.0,
     format="%.2f",
@@ -66,8 +63,35 @@ wallet = left.number_input(
 )
 left.caption(f"Exchange rules from the sidebar: {EXCHANGE_LABELS[sc.exchange]}.")
 with right:
+    st.markdown(
+        f"**Position 1 is the sidebar's:** {sc.symbol_label} {sc.side}, entry "
+        f"{text.price(sc.entry_price)}, {text.lev(sc.leverage)}"
+        + (f", quantity {float(res.position.qty):.6g}" if res.position is not None else "")
+        + " (change it in the sidebar)."
+    )
+    r1, r2 = st.columns(2)
+    mark_move = inputs.number(
+        "Its mark price: move from the entry (%)",
+        bounds=inputs.Bounds(-99.0, 1_000.0),
+        container=r1,
+        value=-3.0,
+        step=0.5,
+        format="%.2f",
+        key="mu_mark",
+        bind="query-params",
+        help="Where the price is now, relative to the sidebar's entry: -3 is 3% below it.",
+    )
+    first_mode = r2.segmented_control(
+        "Its margin mode",
+        ["isolated", "cross"],
+        default="isolated",
+        required=True,
+        key="mu_mode",
+        bind="query-params",
+    )
+    st.caption("Other positions in the account (add, edit or delete rows):")
     table = st.data_editor(
-        DEFAULT_ROWS,
+        pd.DataFrame(st.session_state["mu_rows0"], columns=list(model.POSITION_COLUMNS)),
         key="positions",
         num_rows="dynamic",
         hide_index=True,
@@ -87,8 +111,29 @@ with right:
             ),
         },
     )
+others = table.to_dict("records")
+encoded = positions_link.encode(others)
+if encoded != positions_link.encode(DEFAULT_OTHERS):
+    st.query_params["pos"] = encoded
+elif "pos" in st.query_params:
+    del st.query_params["pos"]
 
-holdings, problems = model.build_holdings(table.to_dict("records"), sc)
+if wallet is None or mark_move is None:
+    inputs.withheld("The account's figures")
+    st.stop()
+if res.position is None:
+    st.error(f"Position 1 (the sidebar's): {res.error}", icon=":material/error:")
+    st.stop()
+first = {
+    "symbol": sc.symbol,
+    "side": sc.side,
+    "entry": sc.entry_price,
+    "mark": sc.entry_price * (1.0 + mark_move / 100.0),
+    "quantity": float(res.position.qty),
+    "leverage": sc.leverage,
+    "mode": first_mode,
+}
+holdings, problems = model.build_holdings([first, *others], sc)
 for p in problems:
     st.error(p, icon=":material/error:")
 if not holdings:
@@ -136,7 +181,7 @@ if state.already_liquidatable:
         "move is needed; add funds or close positions.",
         icon=":material/error:",
     )
-elif state.utilization >= 0.8:
+elif state.utilization >= model.MARGIN_SHARE_WARN:
     st.warning(
         f"{text.pct(state.utilization, 1)} of the margin balance is in use: one ordinary adverse "
         "move leaves no room. Close or shrink a position before adding one.",
@@ -246,11 +291,14 @@ with b:
         key="collapse_pct",
     )
     out = collapse_comparison(wallet, holdings, pick_c, drop / 100.0)
+    past = model.past_liquidation(holdings[pick_c], state.isolated_liquidation_prices[pick_c])
     k = st.columns(2)
     k[0].metric(
         f"Isolated loses ({quote})",
-        text.num(out.isolated_loss),
-        delta="position liquidated" if out.isolated_liquidated else "position survives",
+        "already liquidated" if past else text.num(out.isolated_loss),
+        delta="its mark is past the isolated liquidation price"
+        if past
+        else ("position liquidated" if out.isolated_liquidated else "position survives"),
         delta_color="off",
         delta_arrow="off",
     )
@@ -263,10 +311,11 @@ with b:
     )
     st.plotly_chart(
         charts.collapse_chart(
-            out.isolated_loss,
+            # already past its isolated liquidation: isolated, its whole margin was lost
+            float(holdings[pick_c].position.isolated_margin) if past else out.isolated_loss,
             out.cross_loss,
             wallet_balance=wallet,
-            isolated_liquidated=out.isolated_liquidated,
+            isolated_liquidated=out.isolated_liquidated or past,
             cross_liquidated=out.cross_liquidated,
             quote=quote,
         ),

@@ -203,6 +203,20 @@ def margin_at(notional: float, leverage: float) -> float:
     return notional / leverage
 
 
+#: Share of the equity (or margin balance) in use as margin above which the pages warn: one
+#: ordinary adverse move then leaves no room (the Margin page's utilization gauge turns red here).
+MARGIN_SHARE_WARN = 0.8
+
+
+def past_liquidation(holding: Holding, isolated_liquidation_price: float) -> bool:
+    """Whether the holding's mark is already at or beyond its isolated liquidation price (below
+    it for a long, above for a short): a state the exchange would already have closed."""
+    lp = float(isolated_liquidation_price)
+    if not np.isfinite(lp):
+        return False
+    return (holding.mark_price - lp) * holding.position.sign <= 0
+
+
 #: Columns of the positions table on the margin page, in order.
 POSITION_COLUMNS = ("symbol", "side", "entry", "mark", "quantity", "leverage", "mode")
 
@@ -246,7 +260,18 @@ def build_holdings(rows: list[dict], scenario: Scenario) -> tuple[list[Holding],
                 )
                 continue
             check_position(pos, venue)
-            holdings.append(Holding(str(row["symbol"]), pos, float(row["mark"]), venue))
+            holding = Holding(str(row["symbol"]), pos, float(row["mark"]), venue)
+            if pos.margin_mode == "isolated":
+                lp = float(liquidation_price(pos, venue))
+                if past_liquidation(holding, lp):
+                    problems.append(
+                        f"{label}: the mark {float(row['mark']):,.2f} is already past this "
+                        f"isolated position's liquidation price ({lp:,.2f}): the exchange would "
+                        "have closed it. Move the mark back toward the entry or lower the "
+                        "leverage."
+                    )
+                    continue
+            holdings.append(holding)
         except ValueError as exc:
             problems.append(f"{label}: {exc}.")
     return holdings, problems

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from risk import Position, get_venue
+from risk import Position, get_venue, liquidation_price
 from risk.account import Holding, account_state, collapse_comparison
 from risk.margin import adjust_margin
 from ui.testing import app_test, chart_specs, metric, shows
@@ -78,8 +78,9 @@ def test_margin_above_the_wallet_says_what_to_change() -> None:
 
 def test_edited_row_is_used_and_a_bad_row_is_named() -> None:
     at = app_test(PAGE)
+    at.slider(key="lev").set_value(5).run()  # position 1 is the sidebar's
     at.session_state["positions"] = {
-        "edited_rows": {0: {"leverage": 5.0}, 2: {"leverage": 151.0}},  # BTCUSDT tier 1: 150x
+        "edited_rows": {1: {"leverage": 151.0}},  # position 3; BTCUSDT tier 1: 150x
         "added_rows": [],
         "deleted_rows": [],
     }
@@ -87,7 +88,8 @@ def test_edited_row_is_used_and_a_bad_row_is_named() -> None:
     assert not at.exception
     assert len(at.error) == 1 and at.error[0].value.startswith("Row 3 (BTCUSDT)")
     h = default_holdings()
-    h[0] = Holding("BTCUSDT", Position("long", 100_000, 0.05, leverage=5), 97_000, h[0].venue)
+    # sized by margin in the sidebar: 500 at 5x is 0.025 BTC
+    h[0] = Holding("BTCUSDT", Position("long", 100_000, 0.025, leverage=5), 97_000, h[0].venue)
     state = account_state(2_000, h[:2])  # row 3 left out, the rest still works
     shows(at, "Initial margin in use", state.initial_margin)
     shows(at, "Margin balance", state.margin_balance)
@@ -108,12 +110,12 @@ def test_add_margin_equals_adjust_margin() -> None:
 
 def test_collapse_equals_the_account_model() -> None:
     at = app_test(PAGE)
-    at.selectbox(key="collapse_pick").set_value(1).run()
-    at.slider(key="collapse_pct").set_value(60).run()
+    at.slider(key="collapse_pct").set_value(60).run()  # position 1: the sidebar's long
     assert not at.exception and not at.error
-    out = collapse_comparison(2_000, default_holdings(), 1, 0.60)
+    out = collapse_comparison(2_000, default_holdings(), 0, 0.60)
     shows(at, "Isolated loses", out.isolated_loss)
     shows(at, "Cross loses", out.cross_loss)
+    shows(at, "Isolated loses", 500.0 - 150.0)  # liquidated: the margin left at the mark
     bars = [t for t in chart_specs(at)[-1]["data"] if t["type"] == "bar"]
     assert {b["name"]: b["y"][0] for b in bars} == {
         "Isolated": out.isolated_loss,
@@ -157,3 +159,53 @@ def test_hedge_block_on_an_exchange_without_hedge_formula() -> None:
     at.selectbox(key="ex").set_value("okx").run()  # OKX: isolated only (the cross rows are named)
     assert not at.exception
     assert any("OKX has no hedge-mode formula" in i.value for i in at.info)
+
+
+def test_a_position_already_past_its_isolated_liquidation_is_named_not_a_negative_loss() -> None:
+    # ETH long 20x from 3,500: isolated it would be liquidated near 3,334, above its 3,300 mark.
+    at = app_test(PAGE)
+    at.selectbox(key="collapse_pick").set_value(1).run()
+    assert not at.exception
+    iso = next(m for m in at.metric if m.label.startswith("Isolated loses"))
+    assert iso.value == "already liquidated"
+    assert all(not m.value.startswith("-") for m in at.metric if "loses" in m.label)
+    out = collapse_comparison(2_000, default_holdings(), 1, 0.30)
+    shows(at, "Cross loses", out.cross_loss)
+    bars = [t for t in chart_specs(at)[-1]["data"] if t["type"] == "bar"]
+    assert {b["name"]: b["y"][0] for b in bars}["Isolated"] == 3_500 * 1.5 / 20
+
+
+def test_an_isolated_row_past_its_liquidation_is_refused_with_a_sentence() -> None:
+    at = app_test(PAGE)
+    at.number_input(key="mu_mark").set_value(-15.0).run()  # 85,000: below the 90,361 LP
+    assert not at.exception
+    assert any(e.value.startswith("Row 1") and "already past" in e.value for e in at.error), [
+        e.value for e in at.error
+    ]
+
+
+def test_position_one_is_the_sidebar_position() -> None:
+    at = app_test(PAGE)
+    at.slider(key="lev").set_value(50).run()
+    at.number_input(key="mu_mark").set_value(0.0).run()
+    # 500 margin at 50x: 0.25 BTC; the map's exact liquidation price for it
+    pos = Position("long", 100_000, 0.25, leverage=50)
+    lp = float(liquidation_price(pos, get_venue("binance", "BTCUSDT")))
+    table = at.dataframe[1].value  # [0] is the editor of the other positions
+    assert math.isclose(float(table["liq. price if isolated"][0]), lp, rel_tol=1e-12)
+
+
+def test_the_other_positions_are_in_the_link() -> None:
+    link = "ETHUSDT_s_2000_1990_2_10_i"
+    at = app_test(PAGE, query_params={"pos": link})
+    assert not at.exception and not at.error
+    table = at.dataframe[1].value
+    assert list(table["symbol"]) == ["BTCUSDT", "ETHUSDT"]
+    assert list(table["side"]) == ["long", "short"]
+    assert float(table["mark"][1]) == 1_990.0
+
+
+def test_an_unreadable_positions_link_is_named() -> None:
+    at = app_test(PAGE, query_params={"pos": "ETHUSDT_x_1"})
+    assert any("pos parameter cannot be read" in w.value for w in at.warning)
+    assert len(at.dataframe[1].value) == 3  # the sidebar's and the two default others
