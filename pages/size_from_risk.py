@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-import math
-
 import streamlit as st
 
 from risk import Position, distance_frac, liquidation_price
 from risk.liquidation import check_position
-from risk.sizing import leverage_curve, size_from_risk, stop_respects_buffer
-from ui import charts, model, text
+from risk.reference import reference_price, round_down_to_lot, settable_leverage
+from risk.sizing import leverage_curve, loss_per_unit, size_from_risk, stop_respects_buffer
+from ui import charts, inputs, model, text
+from ui import format as fmt
 from ui.leverage_for_risk import max_leverage_block
-from ui.scenario import current_resolved, quote_currency
+from ui.scenario import EXCHANGE_LABELS, current_resolved, quote_currency
+
+VERDICT_BOX = {"error": st.error, "warning": st.warning, "success": st.success}
+VERDICT_ICON = {
+    "error": ":material/error:",
+    "warning": ":material/warning:",
+    "success": ":material/check_circle:",
+}
 
 #: Highest stop price: twice the sidebar's highest entry (a short's stop up to 99% above it).
 STOP_PRICE_MAX = 2e9
@@ -28,20 +35,20 @@ venue = res.venue
 quote = quote_currency(venue)
 
 c1, c2, c3, c4 = st.columns(4)
-equity = c1.number_input(
+equity = inputs.number(
     f"Account equity ({quote})",
-    min_value=1.0,
-    max_value=1e10,
+    bounds=inputs.Bounds(1.0, 1e10),
+    container=c1,
     value=10_000.0,
     step=500.0,
     format="%.2f",
     key="eq",
     bind="query-params",
 )
-risk_pct = c2.number_input(
+risk_pct = inputs.number(
     "Maximum loss per trade (% of equity)",
-    min_value=0.01,
-    max_value=100.0,
+    bounds=inputs.Bounds(0.01, 100.0),
+    container=c2,
     value=1.0,
     step=0.25,
     format="%.2f",
@@ -58,29 +65,33 @@ stop_mode = c3.segmented_control(
     bind="query-params",
 )
 if stop_mode == "price":
-    stop_price = c3.number_input(
+    stop_price = inputs.number(
         f"Stop price ({quote})",
-        min_value=0.0,
+        bounds=inputs.Bounds(0.0, STOP_PRICE_MAX, lo_open=True),
+        container=c3,
         # a short's stop sits above an entry of up to 1e9 (the sidebar's maximum)
-        max_value=STOP_PRICE_MAX,
         value=min(model.stop_from_frac(sc.side, sc.entry_price, 0.02), STOP_PRICE_MAX),
         step=100.0,
-        format="%.2f",
+        format=fmt.input_format(sc.entry_price),
         key="stop_px",
         bind="query-params",
     )
 else:
-    stop_pct = c3.number_input(
+    stop_pct = inputs.number(
         "Stop distance (% from entry)",
-        min_value=0.01,
-        max_value=99.0,
+        bounds=inputs.Bounds(0.01, 99.0),
+        container=c3,
         value=2.0,
         step=0.25,
         format="%.2f",
         key="stop_pct",
         bind="query-params",
     )
-    stop_price = model.stop_from_frac(sc.side, sc.entry_price, stop_pct / 100.0)
+    stop_price = (
+        None
+        if stop_pct is None
+        else model.stop_from_frac(sc.side, sc.entry_price, stop_pct / 100.0)
+    )
 buffer_pct = c4.slider(
     "Safety buffer stop → liquidation (%)",
     min_value=0,
@@ -95,13 +106,17 @@ buffer_pct = c4.slider(
 )
 st.caption(
     f"Entry {text.price(sc.entry_price)} {quote}, {sc.side}, {sc.symbol_label} on "
-    f"{venue.table.name if venue else sc.exchange}, taker fee {text.pct(sc.taker_fee, 3)} per "
+    f"{fmt.plain(venue.table.name) if venue else sc.exchange}, taker fee "
+    f"{text.pct(sc.taker_fee, 3)} per "
     "side (all from the sidebar). The sidebar's margin or quantity is not used here: the size "
     "comes from your risk budget."
 )
 
 if venue is None:
     st.error(res.error, icon=":material/error:")
+    st.stop()
+if equity is None or risk_pct is None or stop_price is None:
+    inputs.withheld("The size, the leverage and the margin")
     st.stop()
 
 stop_check = model.check_stop(sc.side, sc.entry_price, float(stop_price), float("nan"))
@@ -126,17 +141,25 @@ except ValueError as exc:
     )
     st.stop()
 
+tier_max = (
+    float(venue.table.max_leverage(sizing.notional))
+    if sizing.notional < venue.table.max_notional
+    else float("nan")
+)
+settable = settable_leverage(sizing.max_leverage, tier_max) if tier_max == tier_max else None
+margin_settable = model.margin_at(sizing.notional, settable) if settable else float("nan")
 m = st.columns(3) + st.columns(3)
 m[0].metric("Position size (base units)", f"{sizing.quantity:.6g}", help="e.g. BTC for BTCUSDT.")
 m[1].metric(f"Notional ({quote})", text.num(sizing.notional))
 m[2].metric(
     "Highest safe leverage",
-    text.lev(sizing.max_leverage),
-    help="Highest leverage whose liquidation price stays beyond the stop with the buffer.",
+    "none" if settable is None else f"{settable}x",
+    help="Highest whole leverage (what the exchange lets you set, within the tier's maximum) "
+    "whose liquidation price stays beyond the stop with the buffer.",
 )
 m[3].metric(
     f"Margin to post ({quote})",
-    text.num(sizing.margin),
+    text.num(margin_settable),
     help="Isolated margin at the highest safe leverage.",
 )
 m[4].metric(
@@ -150,71 +173,63 @@ m[5].metric(
     help="Notional / equity: the leverage that matters for the account.",
 )
 
-if math.isfinite(sizing.max_leverage):
+if settable is not None:
     st.markdown(
         f"Risking **{text.pct(risk_pct / 100.0)} of {text.money(equity, quote)} "
         f"({text.money(sizing.loss_at_stop, quote)})** with a stop "
         f"{text.pct(sizing.stop_distance_frac)} away: trade **{sizing.quantity:.6g}** units "
         f"({text.money(sizing.notional, quote)}). "
-        f"Any leverage up to **{text.lev(sizing.max_leverage)}** keeps the liquidation price "
-        f"({text.price(sizing.liquidation_price)} at that leverage) beyond the stop. A lower "
+        f"Any leverage up to **{settable}x** keeps the liquidation price beyond the stop. A lower "
         "leverage only posts more margin: the loss at the stop stays the same. "
         f"If the price gaps through the stop, isolated margin caps the loss at "
         f"**{text.money(sizing.gap_loss, quote)}**."
     )
-    if sizing.margin > equity:
-        st.error(
-            f"Even at {text.lev(sizing.max_leverage)} this position needs "
-            f"{text.money(sizing.margin, quote)} of margin, more than the equity "
-            f"({text.money(equity, quote)}). Widen the stop or lower the risk per trade.",
-            icon=":material/error:",
+    ref = reference_price(sc.symbol) if sc.exchange == "binance" else None
+    if ref is not None and ref.lot_size:
+        lots = round_down_to_lot(sizing.quantity, ref.lot_size)
+        per_unit = float(loss_per_unit(sc.entry_price, float(stop_price), sc.taker_fee))
+        st.caption(
+            f"Orders on {EXCHANGE_LABELS[sc.exchange]} come in lots of {ref.lot_size:g} "
+            f"{sc.symbol_label}: the order is **{lots:g}** units"
+            + (
+                f" (loss at the stop {text.money(lots * per_unit, quote)}, within the budget)."
+                if lots > 0
+                else ", below one lot: raise the risk or move the stop closer."
+            )
         )
-else:
-    st.error(
-        "No leverage keeps the liquidation price beyond this stop with the buffer. Move the stop "
-        "closer to the entry or lower the buffer.",
-        icon=":material/error:",
-    )
 
-# The sidebar's leverage applied to this size.
+# --- one verdict for this trade: the first thing that is wrong, else that it is fine ---------
 sidebar_frac = None
+lp_sidebar = float("nan")
+sidebar_problem = None
 try:
     at_sidebar = Position(sc.side, sc.entry_price, sizing.quantity, leverage=sc.leverage)
     check_position(at_sidebar, venue)
     lp_sidebar = float(liquidation_price(at_sidebar, venue))
     sidebar_frac = float(distance_frac(lp_sidebar, sc.entry_price))
-    side_check = model.check_stop(sc.side, sc.entry_price, float(stop_price), lp_sidebar)
-    buffered = bool(
+except ValueError as exc:
+    sidebar_problem = str(exc)
+verdict = model.sizing_verdict(
+    settable=settable,
+    margin_at_settable=margin_settable,
+    equity=float(equity),
+    sidebar_leverage=sc.leverage,
+    sidebar_problem=sidebar_problem,
+    liquidation_before_stop=bool(
+        model.check_stop(sc.side, sc.entry_price, float(stop_price), lp_sidebar).warning
+    ),
+    inside_buffer=not bool(
         stop_respects_buffer(
             sc.side, sc.entry_price, float(stop_price), lp_sidebar, buffer_pct / 100.0
         )
-    )
-    if side_check.warning:
-        st.warning(
-            f"At the sidebar's leverage ({text.lev(sc.leverage)}) the liquidation price "
-            f"({text.price(lp_sidebar)}) comes before the stop ({text.price(stop_price)}): the "
-            f"exchange would close this trade first. Use {text.lev(sizing.max_leverage)} or less.",
-            icon=":material/warning:",
-        )
-    elif not buffered:
-        st.warning(
-            f"At the sidebar's leverage ({text.lev(sc.leverage)}) the liquidation price "
-            f"({text.price(lp_sidebar)}) sits inside the {buffer_pct}% safety buffer of the stop. "
-            f"Use {text.lev(sizing.max_leverage)} or less.",
-            icon=":material/warning:",
-        )
-    else:
-        need = model.margin_at(sizing.notional, sc.leverage)
-        st.success(
-            f"The sidebar's leverage ({text.lev(sc.leverage)}) is safe for this stop: liquidation "
-            f"at {text.price(lp_sidebar)}, margin {text.money(need, quote)}.",
-            icon=":material/check_circle:",
-        )
-except ValueError as exc:
-    st.warning(
-        f"The sidebar's leverage ({text.lev(sc.leverage)}) cannot hold this size: {exc}.",
-        icon=":material/warning:",
-    )
+    ),
+    margin_at_sidebar=model.margin_at(sizing.notional, sc.leverage),
+    lp_sidebar=lp_sidebar,
+    stop_price=float(stop_price),
+    buffer_pct=buffer_pct,
+    quote=quote,
+)
+VERDICT_BOX[verdict.level](verdict.message, icon=VERDICT_ICON[verdict.level])
 
 curve = leverage_curve(sc.side, sc.entry_price, sizing.quantity, venue, model.leverage_grid())
 st.plotly_chart(
@@ -223,7 +238,7 @@ st.plotly_chart(
         curve.margin,
         curve.distance_frac,
         stop_distance_frac=sizing.stop_distance_frac,
-        max_leverage=sizing.max_leverage,
+        max_leverage=float(settable) if settable else sizing.max_leverage,
         current_leverage=sc.leverage,
         current_frac=sidebar_frac,
         quote=quote,

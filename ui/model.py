@@ -16,6 +16,7 @@ from risk import Position, Venue, bankruptcy_price, distance_frac, liquidation_p
 from risk.account import AccountState, Holding
 from risk.liquidation import check_position, maintenance_margin
 from risk.margin import fee, open_fee
+from ui import text
 from ui.scenario import LEVERAGE_CAP, Scenario
 
 
@@ -378,3 +379,91 @@ def check_guess(
     if abs(diff) <= max(abs_tol, rel_tol * answer_frac):
         return GuessCheck("about right", diff, ratio)
     return GuessCheck("too low" if diff > 0 else "too high", diff, ratio)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One answer to "can I take this trade like this?": ``level`` is ``"error"``,
+    ``"warning"`` or ``"success"``, ``message`` the sentence that says why and what to change."""
+
+    level: str
+    message: str
+
+
+def sizing_verdict(
+    *,
+    settable: int | None,
+    margin_at_settable: float,
+    equity: float,
+    sidebar_leverage: float,
+    sidebar_problem: str | None,
+    liquidation_before_stop: bool,
+    inside_buffer: bool,
+    margin_at_sidebar: float,
+    lp_sidebar: float,
+    stop_price: float,
+    buffer_pct: float,
+    quote: str,
+    share_warn: float = MARGIN_SHARE_WARN,
+) -> Verdict:
+    """The Size-from-risk page's single verdict: the first problem in the order a trader must
+    fix them (no leverage works; the size needs more margin than the equity at the highest
+    leverage; the sidebar's leverage liquidates before the stop, or inside the buffer, or needs
+    more margin than the equity, or ties up more than ``share_warn`` of it), else that the
+    sidebar's leverage is safe. Never a green and a red for the same trade."""
+    if settable is None:
+        return Verdict(
+            "error",
+            "No leverage the exchange lets you set keeps the liquidation price beyond this stop "
+            "with the buffer. Move the stop closer to the entry or lower the buffer.",
+        )
+    if margin_at_settable > equity:
+        return Verdict(
+            "error",
+            f"Even at {settable}x this position needs {text.money(margin_at_settable, quote)} of "
+            f"margin, more than the equity ({text.money(equity, quote)}). Widen the stop or lower "
+            "the risk per trade.",
+        )
+    lev = text.lev(sidebar_leverage)
+    use = f"Use {settable}x or less."
+    if sidebar_problem:
+        return Verdict(
+            "warning", f"The sidebar's leverage ({lev}) cannot hold this size: {sidebar_problem}."
+        )
+    if liquidation_before_stop:
+        return Verdict(
+            "warning",
+            f"At the sidebar's leverage ({lev}) the liquidation price ({text.price(lp_sidebar)}) "
+            f"comes before the stop ({text.price(stop_price)}): the exchange would close this "
+            f"trade first. {use}",
+        )
+    if inside_buffer:
+        return Verdict(
+            "warning",
+            f"At the sidebar's leverage ({lev}) the liquidation price ({text.price(lp_sidebar)}) "
+            f"sits inside the {buffer_pct:g}% safety buffer of the stop. {use}",
+        )
+    share = margin_at_sidebar / equity
+    if margin_at_sidebar > equity:
+        return Verdict(
+            "error",
+            f"At the sidebar's leverage ({lev}) this size needs "
+            f"{text.money(margin_at_sidebar, quote)} of margin, more than the equity "
+            f"({text.money(equity, quote)}). Raise the leverage (up to {settable}x), widen the "
+            "stop or lower the risk per trade.",
+        )
+    if share > share_warn:
+        return Verdict(
+            "warning",
+            f"At the sidebar's leverage ({lev}) the margin "
+            f"({text.money(margin_at_sidebar, quote)}) is {text.pct(share, 0)} of the equity, "
+            f"above {text.pct(share_warn, 0)}: one "
+            "ordinary adverse move on another position leaves no room. Widen the stop or lower "
+            "the risk per trade.",
+        )
+    return Verdict(
+        "success",
+        f"The sidebar's leverage ({lev}) is safe for this stop: liquidation at "
+        f"{text.price(lp_sidebar)}, margin {text.money(margin_at_sidebar, quote)} "
+        f"({text.pct(share, 0)} of the equity).",
+    )

@@ -18,8 +18,11 @@ def check_sizing(at, sizing) -> None:
     # Position size is shown with 6 significant digits.
     assert math.isclose(shown_number(metric(at, "Position size"))[0], sizing.quantity, rel_tol=5e-6)
     shows(at, "Notional", sizing.notional)
-    shows(at, "Highest safe leverage", sizing.max_leverage)
-    shows(at, "Margin to post", sizing.margin)
+    # what an exchange lets you set: a whole leverage, at most the tier's maximum
+    tier_max = get_venue("binance", "BTCUSDT").table.max_leverage(sizing.notional)
+    settable = min(math.floor(sizing.max_leverage), math.floor(tier_max))
+    assert metric(at, "Highest safe leverage") == f"{settable}x"
+    shows(at, "Margin to post", sizing.notional / settable)
     shows(at, "Loss at the stop", sizing.loss_at_stop)
     shows(at, "Account leverage", sizing.account_leverage)
 
@@ -105,18 +108,18 @@ def test_sidebar_leverage_that_liquidates_before_the_stop_warns() -> None:
     at.slider(key="lev").set_value(75).run()
     assert not at.exception and not at.error
     assert any("comes before the stop" in w.value for w in at.warning)
-    shows(
-        at,
-        "Highest safe leverage",
-        size_from_risk(
-            10_000,
-            0.01,
-            100_000,
-            98_000,
-            side="long",
-            venue=get_venue("binance", "BTCUSDT", taker_fee=0.0005),
-            taker_fee=0.0005,
-        ).max_leverage,
+    assert metric(at, "Highest safe leverage") == "{}x".format(
+        math.floor(
+            size_from_risk(
+                10_000,
+                0.01,
+                100_000,
+                98_000,
+                side="long",
+                venue=get_venue("binance", "BTCUSDT", taker_fee=0.0005),
+                taker_fee=0.0005,
+            ).max_leverage
+        )
     )
 
 
@@ -138,7 +141,7 @@ def test_margin_above_equity_is_an_error() -> None:
     at.number_input(key="stop_pct").set_value(0.05).run()
     assert not at.exception
     assert len(at.error) == 1 and "more than the equity" in at.error[0].value
-    shows(at, "Highest safe leverage", 150.0)
+    assert metric(at, "Highest safe leverage") == "150x"  # Binance's BTCUSDT tier 1 maximum
     shows(at, "Margin to post", 50 / (50 + 199_950 * 0.0005) * 100_000 / 150)
 
 
@@ -169,3 +172,49 @@ def test_highest_leverage_for_a_chosen_risk_equals_the_calibrated_search() -> No
     wild = max_leverage_for(0.05, "long", 1.0, 1.5, mmr=0.004, n_paths=10_000, seed=0)
     shows(at, "Highest leverage with under 5% chance", wild.max_leverage)
     assert wild.max_leverage < r5.max_leverage
+
+
+def test_one_verdict_per_case_never_a_red_beside_a_green() -> None:
+    at = app_test(PAGE)
+    at.number_input(key="eq").set_value(100.0).run()
+    at.number_input(key="risk").set_value(50.0).run()
+    at.number_input(key="stop_pct").set_value(0.05).run()
+    assert len(at.error) == 1 and not at.success and not at.warning
+
+
+def test_a_tiny_stop_that_ties_up_most_of_the_account_warns_instead_of_a_green_tick() -> None:
+    # 1% of 10,000 with a 0.01% stop: 100 / (10 + 199,990 x 0.05%) = 0.9091 BTC, 90,913 notional;
+    # at the sidebar's 10x that is 9,091 of margin, 91% of the equity (the case).
+    at = app_test(PAGE)
+    at.number_input(key="stop_pct").set_value(0.01).run()
+    assert not at.exception and not at.success and not at.error
+    assert len(at.warning) == 1 and "of the equity" in at.warning[0].value
+    assert "91%" in at.warning[0].value
+
+
+def test_an_out_of_range_input_withholds_the_size() -> None:
+    at = app_test(PAGE)
+    assert metric(at, "Position size")
+    at.number_input(key="risk").set_value(0.0).run()
+    assert not at.exception
+    assert at.number_input(key="risk").value == 0.0
+    assert any("you typed 0" in e.value for e in at.error)
+    assert not at.metric and not at.success
+
+
+def test_suggested_leverage_is_a_whole_number_an_exchange_accepts() -> None:
+    at = app_test(PAGE)
+    at.slider(key="lev").set_value(75).run()
+    best = size_from_risk(
+        10_000,
+        0.01,
+        100_000,
+        98_000,
+        side="long",
+        venue=get_venue("binance", "BTCUSDT", taker_fee=0.0005),
+        taker_fee=0.0005,
+        buffer_frac=0.05,
+    ).max_leverage
+    assert best != math.floor(best)  # the exact bound is fractional ...
+    warned = " ".join(w.value for w in at.warning)
+    assert f"Use {math.floor(best)}x or less." in warned  # ... the advice is a setting
