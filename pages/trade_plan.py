@@ -10,11 +10,19 @@ from risk import get_venue
 from risk.journal.plan import MAX_TEXT_CHARS, Plan
 from risk.journal.planning import plan_levels, plan_sizing
 from risk.journal.store import default_db_path
-from ui import charts, text, widgets
+from risk.reference import settable_leverage
+from ui import charts, inputs, text, widgets
+from ui import format as fmt
 from ui.journal_faults import open_journal, read
-from ui.scenario import EXCHANGE_LABELS, LEVERAGE_CAP, current_resolved, quote_currency
+from ui.scenario import EXCHANGE_LABELS, current_resolved, quote_currency
 
 MAX_TARGETS = 5
+
+
+def plan_fingerprint(*parts: object) -> str:
+    """What a plan says, as one string: the same plan saved twice has the same fingerprint."""
+    return repr(parts)
+
 
 st.title("Trade plan")
 st.caption(
@@ -26,31 +34,40 @@ st.caption(
 res = current_resolved()
 sc = res.scenario
 quote = quote_currency(res.venue)
+#: The plan's own inputs: cleared after a save, so the next plan starts empty.
+FORM_KEYS = ("tp_stop", "tp_thesis", "tp_wrong", "tp_trail", "tp_trail_pct", "tp_trail_at")
+if st.session_state.pop("tp_clear", False):
+    for k in list(st.session_state):
+        if (
+            isinstance(k, str)
+            and (k in FORM_KEYS or k.startswith(("tp_t", "tp_s")))
+            and (k not in ("tp_sym", "tp_saved_msg"))
+        ):
+            del st.session_state[k]
+if "tp_saved_msg" in st.session_state:
+    st.success(st.session_state.pop("tp_saved_msg"), icon=":material/check_circle:")
 
 # --- the trade -----------------------------------------------------------------------------------
-c1, c2, c3, c4 = st.columns(4)
-symbol = c1.text_input(
-    "Symbol", value=sc.symbol if sc.symbol != "custom" else "BTCUSDT", max_chars=30, key="tp_sym"
+# Symbol, side, entry and leverage are the sidebar's: the plan is the sidebar's position, so it
+# shows the same liquidation price as every other page.
+c1, c4 = st.columns([3, 1])
+symbol = (
+    sc.symbol
+    if sc.symbol != "custom"
+    else c1.text_input("Symbol (the sidebar's is custom)", value="", max_chars=30, key="tp_sym")
 )
-side = c2.segmented_control(
-    "Side", ["long", "short"], default=sc.side, required=True, key="tp_side"
+side, entry, leverage = sc.side, sc.entry_price, sc.leverage
+c1.markdown(
+    f"**{symbol or 'custom symbol'} {side}**, entry **{text.price(entry)} {quote}**, leverage "
+    f"**{text.lev(leverage)}**: from the sidebar (change them there)."
 )
-entry = c3.number_input(
-    f"Entry ({quote})",
-    min_value=0.0,
-    max_value=widgets.PRICE_MAX,
-    value=float(sc.entry_price),
-    step=100.0,
-    format="%.4f",
-    key="tp_entry",
-)
-stop = c4.number_input(
+stop = inputs.number(
     f"Stop ({quote})",
-    min_value=0.0,
-    max_value=widgets.PRICE_MAX,
+    bounds=inputs.Bounds(0.0, widgets.PRICE_MAX, lo_open=True),
+    container=c4,
     value=None,
     step=100.0,
-    format="%.4f",
+    format=fmt.input_format(entry),
     placeholder="required",
     key="tp_stop",
     help="Where the trade is wrong. Below the entry for a long, above it for a short.",
@@ -101,36 +118,26 @@ wrong = st.text_area(
 )
 
 # --- risk ----------------------------------------------------------------------------------------
-k1, k2, k3 = st.columns(3)
-equity = k1.number_input(
+k1, k2 = st.columns(2)
+equity = inputs.number(
     f"Account equity ({quote})",
-    min_value=1.0,
-    max_value=1e10,
+    bounds=inputs.Bounds(1.0, 1e10),
+    container=k1,
     value=10_000.0,
     step=500.0,
     format="%.2f",
     key="tp_eq",
 )
-risk_pct = k2.number_input(
+risk_pct = inputs.number(
     "Maximum loss (% of equity)",
-    min_value=0.01,
-    max_value=100.0,
+    bounds=inputs.Bounds(0.01, 100.0),
+    container=k2,
     value=1.0,
     step=0.25,
     format="%.2f",
     key="tp_risk",
     help="The loss at the stop, taker fees included, equals this share of the equity.",
 )
-leverage = k3.slider(
-    "Leverage you will set",
-    min_value=1,
-    max_value=LEVERAGE_CAP,
-    value=int(min(sc.leverage, LEVERAGE_CAP)),
-    step=1,
-    format="%dx",
-    key="tp_lev",
-)
-
 venue, venue_note = res.venue, None
 try:
     venue = get_venue(sc.exchange, symbol or sc.symbol, taker_fee=sc.taker_fee)
@@ -149,7 +156,9 @@ st.caption(
 
 # --- what risk/ computes for the plan ------------------------------------------------------------
 sizing = None
-if stop is None:
+if equity is None or risk_pct is None:
+    inputs.withheld("The size, the leverage and the liquidation price")
+elif stop is None:
     st.info("Type a stop to see the size, leverage and liquidation price of this plan.")
 elif venue is None:
     st.error(res.error or "The sidebar's exchange settings do not work.", icon=":material/error:")
@@ -185,7 +194,13 @@ if sizing is not None:
         help="The further move past the stop that reaches the liquidation price, as a share of "
         "the stop price. Negative: liquidation comes first.",
     )
-    safe = text.lev(sizing.max_safe_leverage)
+    tier_cap = (
+        float(venue.table.max_leverage(sizing.notional))
+        if sizing.notional < venue.table.max_notional
+        else None
+    )
+    whole = settable_leverage(sizing.max_safe_leverage, tier_cap)
+    safe = "no leverage" if whole is None else f"{whole}x"
     if sizing.liquidation_before_stop:
         st.warning(
             f"At {text.lev(sizing.leverage)} the liquidation price "
@@ -227,6 +242,10 @@ if sizing is not None:
 # --- save ----------------------------------------------------------------------------------------
 db_path = default_db_path()
 if st.button("Save plan", type="primary", key="tp_save"):
+    fingerprint = plan_fingerprint(
+        symbol, side, entry, stop, targets, wrong, thesis, trailing, equity, risk_pct
+    )
+    last = st.session_state.get("tp_last_saved")
     missing = []
     if stop is None:
         missing.append("a stop (the price where the trade is wrong)")
@@ -234,7 +253,15 @@ if st.button("Save plan", type="primary", key="tp_save"):
         missing.append('"what proves me wrong"')
     if any(p is None for p, _ in targets):
         missing.append("a price for every target")
-    if missing:
+    if last is not None and (last[1] == fingerprint or stop is None):
+        # a second click on the same plan, or a click on the form the save just emptied
+        st.info(
+            f"Plan #{last[0]} is saved; the form is empty for the next plan.",
+            icon=":material/info:",
+        )
+    elif equity is None or risk_pct is None:
+        st.error("Not saved: fix the field marked above first.", icon=":material/error:")
+    elif missing:
         listed = (
             missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " and " + missing[-1]
         )
@@ -259,13 +286,17 @@ if st.button("Save plan", type="primary", key="tp_save"):
         except ValueError as exc:
             st.error(f"Not saved: {exc}.", icon=":material/error:")
         else:
-            st.success(
+            st.session_state["tp_last_saved"] = (plan_id, fingerprint)
+            st.session_state["tp_saved_msg"] = (
                 f"Saved plan #{plan_id}: {plan.side} {plan.quantity:.6g} {plan.symbol} at "
                 f"{text.price(plan.entry)}, stop {text.price(plan.stop)}. Record how it ends on "
-                "the Review page.",
-                icon=":material/check_circle:",
+                "the Review page."
             )
-st.caption(f"Journal file: `{db_path}` (set LEVERAGE_LAB_DB to use another).")
+            st.session_state["tp_clear"] = True
+            st.rerun()
+st.caption(
+    "Plans are kept in the journal on this computer (the LEVERAGE_LAB_DB setting chooses where)."
+)
 
 # --- amend an open plan --------------------------------------------------------------------------
 st.subheader("Change an open plan")
@@ -337,6 +368,7 @@ else:
             else:
                 a = done[0]
                 st.success(
-                    f"Plan #{pid}: {a.field} {a.old!r} → {a.new!r} recorded at {a.amended_at}.",
+                    f"Plan #{pid}: {AMEND_FIELDS[a.field].lower()} changed from "
+                    f"{fmt.value(a.old)} to {fmt.value(a.new)}, recorded {fmt.when(a.amended_at)}.",
                     icon=":material/check_circle:",
                 )

@@ -53,3 +53,32 @@ def plain(name: str) -> str:
     """A name as the UI writes it: Binance's 'USDⓈ-M' as 'USDS-M' (the circled S is missing from
     many fonts and renders as a box)."""
     return name.replace("USDⓈ", "USDS")
+
+
+def when(iso: str | None) -> str:
+    """An ISO 8601 time as a person writes it: '2024-05-03T10:00:00+00:00' -> '3 May 2024,
+    10:00 UTC' (times without a zone are UTC, as the journal stores them). Unreadable text is
+    returned as it is."""
+    from datetime import UTC, datetime
+
+    if not iso:
+        return "—"
+    try:
+        t = datetime.fromisoformat(str(iso).replace("Z", "+00:00"))
+    except ValueError:
+        return str(iso)
+    if t.tzinfo is not None:
+        t = t.astimezone(UTC)
+    return f"{t.day} {t:%b %Y, %H:%M} UTC"
+
+
+def value(x: object) -> str:
+    """A journal value as text: numbers with separators and up to 8 significant digits, text in
+    quotes, nothing as '—'."""
+    if x is None:
+        return "—"
+    if isinstance(x, bool):
+        return "yes" if x else "no"
+    if isinstance(x, int | float):
+        return f"{x:,.8g}"
+    return f"“{x}”"

@@ -5,6 +5,7 @@ a saved plan is in the journal as typed, an amendment leaves the plan row untouc
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 
@@ -85,7 +86,7 @@ def test_figures_are_risk_for_the_same_plan() -> None:
 
 def test_liquidation_before_the_stop_warns() -> None:
     at = fill(app_test(PAGE))
-    at.slider(key="tp_lev").set_value(50).run()
+    at.slider(key="lev").set_value(50).run()  # the sidebar's leverage is the plan's
     assert not at.exception and not at.error
     q = 100 / 5_097.5
     lp = float(liquidation_price(Position("long", 100_000, q, leverage=50), BTC))
@@ -98,9 +99,9 @@ def test_liquidation_before_the_stop_warns() -> None:
 
 def test_saved_plan_is_in_the_journal_as_typed(db) -> None:
     at = app_test(PAGE)
-    at.text_input(key="tp_sym").input("ETHUSDT")
-    at.segmented_control(key="tp_side").set_value("short")
-    at.number_input(key="tp_entry").set_value(3_000.0)
+    at.selectbox(key="sym").set_value("ETHUSDT").run()  # symbol, side and entry: the sidebar's
+    at.segmented_control(key="side").set_value("short")
+    at.number_input(key="entry").set_value(3_000.0)
     at.number_input(key="tp_nt").set_value(2).run()
     at.number_input(key="tp_s2_0").set_value(60.0)
     at.number_input(key="tp_t1").set_value(2_500.0)
@@ -173,7 +174,8 @@ def test_an_amendment_keeps_the_plan_row(db) -> None:
     at.text_input(key="tp_am_reason").input("tighter after the retest")
     at.button(key="tp_am_save").click().run()
     assert not at.exception and not at.error
-    assert "stop 95000.0 → 97000.0" in at.success[-1].value
+    assert "stop changed from 95,000 to 97,000" in at.success[-1].value
+    assert re.search(r"recorded \d{1,2} \w{3} \d{4}, \d\d:\d\d UTC", at.success[-1].value)
     with Journal(db) as j:
         h = j.history(pid)
     assert (h.planned.stop, h.amended.stop) == (95_000.0, 97_000.0)
@@ -190,3 +192,43 @@ def test_changing_the_number_of_targets_splits_the_shares_evenly(db) -> None:
     with Journal(db) as j:
         (p,) = j.plans()
     assert p.targets == (Target(110_000.0, 0.5), Target(120_000.0, 0.5))
+
+
+def test_the_plan_is_the_sidebar_position_with_the_maps_liquidation_price() -> None:
+    at = fill(app_test(PAGE))
+    at.slider(key="lev").set_value(20).run()
+    q = 100 / 5_097.5
+    shows(
+        at,
+        "Liquidation price",
+        float(liquidation_price(Position("long", 100_000, q, leverage=20), BTC)),
+    )
+    assert not [s for s in at.slider if s.key == "tp_lev"]  # no second leverage control
+
+
+def test_a_double_click_on_save_stores_one_plan_and_the_form_clears(db) -> None:
+    at = fill(app_test(PAGE))
+    at.button(key="tp_save").click().run()
+    assert "Saved plan #1" in at.success[0].value
+    assert at.number_input(key="tp_stop").value is None  # the form is empty again
+    assert at.text_area(key="tp_wrong").value == ""
+    at.button(key="tp_save").click().run()  # the second click of a double-click
+    assert not at.error
+    assert any("Plan #1 is saved" in i.value for i in at.info)
+    with Journal(db) as j:
+        assert len(j.plans()) == 1
+
+
+def test_the_same_plan_submitted_again_is_not_saved_twice(db) -> None:
+    at = fill(app_test(PAGE))
+    at.button(key="tp_save").click().run()
+    fill(at)  # the very same plan typed again
+    at.button(key="tp_save").click().run()
+    with Journal(db) as j:
+        assert len(j.plans()) == 1
+    assert any("Plan #1 is saved" in i.value for i in at.info)
+
+
+def test_no_journal_file_path_on_screen(db) -> None:
+    at = app_test(PAGE)
+    assert str(db) not in " ".join(c.value for c in at.caption)
