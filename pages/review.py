@@ -16,10 +16,33 @@ from risk.journal.plan import EXIT_REASONS, Outcome, now_utc
 from risk.journal.stats import equity_curve, journal_stats, plans_table, trade_table
 from risk.journal.store import PlanHistory, default_db_path
 from ui import charts_journal, text, widgets
+from ui import format as uifmt
 from ui.journal_faults import open_journal, read
 
 MAX_EXITS = 5
 REASON_LABELS = {r: charts_journal.REASON_STYLE[r][0] for r in EXIT_REASONS}
+#: Plan fields as the Trade plan page names them.
+FIELD_WORDS = {
+    "stop": "stop",
+    "entry": "entry",
+    "quantity": "size",
+    "max_loss_frac": "maximum loss",
+    "thesis": "thesis",
+    "what_proves_me_wrong": "what proves me wrong",
+    "targets": "targets",
+    "trailing": "trailing stop",
+}
+
+
+def proposed_reason(h, exits: list[tuple[float | None, float]]) -> str | None:
+    """ "stop" when every typed exit is at or beyond the plan's (amended) stop, else ``None``."""
+    prices = [p for p, _ in exits if p is not None]
+    if not prices or len(prices) != len(exits):
+        return None
+    plan = h.amended
+    beyond = all((p <= plan.stop) if plan.side == "long" else (p >= plan.stop) for p in prices)
+    return "stop" if beyond else None
+
 
 st.title("Review")
 st.caption(
@@ -47,6 +70,12 @@ def plan_label(h: PlanHistory) -> str:
 
 
 histories = load()
+#: The outcome form's inputs: cleared after a record, so a second click records nothing.
+if st.session_state.pop("rv_clear", False):
+    for k in list(st.session_state):
+        if isinstance(k, str) and k.startswith(("rv_px", "rv_sh", "rv_reason", "rv_closed")):
+            del st.session_state[k]
+    st.session_state.pop("rv_notes", None)
 
 # --- record an outcome ---------------------------------------------------------------------------
 st.subheader("Record an outcome")
@@ -68,19 +97,41 @@ else:
         share_key="rv_sh",
     )
     o1, o2 = st.columns(2)
+    proposed = proposed_reason(open_plans[pid], exits) if pid is not None else None
     reason = o1.selectbox(
-        "Exit reason", list(EXIT_REASONS), format_func=REASON_LABELS.get, key="rv_reason"
+        "Exit reason",
+        list(EXIT_REASONS),
+        index=None,
+        placeholder="choose how the trade ended",
+        format_func=REASON_LABELS.get,
+        key="rv_reason",
     )
+    if reason is None and proposed is not None:
+        o1.caption(f"Proposed: **{REASON_LABELS[proposed]}**: the exit is at or beyond the stop.")
     closed_at = o2.text_input(
-        "Closed at (ISO 8601, UTC if no zone; empty: now)",
+        "Closed at (e.g. 2024-05-03 10:00, in UTC; empty: now)",
         key="rv_closed",
         placeholder="2024-05-03T10:00",
         max_chars=40,
     )
     notes = st.text_area("Notes", key="rv_notes", max_chars=4000)
     if st.button("Record outcome", type="primary", key="rv_save"):
-        if any(p is None for p, _ in exits):
+        last = st.session_state.get("rv_last_recorded")
+        if last is not None and all(p is None for p, _ in exits) and reason is None:
+            # the second click of a double-click, on the form the record just emptied
+            st.info(
+                f"Plan #{last} is recorded; the form is empty for the next outcome.",
+                icon=":material/info:",
+            )
+        elif any(p is None for p, _ in exits):
             st.error("Not recorded: type a price for every exit fill.", icon=":material/error:")
+        elif reason is None:
+            hint = f" ({REASON_LABELS[proposed].lower()} is proposed)" if proposed else ""
+            st.error(
+                f"Not recorded: choose the exit reason{hint}: how the trade ended decides "
+                "whether it closed as planned.",
+                icon=":material/error:",
+            )
         else:
             try:
                 # share percents as typed (e.g. 33.33 x 3) are rounded to 1 by the last fill
@@ -96,19 +147,21 @@ else:
             except ValueError as exc:
                 st.error(f"Not recorded: {exc}.", icon=":material/error:")
             else:
-                st.success(
-                    f"Plan #{pid} closed ({REASON_LABELS[reason].lower()}).",
-                    icon=":material/check_circle:",
+                st.session_state["rv_last_recorded"] = pid
+                st.session_state["rv_recorded_msg"] = (
+                    f"Plan #{pid} closed ({REASON_LABELS[reason].lower()})."
                 )
-                histories = load()
+                st.session_state["rv_clear"] = True
+                st.rerun()
+if "rv_recorded_msg" in st.session_state:
+    st.success(st.session_state.pop("rv_recorded_msg"), icon=":material/check_circle:")
 
 # --- the journal ---------------------------------------------------------------------------------
 st.subheader("Journal")
 table = plans_table(histories)
 if table.empty:
     st.info(
-        f"No plans in the journal yet (`{db_path}`). Save one on the Trade plan page, or import "
-        "a CSV below.",
+        "No plans in the journal yet. Save one on the Trade plan page, or import a CSV below.",
         icon=":material/info:",
     )
 else:
@@ -235,13 +288,15 @@ else:
                 "as amended": [text.plain(fmt(f, getattr(a, f))) for f in fields],
             }
         )
-        st.caption(f"Planned at {p.created_at}.")
+        st.caption(f"Planned {uifmt.when(p.created_at)}.")
         if h.amendments:
             # imported values are escaped: shown as typed, never as Markdown (no remote images)
             st.markdown(
                 "\n".join(
-                    f"- {am.amended_at}: **{am.field}** {text.plain(repr(am.old))} → "
-                    f"{text.plain(repr(am.new))} ({text.plain(am.reason)})"
+                    f"- {uifmt.when(am.amended_at)}: "
+                    f"**{FIELD_WORDS.get(am.field, am.field)}** changed "
+                    f"from {text.plain(uifmt.value(am.old))} to {text.plain(uifmt.value(am.new))} "
+                    f"({text.plain(am.reason)})"
                     for am in h.amendments
                 )
             )
@@ -251,7 +306,8 @@ else:
             o = h.outcome
             fills = ", ".join(f"{text.price(f.price)} ({f.share:.0%})" for f in o.exits)
             st.markdown(
-                f"Closed {o.closed_at} by **{REASON_LABELS[o.exit_reason].lower()}**: {fills}."
+                f"Closed {uifmt.when(o.closed_at)} by "
+                f"**{REASON_LABELS[o.exit_reason].lower()}**: {fills}."
             )
             if o.notes:
                 # plain text: an imported note is never rendered as Markdown (no remote images)
@@ -287,7 +343,13 @@ if upload is not None and c2.button("Import", key="rv_import"):
             exc.summary + "\n\n" + "\n".join(f"- {p}" for p in exc.problems),
             icon=":material/error:",
         )
-    except (UnicodeDecodeError, ValueError) as exc:
+    except UnicodeDecodeError:
+        st.error(
+            f"Not imported: {upload.name} is not UTF-8 text. Save it from the spreadsheet as "
+            "'CSV UTF-8' and import it again.",
+            icon=":material/error:",
+        )
+    except ValueError as exc:
         st.error(f"Not imported: {exc}.", icon=":material/error:")
     else:
         # rerun so the table and statistics above include the imported plans
@@ -295,4 +357,6 @@ if upload is not None and c2.button("Import", key="rv_import"):
         st.rerun()
 if "rv_imported" in st.session_state:
     st.success(st.session_state.pop("rv_imported"), icon=":material/check_circle:")
-st.caption(f"Journal file: `{db_path}` (set LEVERAGE_LAB_DB to use another).")
+st.caption(
+    "Plans are kept in the journal on this computer (the LEVERAGE_LAB_DB setting chooses where)."
+)

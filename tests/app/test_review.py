@@ -147,6 +147,7 @@ def test_bad_outcomes_are_refused(five_trades, second_share, price, message) -> 
     if price is not None:
         at.number_input(key="rv_px1").set_value(price)
     at.number_input(key="rv_sh2_1").set_value(second_share)
+    at.selectbox(key="rv_reason").set_value("target")
     at.button(key="rv_save").click().run()
     assert not at.exception
     assert len(at.error) == 1 and message in at.error[0].value
@@ -167,7 +168,8 @@ def test_planned_and_amended_side_by_side(db) -> None:
     assert table.loc["quantity", "as amended"] == "10"
     assert table.loc["entry", "as planned"] == table.loc["entry", "as amended"] == "100"
     lines = [m.value for m in at.markdown if "gave it room" in m.value]
-    assert lines and "**stop** 95.0 → 90.0" in lines[0] and "2024-01-02T00:00:00+00:00" in lines[0]
+    assert lines and "**stop** changed from 95 to 90" in lines[0]
+    assert "2 Jan 2024, 00:00 UTC" in lines[0]  # a date a person reads, not an ISO timestamp
 
 
 def test_export_button_is_there_with_every_plan(five_trades) -> None:
@@ -182,6 +184,7 @@ def test_three_default_fills_of_33_33_percent_close_the_whole_position(five_trad
     at.number_input(key="rv_n").set_value(3).run()
     for k, price in enumerate((110.0, 105.0, 96.0)):
         at.number_input(key=f"rv_px{k}").set_value(price)
+    at.selectbox(key="rv_reason").set_value("target")
     at.button(key="rv_save").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     with Journal(five_trades) as j:
@@ -189,3 +192,32 @@ def test_three_default_fills_of_33_33_percent_close_the_whole_position(five_trad
     assert [f.price for f in o.exits] == [110.0, 105.0, 96.0]
     assert [f.share for f in o.exits][:2] == [0.3333, 0.3333]
     assert sum(f.share for f in o.exits) == pytest.approx(1.0, abs=1e-12)
+
+
+def test_the_exit_reason_has_no_default_and_stop_is_proposed_beyond_the_stop(five_trades) -> None:
+    at = app_test(PAGE)
+    assert at.selectbox(key="rv_reason").value is None
+    at.number_input(key="rv_px0").set_value(94.0).run()  # plan 6: long, stop 95
+    assert any("Proposed: **Stop**" in c.value for c in at.caption)
+    at.button(key="rv_save").click().run()
+    assert len(at.error) == 1 and "choose the exit reason" in at.error[0].value
+    assert "stop is proposed" in at.error[0].value
+    with Journal(five_trades) as j:
+        assert j.history(6).outcome is None
+
+
+def test_a_second_record_click_does_not_close_the_next_plan(five_trades) -> None:
+    with Journal(five_trades) as j:
+        seventh = j.save_plan(plan())
+    at = app_test(PAGE)
+    at.selectbox(key="rv_plan").set_value(6)
+    at.number_input(key="rv_px0").set_value(110.0)
+    at.selectbox(key="rv_reason").set_value("target")
+    at.button(key="rv_save").click().run()
+    assert "Plan #6 closed" in at.success[0].value
+    assert at.number_input(key="rv_px0").value is None
+    assert at.selectbox(key="rv_reason").value is None
+    at.button(key="rv_save").click().run()  # the double-click's second click
+    assert any("Plan #6 is recorded" in i.value for i in at.info)
+    with Journal(five_trades) as j:
+        assert j.history(seventh).outcome is None
