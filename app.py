@@ -69,6 +69,7 @@ PAGES: list[tuple[str, str, str, str, str]] = [
     ),
     ("Journal", "pages/trade_plan.py", "Trade plan", ":material/edit_note:", "trade_plan"),
     ("Journal", "pages/review.py", "Review", ":material/fact_check:", "review"),
+    ("Help", "pages/glossary.py", "Glossary", ":material/menu_book:", "glossary"),
 ]
 
 

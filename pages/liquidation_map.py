@@ -6,7 +6,7 @@ import streamlit as st
 
 from risk import bankruptcy_price, distance_frac, liquidation_price, maintenance_margin
 from risk.volatility import typical_move_frac, vol_presets
-from ui import calculator, charts, inputs, model, text
+from ui import calculator, charts, glossary, inputs, model, text
 from ui import format as fmt
 from ui.scenario import EXCHANGE_LABELS, current_resolved, quote_currency
 from ui.tables import arrow
@@ -36,7 +36,11 @@ if position is not None and venue is not None:
     c[0].metric(
         f"Liquidation price ({quote})",
         text.price(lp),
-        help="Mark price at which the exchange closes the position.",
+        help=glossary.helped(
+            "Mark price at which the exchange closes the position.",
+            "liquidation-price",
+            "mark-price",
+        ),
     )
     c[1].metric(
         f"{text.adverse_word(sc.side).capitalize()} to liquidation",
@@ -51,17 +55,22 @@ if position is not None and venue is not None:
         "must stay in the position.",
     )
     c[3].metric(
-        f"Bankruptcy price ({quote})", text.price(bp), help="Price at which the margin is gone."
+        f"Bankruptcy price ({quote})",
+        text.price(bp),
+        help=glossary.helped("Price at which the margin is gone.", "bankruptcy-price"),
     )
     c[4].metric(
         f"Initial margin ({quote})",
         text.num(float(position.initial_margin)),
-        help="Notional / leverage: what you post.",
+        help=glossary.helped("Notional / leverage: what you post.", "initial-margin"),
     )
     c[5].metric(
         f"Maintenance margin ({quote})",
         text.num(mm),
-        help="What must stay in the position; below it the exchange liquidates.",
+        help=glossary.helped(
+            "What must stay in the position; below it the exchange liquidates.",
+            "maintenance-margin",
+        ),
     )
     st.markdown(
         f"**{text.closes_sentence(sc.side, dist)}** The rule of thumb "
@@ -94,7 +103,7 @@ with right:
     st.metric("Typical 1-hour move", text.pct(move_1h))
     st.metric("Typical 1-day move", text.pct(move_1d))
     st.caption(
-        f"{vol_name}: {preset.vol_annual:.0%} a year. Source: {preset.source} "
+        f"{vol_name}: {preset.vol_annual:.0%} a year. Source: {fmt.source(preset.source)} "
         f"(as of {preset.as_of})."
     )
 
@@ -196,8 +205,8 @@ if venue is not None:
             hide_index=True,
         )
         st.caption(
-            f"Source: {venue.table.source} (as of {venue.table.as_of}). Rules: "
-            f"{venue.rules.source}."
+            f"Source: {fmt.source(venue.table.source)} (as of {venue.table.as_of}). Rules: "
+            f"{fmt.source(venue.rules.source)}."
         )
 
 calculator.render(res)

@@ -7,6 +7,7 @@ notation and never rounds a small coin's price to 0.00: 100,000.00, 2,527.4823, 
 from __future__ import annotations
 
 import math
+import re
 
 #: Significant digits kept for prices below 1 (0.000012345678 -> 0.000012345678 at 8).
 SIGNIFICANT = 8
@@ -82,3 +83,14 @@ def value(x: object) -> str:
     if isinstance(x, int | float):
         return f"{x:,.8g}"
     return f"“{x}”"
+
+
+_REPO_NOTE = re.compile(r"\s*\([^()]*\b[\w.-]+/[\w.-]+\b[^()]*\)")
+
+
+def source(text: str) -> str:
+    """A data source as a reader wants it: who published the figures and when, without the
+    repository it was copied from (kept in the data file for provenance) and with the glyph of
+    :func:`plain`. 'Binance USDⓈ-M BTCUSDT perpetual, 1-hour closes (typhonun/DcaTpStrategy,
+    MIT): 53.7%' -> 'Binance USDS-M BTCUSDT perpetual, 1-hour closes: 53.7%'."""
+    return plain(_REPO_NOTE.sub("", text))

@@ -25,7 +25,7 @@ from risk.reference import reference_price
 from risk.tiers import shipped_symbols
 from risk.venues import EXCHANGES, RULES, normalize_symbol
 from ui import format as fmt
-from ui import inputs, market
+from ui import glossary, inputs, market
 
 #: How each rule family is named in the sidebar (the labels live with the rules, risk/venues.py).
 EXCHANGE_LABELS: dict[str, str] = {name: rules.label for name, rules in RULES.items()}
@@ -340,11 +340,14 @@ def sidebar() -> Scenario:
         format_func=EXCHANGE_LABELS.get,
         key=K_EXCHANGE,
         bind="query-params",
-        help="Each exchange computes the liquidation price its own way: Binance values the "
-        "maintenance margin at the liquidation price, Bybit's regular account at the entry (its "
-        "Unified Trading Account at the mark), and Bybit adds the fee to close at the bankruptcy "
-        "price; OKX, Gate, KuCoin, Bitget and Phemex add the taker fee to close; Hyperliquid "
-        "derives the rate from the maximum leverage.",
+        help=glossary.helped(
+            "Each exchange computes the liquidation price its own way: Binance values the "
+            "maintenance margin at the liquidation price, Bybit's regular account at the entry "
+            "(its Unified Trading Account at the mark), and Bybit adds the fee to close at the "
+            "bankruptcy price; OKX, Gate, KuCoin, Bitget and Phemex add the taker fee to close; "
+            "Hyperliquid derives the rate from the maximum leverage.",
+            "liquidation-price",
+        ),
     )
     options = symbol_options(str(_state(K_EXCHANGE)))
     if K_SYMBOL in st.session_state and st.session_state[K_SYMBOL] not in options:
@@ -356,8 +359,12 @@ def sidebar() -> Scenario:
         key=K_SYMBOL,
         bind="query-params",
         on_change=on_symbol_change,
-        help="Type to search. Listed symbols use the exchange's published maintenance tiers "
-        "(shipped, or refreshed with Refresh now); 'custom' lets you type a maintenance rate.",
+        help=glossary.helped(
+            "Type to search. Listed symbols use the exchange's published maintenance tiers "
+            "(shipped, or refreshed with Refresh now); 'custom' lets you type a maintenance rate. "
+            "A new symbol starts at its own reference price.",
+            "maintenance-margin",
+        ),
     )
     exchange = str(_state(K_EXCHANGE))
     symbol = str(_state(K_SYMBOL))
@@ -399,8 +406,11 @@ def sidebar() -> Scenario:
             format="%.3f",
             key=K_MMR,
             bind="query-params",
-            help="No tier table ships for this exchange and symbol: type the rate from the "
-            "exchange's contract page.",
+            help=glossary.helped(
+                "No tier table ships for this exchange and symbol: type the rate from the "
+                "exchange's contract page.",
+                "maintenance-margin",
+            ),
         )
     try:
         venue = replace(current(), leverage=1.0).venue()
@@ -444,7 +454,11 @@ def sidebar() -> Scenario:
         horizontal=True,
         key=K_SIZE_BY,
         bind="query-params",
-        help="Margin: the money you post; quantity: the coins the position holds.",
+        help=glossary.helped(
+            "Margin: the money you post; quantity: the coins the position holds.",
+            "initial-margin",
+            "notional",
+        ),
     )
     if str(_state(K_SIZE_BY)) == "margin":
         inputs.number(
@@ -488,7 +502,9 @@ def sidebar() -> Scenario:
         format="%dx",
         key=K_LEVERAGE,
         bind="query-params",
-        help="The leverage setting: margin = notional / leverage.",
+        help=glossary.helped(
+            "The leverage setting: margin = notional / leverage.", "leverage", "notional"
+        ),
     )
     inputs.number(
         "Taker fee (%)",
@@ -499,7 +515,10 @@ def sidebar() -> Scenario:
         format="%.3f",
         key=K_FEE,
         bind="query-params",
-        help="Fee per side as a percent of the notional (Binance regular tier: 0.05%).",
+        help=glossary.helped(
+            "Fee per side as a percent of the notional (Binance regular tier: 0.05%).",
+            "taker-fee",
+        ),
     )
     sb.caption("Every setting is in the page address: copy the link to share this scenario.")
     market.data_as_of(

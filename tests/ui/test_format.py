@@ -53,3 +53,20 @@ def test_input_format_keeps_a_small_coin_visible() -> None:
 
 def test_plain_names_drop_the_circled_s() -> None:
     assert fmt.plain("Binance USDⓈ-M BTCUSDT") == "Binance USDS-M BTCUSDT"
+
+
+def test_sources_drop_the_repository_and_the_glyph() -> None:
+    s = (
+        "Binance USDⓈ-M BTCUSDT perpetual, 1-hour closes 2025-03-06 to 2025-04-05 "
+        "(typhonun/DcaTpStrategy, MIT): 53.7%"
+    )
+    assert fmt.source(s) == (
+        "Binance USDS-M BTCUSDT perpetual, 1-hour closes 2025-03-06 to 2025-04-05: 53.7%"
+    )
+    assert fmt.source("Binance FAQ (binance.com)") == "Binance FAQ (binance.com)"
+
+
+def test_times_in_words() -> None:
+    assert fmt.when("2024-01-02T00:00:00+00:00") == "2 Jan 2024, 00:00 UTC"
+    assert fmt.when("2024-05-03T12:30:00+02:00") == "3 May 2024, 10:30 UTC"
+    assert fmt.when("not a time") == "not a time"
