@@ -353,8 +353,13 @@ if result is not None:
     st.caption(
         f"The curve gives every pair the same correlation ({min(int(paths), 5_000):,} paths, "
         "the same random numbers at every point); the star is your matrix at its average "
-        "correlation. Prices follow geometric Brownian motion with the volatilities above, "
-        f"checked every {step_minutes:g} minutes with the Broadie-Glasserman-Kou correction for "
-        "the moves between checks; no fees or funding, one flat maintenance rate. The account "
+        "correlation. Prices follow normal moves with the volatilities above, checked every "
+        f"{step_minutes:g} minutes; no fees or funding, one flat maintenance rate. The account "
         "counts as liquidated when its equity reaches the total maintenance margin."
     )
+    with st.expander("Advanced: method"):
+        st.caption(
+            "Geometric Brownian motion with correlated shocks; between two checks the barrier "
+            "is shifted by the Broadie-Glasserman-Kou continuity correction, so a touch between "
+            "checks still counts."
+        )

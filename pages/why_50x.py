@@ -33,9 +33,10 @@ from risk.odds import (
     price_model,
     sample_price_paths,
 )
-from risk.volatility import typical_move_frac, vol_presets
+from risk.volatility import hours_to_typical_move, typical_move_frac, vol_presets
 from ui import charts_odds as co
 from ui import figcache, model, text
+from ui import format as uifmt
 from ui import lesson_history as lh
 from ui.scenario import EXCHANGE_LABELS, current_resolved, quote_currency
 from ui.tables import arrow
@@ -345,7 +346,13 @@ with s8:
                     "until then the page uses normal moves (GBM).",
                     icon=":material/error:",
                 )
-    with st.expander("Simulation settings"):
+    with st.expander("Advanced: simulation settings and methods"):
+        st.caption(
+            "Methods: with normal moves the odds use the exact first-passage formula of "
+            "geometric Brownian motion (reflection principle); the other models simulate the "
+            "paths and follow the price between two checks with a Brownian bridge. The random "
+            "seed fixes the simulated prices, so the same settings always give the same figures."
+        )
         p1, p2 = st.columns(2)
         n_paths = int(
             p1.segmented_control(
@@ -415,11 +422,10 @@ with s8:
     st.caption(
         f"Model in use: **{MODELS[spec[0]]}**. "
         + (
-            "The odds come from the exact first-passage formula (reflection principle); the "
-            "sample paths are simulated."
+            "The odds come from an exact formula; the sample paths are simulated."
             if spec[0] == "gbm"
-            else f"{n_paths:,} simulated paths (seed {seed}), the same paths for every "
-            "leverage; the price is followed between the checks (Brownian bridge)."
+            else f"The odds come from {n_paths:,} simulated paths, the same paths for every "
+            "leverage."
         )
         + " No drift, fees or funding."
     )
@@ -567,13 +573,13 @@ with s2:
     )
     if high_ok:
         hours = model.moves_in_distance(high_dist, move_1h)
-        days_ = model.moves_in_distance(high_dist, move_1d)
-        in_days = (
-            f"**{days_:.2f} of an ordinary day**" if days_ < 1 else f"**{days_:.1f} ordinary days**"
-        )
+        # square root of time: a typical move reaches the room after (room / hourly move)^2 hours
+        reach_h = float(hours_to_typical_move(high_dist, vol))
+        reach = f"**{reach_h:.1f} hours**" if reach_h < 48 else f"**{reach_h / 24:.1f} days**"
         st.markdown(
-            f"At {text.lev(HIGH)} the whole room is **{text.pct(high_dist)}**: "
-            f"**{hours:.1f} ordinary hours**, or {in_days}. "
+            f"At {text.lev(HIGH)} the whole room is **{text.pct(high_dist)}**, "
+            f"{hours:.1f} times an ordinary hour's move. Moves grow with the square root of "
+            f"time, so an ordinary move is that large after about {reach}. "
             + (
                 "One ordinary day's move is bigger than the whole room."
                 if move_1d >= high_dist
@@ -592,7 +598,7 @@ with s2:
         source = now_source
     else:
         p = VOLS[vol_name]
-        source = f"{p.source} (as of {p.as_of})."
+        source = f"{uifmt.source(p.source)} (as of {p.as_of})."
     st.caption(
         f"Volatility {vol:.0%} a year. Source: {source} A typical move over a time t is the "
         "volatility x √(t / 365 days)."
@@ -605,7 +611,7 @@ with s2:
                         "preset": p.name,
                         "volatility a year": f"{p.vol_annual:.0%}",
                         "years": p.years,
-                        "source": p.source,
+                        "source": uifmt.source(p.source),
                     }
                     for p in VOLS.values()
                 ]
@@ -751,17 +757,22 @@ def horizon_steps(
             st.error(f"{exc}. Choose another horizon or model.", icon=":material/error:")
     if sp is not None:
         left, right = st.columns(2)
+        # one y-axis for both charts: the same prices must look the same in both
+        shared_y = model.shared_price_range(sp.prices, sp.liquidation_price, sp.entry_price)
         for col, i, key in ((left, 0, "w50_paths_low"), (right, 1, "w50_paths_high")):
             col.plotly_chart(
-                figcache.figure(
-                    co.sample_paths_chart,
-                    sp.days,
-                    sp.prices,
-                    sp.liquidated_at[i],
-                    liquidation_price=float(sp.liquidation_price[i]),
-                    entry_price=sp.entry_price,
-                    leverage=float(sp.leverage[i]),
-                    quote=quote,
+                model.with_y_range(
+                    figcache.figure(
+                        co.sample_paths_chart,
+                        sp.days,
+                        sp.prices,
+                        sp.liquidated_at[i],
+                        liquidation_price=float(sp.liquidation_price[i]),
+                        entry_price=sp.entry_price,
+                        leverage=float(sp.leverage[i]),
+                        quote=quote,
+                    ),
+                    shared_y,
                 ),
                 key=key,
                 config={"displaylogo": False},

@@ -467,3 +467,25 @@ def sizing_verdict(
         f"{text.price(lp_sidebar)}, margin {text.money(margin_at_sidebar, quote)} "
         f"({text.pct(share, 0)} of the equity).",
     )
+
+
+def shared_price_range(
+    prices: np.ndarray, liquidation_prices: np.ndarray, entry_price: float, pad_frac: float = 0.05
+) -> list[float]:
+    """``[low, high]`` of a y-axis that holds every sample price, every liquidation line and the
+    entry, padded by ``pad_frac`` of the span: one axis for the 5x and the 50x chart."""
+    values = np.concatenate(
+        [np.ravel(np.asarray(prices, dtype=float)), np.ravel(liquidation_prices), [entry_price]]
+    )
+    values = values[np.isfinite(values)]
+    lo, hi = float(values.min()), float(values.max())
+    pad = (hi - lo) * pad_frac or abs(hi) * pad_frac
+    return [lo - pad, hi + pad]
+
+
+def with_y_range(fig, y_range: list[float]):
+    """A copy of the (possibly cached and shared) figure ``fig`` with its y-axis fixed to
+    ``y_range``; the cached figure itself is left as it was."""
+    import plotly.graph_objects as go
+
+    return go.Figure(fig).update_yaxes(range=y_range, autorange=False)

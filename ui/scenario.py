@@ -413,7 +413,8 @@ def sidebar() -> Scenario:
             ),
         )
     try:
-        venue = replace(current(), leverage=1.0).venue()
+        typed_ok = BOUNDS[K_MMR].problem(float(_state(K_MMR))) is None
+        venue = replace(current(), leverage=1.0).venue() if typed_ok else None
     except ValueError:
         venue = None
     quote = quote_currency(venue)

@@ -22,6 +22,7 @@ import risk.paths
 from risk import Position, distance_frac, get_venue, liquidation_price
 from risk.odds import liquidation_odds, load_price_csv, price_model, sample_price_paths
 from risk.volatility import typical_move_frac, vol_presets
+from ui import format as uifmt
 from ui import model, text
 from ui.scenario import needs_typed_mmr
 from ui.testing import app_test, chart_specs, metric, shows
@@ -176,7 +177,9 @@ def test_each_volatility_preset(name: str) -> None:
     shows(at, "Typical 1-hour move", float(typical_move_frac(vol, 1 / 24)))
     shows(at, "Typical 1-day move", float(typical_move_frac(vol, 1.0)))
     check_odds(at, vol=vol)
-    assert any(vol_presets()[name].source in c.value for c in at.caption)
+    # the source as a reader gets it: the publisher and the dates, not the repository
+    assert any(uifmt.source(vol_presets()[name].source) in c.value for c in at.caption)
+    assert not any("DcaTpStrategy" in c.value for c in at.caption)
 
 
 def test_custom_volatility_adds_a_heatmap_row() -> None:
@@ -215,7 +218,8 @@ def test_fat_tails_and_jumps_equal_the_engine(kind, widgets, params) -> None:
     at.run()
     clean(at)
     check_odds(at, kind=kind, **params)
-    assert any("5,000 simulated paths (seed 0)" in c.value for c in at.caption)
+    assert any("5,000 simulated paths" in c.value for c in at.caption)
+    assert not [c for c in at.caption if "seed 0" in c.value and "Methods" not in c.value]
 
 
 def test_a_jump_model_heavier_than_the_volatility_falls_back_to_gbm() -> None:
@@ -290,7 +294,9 @@ def test_survives_each_sidebar_change(kind: str, key: str, value) -> None:
         mmr = get_venue(venue, symbol).table.tiers[0].mmr
     else:
         mmr = 0.005  # the sidebar's default typed rate
-    r = liquidation_odds("long", [50.0], BTC, 1.0, mmr=mmr)
+    # a switch to ETHUSDT also switches the lesson to ETH's volatility preset
+    vol = vol_presets()["ETH"].vol_annual if symbol == "ETHUSDT" else BTC
+    r = liquidation_odds("long", [50.0], vol, 1.0, mmr=mmr)
     shows(at, "50x, 1 day: all liquidations", float(r.p_liquidation[0]))
 
 
@@ -595,3 +601,37 @@ def test_volatility_now_comes_from_the_latest_shipped_candles() -> None:
     vol = ewma_vol_annual(load_history("btc-1h-2025"))
     shows(at, "Typical 1-day move", vol * math.sqrt(1 / 365))
     assert any("EWMA volatility (half-life 3 days)" in c.value for c in at.caption)
+
+
+def test_the_room_in_hours_uses_the_square_root_of_time() -> None:
+    # 50x long, maintenance 0.4%: LP / EP = 0.98 / 0.996, a 1.6064% fall. At 54% a year one
+    # typical move is that large after 8,760 x (0.016064 / 0.54)^2 = 7.75 hours, not the
+    # 0.016064 / 0.00577 = 2.8 "ordinary hours" a linear reading gives.
+    at = app_test(PAGE)
+    dist = 1 - 0.98 / 0.996
+    hours = 8_760 * (dist / 0.54) ** 2
+    text = " ".join(m.value for m in at.markdown)
+    assert f"after about **{hours:.1f} hours**" in text
+    assert "ordinary hours" not in text
+
+
+def test_method_names_and_the_seed_sit_behind_the_advanced_expander() -> None:
+    at = app_test(PAGE)
+    (advanced,) = [e for e in at.expander if e.label.startswith("Advanced")]
+    inside = " ".join(c.value for c in advanced.caption)
+    assert "reflection principle" in inside
+    assert advanced.number_input(key="w50_seed") is not None
+    outside = [c.value for c in at.caption if c.value not in inside]
+    assert not [c for c in outside if "reflection principle" in c or "Brownian bridge" in c]
+
+
+def test_the_5x_and_50x_paths_share_one_y_axis() -> None:
+    at = app_test(PAGE)
+    ranges = [
+        s["layout"]["yaxis"]["range"]
+        for s in chart_specs(at)
+        if "yaxis" in s["layout"]
+        and s["layout"]["yaxis"].get("range")
+        and s["layout"]["yaxis"].get("autorange") is False
+    ]
+    assert len(ranges) == 2 and ranges[0] == ranges[1]
