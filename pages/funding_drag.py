@@ -18,7 +18,7 @@ from risk.funding import (
     liquidation_price_path,
     rate_for_interval,
 )
-from ui import charts, model, text
+from ui import charts, inputs, model, text
 from ui.scenario import current_resolved, quote_currency
 from ui.tables import arrow
 
@@ -54,16 +54,19 @@ preset = c1.selectbox(
 if preset == LIVE and live_rate is not None:
     rate_8h = float(live_rate)
 elif preset == CUSTOM:
-    rate_8h_pct = c1.number_input(
+    rate_8h_pct = inputs.number(
         "Rate per 8 h (%)",
-        min_value=-1.0,
-        max_value=1.0,
+        bounds=inputs.Bounds(-1.0, 1.0),
+        container=c1,
         value=0.01,
         step=0.005,
         format="%.4f",
         key="fr_rate",
         bind="query-params",
     )
+    if rate_8h_pct is None:
+        inputs.withheld("The funding figures")
+        st.stop()
     rate_8h = rate_8h_pct / 100.0
 else:
     rate_8h = presets[preset]

@@ -108,3 +108,14 @@ def test_invalid_scenario_shows_the_error_and_the_curves() -> None:
     assert not at.exception
     assert len(at.error) == 1 and "above the maximum" in at.error[0].value
     assert len(chart_specs(at)) == 1  # the per-leverage curves still draw
+
+
+def test_a_rate_out_of_range_withholds_every_figure() -> None:
+    at = app_test("pages/funding_drag.py")
+    at.selectbox(key="fr_preset").set_value("custom").run()
+    assert [m for m in at.metric if m.label.startswith("Funding paid")]
+    at.number_input(key="fr_rate").set_value(5.0).run()
+    assert not at.exception
+    assert at.number_input(key="fr_rate").value == 5.0
+    assert any("at most 1" in e.value and "you typed 5" in e.value for e in at.error)
+    assert not at.metric and not at.get("plotly_chart")
