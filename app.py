@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import notices, scenario, summary, urlguard
+from ui import layout, notices, scenario, summary, urlguard
 
 ROOT = Path(__file__).resolve().parent
 
@@ -105,6 +105,7 @@ current_page = st.navigation(navigation_pages(), position="top")
 # before any widget reads the link: unusable values are dropped and named in a notice
 dropped = urlguard.sanitize()
 notices.remember_link(exclude=set(dropped))
+layout.apply()
 top = st.container()  # the link's notices and the one-line scenario, above every page
 scenario.sidebar()
 if worker := os.environ.get("LEVERAGE_LAB_WORKER"):  # set by `make serve` (tools/serve.py)
