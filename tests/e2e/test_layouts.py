@@ -87,7 +87,8 @@ def test_a_link_in_the_cli_spelling_opens_bybit(open_page) -> None:
     assert page.locator('[data-testid="stAlertContentWarning"]').count() == 0
 
 
-def test_a_link_value_out_of_range_is_named(open_page) -> None:
-    page = open_page("liquidation_map", lev=1000)
+def test_a_link_value_out_of_range_is_named(page, app_url) -> None:
+    page.goto(f"{app_url}/liquidation_map?lev=1000")
+    wait_until_idle(page, timeout_ms=120_000)  # a shared, loaded machine
     warning = page.locator('[data-testid="stAlertContentWarning"]').first.inner_text()
     assert "lev=1000" in warning and "10x is used instead" in warning
