@@ -45,15 +45,17 @@ def app_test(
     query_params: Mapping[str, str] | None = None,
     timeout: float = 30.0,
 ) -> AppTest:
-    """Run ``app.py`` once (optionally with URL query parameters) and switch to ``page``
-    (e.g. ``"pages/funding_drag.py"``), run again, and return the AppTest."""
+    """Run ``app.py`` once on ``page`` (e.g. ``"pages/funding_drag.py"``; None: the default
+    page), optionally with URL query parameters, and return the AppTest."""
     _install()
     at = AppTest.from_file(str(APP), default_timeout=timeout)
     if query_params:
         at.query_params.update(query_params)
-    at.run()
     if page is not None:
-        at.switch_page(page).run()
+        # open the page itself, as a browser does with the page's address: the first run is that
+        # page's (the link's notices compare the link with the widgets of the page it names)
+        at.switch_page(page)
+    at.run()
     return at
 
 
