@@ -8,7 +8,14 @@ import streamlit as st
 from risk.account import account_state, collapse_comparison
 from risk.margin import adjust_margin
 from ui import charts, hedge, inputs, model, positions_link, text
-from ui.scenario import EXCHANGE_LABELS, SIDES, current, current_resolved, quote_currency
+from ui.scenario import (
+    EXCHANGE_LABELS,
+    LEVERAGE_CAP,
+    SIDES,
+    current,
+    current_resolved,
+    quote_currency,
+)
 
 st.title("Margin & utilization")
 st.caption(
@@ -104,7 +111,7 @@ with right:
             "mark": st.column_config.NumberColumn("Mark", min_value=0.0, format="localized"),
             "quantity": st.column_config.NumberColumn("Quantity", min_value=0.0, format="%.6g"),
             "leverage": st.column_config.NumberColumn(
-                "Leverage", min_value=1.0, max_value=125.0, format="%.0fx"
+                "Leverage", min_value=1.0, max_value=float(LEVERAGE_CAP), format="%.0fx"
             ),
             "mode": st.column_config.SelectboxColumn(
                 "Mode", options=["isolated", "cross"], required=True

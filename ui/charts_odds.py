@@ -28,7 +28,7 @@ ODDS_SCALE = [
     [0.6, "#ef6c00"],
     [1.0, "#b71c1c"],
 ]
-LEVERAGE_TICKS = (1, 2, 3, 5, 10, 20, 50, 100, 125)
+LEVERAGE_TICKS = (1, 2, 3, 5, 10, 20, 50, 100, 150)
 
 
 def _layout(title: str, *, height: int = 420, **extra: object) -> dict:

@@ -34,7 +34,7 @@ SYMBOLS: tuple[str, ...] = ("BTCUSDT", "ETHUSDT", "custom")
 SIDES: tuple[str, ...] = ("long", "short")
 SIZE_BY: tuple[str, ...] = ("margin", "quantity")
 #: Highest leverage the sidebar and the charts offer (Binance's first BTC tier).
-LEVERAGE_CAP = 125
+LEVERAGE_CAP = 150
 
 #: Widget keys; each is also the URL query parameter that carries the value.
 K_EXCHANGE = "ex"

@@ -71,12 +71,12 @@ class TestLiquidationDistanceChart:
         np.testing.assert_allclose(y[ok], (1 + 1 / x[ok]) / 1.004 - 1, rtol=1e-12)
         assert math.isclose(y[x == 100][0], 1.01 / 1.004 - 1, rel_tol=1e-12)
 
-    def test_naive_line_is_one_over_leverage_on_a_log_axis_from_1x_to_125x(self) -> None:
+    def test_naive_line_is_one_over_leverage_on_a_log_axis_from_1x_to_150x(self) -> None:
         _, fig = liq_fig(Scenario())
         t = trace(fig, "Rule of thumb: 1/leverage")
         x = np.asarray(t.x)
         np.testing.assert_array_equal(np.asarray(t.y), 1.0 / x)
-        assert x.min() == 1 and x.max() == 125
+        assert x.min() == 1 and x.max() == 150
         assert set(range(1, 126)) <= set(x.tolist())
         assert fig.layout.xaxis.type == "log" and fig.layout.yaxis.type == "log"
         assert fig.layout.xaxis.title.text.startswith("Leverage")
@@ -125,7 +125,7 @@ class TestLiquidationDistanceChart:
         # sigma * sqrt(t / 365), t in days.
         assert math.isclose(max(day.y), 0.71 * math.sqrt(1 / 365), rel_tol=1e-12)
         assert math.isclose(max(hour.y), 0.71 * math.sqrt(1 / 24 / 365), rel_tol=1e-12)
-        assert min(day.x) == 1 and max(day.x) == 125
+        assert min(day.x) == 1 and max(day.x) == 150
         assert day.fill == "toself"
         floor = 10 ** fig.layout.yaxis.range[0]
         assert math.isclose(min(day.y), floor, rel_tol=1e-12)

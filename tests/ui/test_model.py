@@ -105,7 +105,7 @@ def test_tier_changes_for_a_margin_sized_position() -> None:
 
     changes = model.tier_changes(Scenario(margin=5_000), get_venue("binance", "BTCUSDT"))
     # 5,000 margin reaches 300,000 (2026 tier 2) at 60x and 800,000 (tier 3) only at 160x, beyond
-    # the chart's 125x.
+    # the chart's 150x.
     assert [c[0] for c in changes] == [60.0]
     assert "Tier 2" in changes[0][1] and "100x" in changes[0][1]
     assert model.tier_changes(Scenario(size_by="quantity"), get_venue("binance")) == []
@@ -114,10 +114,10 @@ def test_tier_changes_for_a_margin_sized_position() -> None:
 class TestWhy50xHelpers:
     def test_odds_grid_stops_below_one_over_mmr(self) -> None:
         g = model.odds_leverage_grid(0.004)
-        assert g[0] == 1.0 and g[-1] == 125.0 and set(range(1, 126)) <= set(g.tolist())
+        assert g[0] == 1.0 and g[-1] == 150.0 and set(range(1, 151)) <= set(g.tolist())
         g = model.odds_leverage_grid(0.02)  # 50x: initial margin 2% = maintenance, refused
         assert g.max() < 50.0 and 49.0 in g.tolist()
-        assert model.odds_leverage_grid(0.0)[-1] == 125.0
+        assert model.odds_leverage_grid(0.0)[-1] == 150.0
         assert np.all(np.diff(g) > 0)
 
     def test_at_leverage_is_exact_on_the_grid_and_log_linear_between(self) -> None:

@@ -39,10 +39,10 @@ def test_typed_rate_only_where_no_table_ships(exchange, symbol, typed) -> None:
 
 
 def test_leverage_cap_is_the_highest_tier_leverage() -> None:
-    assert leverage_cap(get_venue("binance", "BTCUSDT")) == 125
+    assert leverage_cap(get_venue("binance", "BTCUSDT")) == 150  # 2026 brackets: tier 1 allows 150x
     assert leverage_cap(get_venue("hyperliquid", "BTC")) == 40
     assert leverage_cap(get_venue("bybit", "ETHUSDT")) == 50
-    assert leverage_cap(None) == 125
+    assert leverage_cap(None) == 150
 
 
 def test_typed_rate_caps_leverage_below_one_over_the_rate() -> None:
