@@ -147,9 +147,11 @@ def save_symbol(
     tiers_raw: Any | None,
     funding_history: list[tuple[int, float]],
     candles: dict[str, list[list[float]]],
+    contract_size: float | None = None,
 ) -> Path:
     """Write one symbol's refresh (each file atomically); returns its folder. ``tiers_raw=None``
-    keeps the tier table cached before (Binance without an API key)."""
+    keeps the tier table cached before (Binance without an API key). ``contract_size``: base
+    units per contract, kept beside tiers that count contracts (OKX swaps) so they can be read."""
     folder = symbol_dir(exchange, symbol)
     if tiers_raw is not None:
         doc = {
@@ -159,6 +161,8 @@ def save_symbol(
             "as_of": snapshot.as_of,
             "raw": tiers_raw,
         }
+        if contract_size is not None:
+            doc["contract_size"] = float(contract_size)
         _parse(exchange, symbol, doc, folder / "tiers.json")  # refuse a table that cannot load
         write_atomic(folder / "tiers.json", json.dumps(doc))
     fund = "timestamp_ms,rate_per_interval\n" + "".join(f"{t},{r!r}\n" for t, r in funding_history)
@@ -228,7 +232,14 @@ def _parse(exchange: str, symbol: str, doc: dict[str, Any], path: Path) -> TierT
 
     raw = doc["raw"]
     source, as_of = str(doc.get("source", path)), str(doc.get("as_of", "unknown"))
-    tables = parse_tiers(raw, symbol=symbol, source=source, as_of=as_of)
+    size = doc.get("contract_size")
+    tables = parse_tiers(
+        raw,
+        symbol=symbol,
+        source=source,
+        as_of=as_of,
+        contract_size=float(size) if isinstance(size, int | float) else None,
+    )
     if len(tables) != 1:
         raise ValueError(
             f"tiers={str(path)!r} holds {len(tables)} tables for symbol={symbol!r}; allowed: one"

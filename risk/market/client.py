@@ -174,6 +174,16 @@ def unified_symbol(client: Any, exchange: str, symbol: str) -> str:
     )
 
 
+def contract_size(client: Any, symbol: str) -> float | None:
+    """Base units per contract of a ccxt market (``contractSize``; None when ccxt has none):
+    OKX's position tiers count contracts, so their table needs it to become base units."""
+    try:
+        size = client.market(symbol).get("contractSize")
+    except Exception:  # a market ccxt has not loaded: the tier parser then says what is missing
+        return None
+    return float(size) if isinstance(size, int | float) and size > 0 else None
+
+
 def fetch_tiers_raw(client: Any, exchange: str, symbol: str) -> Any:
     """The tier table as the source returns it: ccxt's ``fetch_leverage_tiers`` dict for one
     symbol (``fetch_market_leverage_tiers`` list on OKX), Hyperliquid's raw ``meta`` answer."""

@@ -28,6 +28,8 @@ class Fetched:
     symbol: str
     snapshot: cache.MarketSnapshot
     tiers_raw: Any
+    #: base units per contract (ccxt's market ``contractSize``); OKX's tiers count contracts
+    contract_size: float | None
     funding_history: list[tuple[int, float]]
     candles: dict[str, list[list[float]]]
 
@@ -114,7 +116,9 @@ def fetch(
             as_of=as_of,
             source=source,
         )
-        out.append(Fetched(sym, snap, tiers_raw, history, candles))
+        out.append(
+            Fetched(sym, snap, tiers_raw, client.contract_size(ex, unified), history, candles)
+        )
     return Refresh(exchange, out, notes)
 
 
@@ -128,6 +132,7 @@ def save(refresh: Refresh) -> list[Path]:
             tiers_raw=f.tiers_raw,
             funding_history=f.funding_history,
             candles=f.candles,
+            contract_size=f.contract_size,
         )
         for f in refresh.symbols
     ]

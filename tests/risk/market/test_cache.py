@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -212,3 +213,21 @@ def test_corrupt_cache_names_the_file(market_dir) -> None:
         cache.cached_tier_table("binance", "BTCUSDT")
     (path.parent / "snapshot.json").write_text(json.dumps({"exchange": "binance"}))
     assert cache.read_snapshot("binance", "BTCUSDT") is None
+
+
+def test_okx_tiers_in_contracts_are_cached_with_their_contract_size(market_dir) -> None:
+    """OKX's swap tiers count contracts (ETH-USDT-SWAP: 0.1 ETH each): a refresh keeps ccxt's
+    contractSize beside them, so the cached table is in ETH; without it the table is refused
+    before anything is written."""
+    fixture = Path(__file__).parent / "fixtures" / "okx_position_tiers_ETH-USDT-SWAP.json"
+    raw = json.loads(fixture.read_text(encoding="utf-8"))
+    snap = dataclasses.replace(snapshot("ETHUSDT"), exchange="okx")
+    kw = dict(snapshot=snap, tiers_raw=raw, funding_history=[], candles={})
+    with pytest.raises(ValueError, match="contract_size"):
+        cache.save_symbol("okx", "ETHUSDT", **kw)
+    assert not (Path(market_dir) / "okx" / "ETHUSDT" / "tiers.json").exists()
+    cache.save_symbol("okx", "ETHUSDT", contract_size=0.1, **kw)
+    table = cache.cached_tier_table("okx", "ETHUSDT")
+    # 0-2,000 / 2,001-4,000 / 4,001-8,000 contracts of 0.1 ETH
+    assert [t.cap for t in table.tiers] == [200.0, 400.0, 800.0]
+    assert [t.mmr for t in table.tiers] == [0.01, 0.015, 0.02]
