@@ -54,17 +54,26 @@ def average_entry_price(
     return scalar_or_array((q * p).sum(axis=-1) / q.sum(axis=-1))
 
 
-def parse_fill(text: str) -> tuple[float, float]:
-    """``"PRICE:QTY"`` -> ``(price, quantity)``; ``ValueError`` naming the fill otherwise."""
-    price_s, sep, qty_s = text.partition(":")
+def parse_number_pair(
+    text: str, sep: str, name: str, shape: str, example: str
+) -> tuple[float, float]:
+    """``"A<sep>B"`` -> ``(a, b)``, two numbers (thousands commas allowed); ``ValueError`` naming
+    ``name`` and the expected ``shape`` (e.g. ``"PRICE:QTY"``) otherwise. Positivity is checked by
+    the caller, with each number's own name."""
+    a_s, found, b_s = text.partition(sep)
     try:
-        if not sep:
+        if not found:
             raise ValueError
-        price, qty = float(price_s.replace(",", "")), float(qty_s.replace(",", ""))
+        return float(a_s.replace(",", "")), float(b_s.replace(",", ""))
     except ValueError:
         raise ValueError(
-            f"fill={text!r} is not PRICE:QTY; allowed: two positive numbers such as 50000:0.1"
+            f"{name}={text!r} is not {shape}; allowed: two positive numbers such as {example}"
         ) from None
+
+
+def parse_fill(text: str) -> tuple[float, float]:
+    """``"PRICE:QTY"`` -> ``(price, quantity)``; ``ValueError`` naming the fill otherwise."""
+    price, qty = parse_number_pair(text, ":", "fill", "PRICE:QTY", "50000:0.1")
     check_positive("fill price", price)
     check_positive("fill quantity", qty)
     return price, qty

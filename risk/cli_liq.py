@@ -14,6 +14,7 @@ from typing import Any
 
 from risk._validate import check_positive
 from risk.account import margin_status
+from risk.calculator import parse_number_pair
 from risk.hedge import hedge_liquidation
 from risk.liquidation import (
     bankruptcy_close_fee,
@@ -136,8 +137,10 @@ def add_parser(sub: Any) -> None:
     p.set_defaults(run=run)
 
 
-def compute(args: argparse.Namespace) -> dict[str, Any]:
-    """All figures for the parsed arguments (raises ValueError on bad input)."""
+def venue_from_args(args: argparse.Namespace) -> tuple[str, Venue]:
+    """The symbol and the venue the command-line options describe: a ``--tiers`` file, else the
+    refreshed market cache when it is newer than the shipped snapshot, else the shipped table or
+    the typed rate. Shared by ``liq`` and ``max-open`` so both price the same table."""
     symbol = args.symbol or ("BTCUSD" if args.contract == "inverse" else "BTCUSDT")
     sym = normalize_symbol(args.exchange, symbol)
     if args.tiers:
@@ -156,7 +159,7 @@ def compute(args: argparse.Namespace) -> dict[str, Any]:
         raise ValueError(
             f"--maintenance-amount={args.maintenance_amount} without --mmr; allowed: give both"
         )
-    venue = get_venue(
+    return sym, get_venue(
         args.exchange,
         sym,
         mmr=args.mmr,
@@ -165,6 +168,11 @@ def compute(args: argparse.Namespace) -> dict[str, Any]:
         taker_fee=args.taker_fee,
         table=table,
     )
+
+
+def compute(args: argparse.Namespace) -> dict[str, Any]:
+    """All figures for the parsed arguments (raises ValueError on bad input)."""
+    sym, venue = venue_from_args(args)
     size = args.contract_size
     if size is None:
         size = venue.default_contract_size(sym) if args.contract == "inverse" else 1.0
@@ -283,15 +291,7 @@ def _at_mark(
 
 
 def _parse_leg(text: str) -> tuple[float, float]:
-    qty_s, sep, entry_s = text.partition("@")
-    try:
-        if not sep:
-            raise ValueError
-        qty, entry = float(qty_s.replace(",", "")), float(entry_s.replace(",", ""))
-    except ValueError:
-        raise ValueError(
-            f"--hedge={text!r} is not QTY@ENTRY; allowed: two positive numbers such as 0.05@51000"
-        ) from None
+    qty, entry = parse_number_pair(text, "@", "--hedge", "QTY@ENTRY", "0.05@51000")
     check_positive("hedge quantity", qty)
     check_positive("hedge entry", entry)
     return qty, entry

@@ -16,8 +16,9 @@ import sys
 from typing import Any
 
 from risk.calculator import max_open
-from risk.tiers import QUOTE_UNITS, load_table_file
-from risk.venues import EXCHANGES, get_venue, normalize_symbol
+from risk.cli_liq import venue_from_args
+from risk.tiers import QUOTE_UNITS
+from risk.venues import EXCHANGES
 
 JSON_KEYS = (
     "quantity",
@@ -71,21 +72,7 @@ def add_parser(sub: Any) -> None:
 
 
 def compute(args: argparse.Namespace) -> dict[str, Any]:
-    symbol = args.symbol or ("BTCUSD" if args.contract == "inverse" else "BTCUSDT")
-    sym = normalize_symbol(args.exchange, symbol)
-    table = load_table_file(args.tiers, sym) if args.tiers else None
-    if args.mmr is None and args.maintenance_amount is not None:
-        raise ValueError(
-            f"--maintenance-amount={args.maintenance_amount} without --mmr; allowed: give both"
-        )
-    venue = get_venue(
-        args.exchange,
-        sym,
-        mmr=args.mmr,
-        maintenance_amount=args.maintenance_amount,
-        max_leverage=args.max_leverage,
-        table=table,
-    )
+    sym, venue = venue_from_args(args)
     unit = venue.table.notional_unit
     if args.contract == "inverse" and unit in QUOTE_UNITS:
         raise ValueError(

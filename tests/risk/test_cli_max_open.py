@@ -101,3 +101,24 @@ def test_bad_input_exits_2_with_one_line(capsys, argv, needle) -> None:
     code, out, err = run(capsys, argv)
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and needle in err
+
+
+def test_a_refreshed_cache_table_is_used_as_liq_uses_it(capsys, market_dir) -> None:
+    """max-open prices the same table as liq: a symbol known only to the refreshed market cache
+    (no shipped table) is sized from the cached brackets instead of being refused."""
+    from risk.market import cache
+
+    tiers = {
+        "ZZZ/USDT:USDT": [
+            {"tier": 1, "symbol": "ZZZ/USDT:USDT", "currency": "USDT", "minNotional": 0.0,
+             "maxNotional": 10_000.0, "maintenanceMarginRate": 0.01, "maxLeverage": 20.0,
+             "info": {}},
+        ]
+    }  # fmt: skip
+    snap = cache.MarketSnapshot("binance", "ZZZUSDT", 2.0, 0.0001, None, 8.0, "", "2026-12-01", "t")
+    cache.save_symbol("binance", "ZZZUSDT", snapshot=snap, tiers_raw=tiers, funding_history=[],
+                      candles={})  # fmt: skip
+    # 20x on 1,000 would open 20,000 of notional; the cached table's last cap is 10,000.
+    d = as_json(capsys, ["max-open", "--exchange", "binance", "--symbol", "ZZZUSDT", "--entry", "2",
+                         "--balance", "1000", "--leverage", "20"])  # fmt: skip
+    assert d["notional"] <= 10_000.0 and d["notional"] == pytest.approx(10_000.0, rel=1e-6)
