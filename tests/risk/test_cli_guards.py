@@ -110,3 +110,31 @@ def test_the_cli_refuses_an_absurd_price_file_in_one_line(capsys, tmp_path) -> N
         "--csv", str(path),
     )  # fmt: skip
     one_line_refusal(*res, "allowed: at most 500% a year")
+
+
+def test_a_call_loads_only_its_own_subcommand() -> None:
+    """``liq`` does not import the simulation stack (pandas, risk.calibration): each CLI call in
+    a script or a test costs one interpreter start, and the odds modules doubled it."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from risk.cli import main; "
+        "code = main(['liq', '--exchange', 'generic', '--side', 'long', '--entry', '100', "
+        "'--quantity', '1', '--leverage', '10', '--mmr', '0.01', '--json']); "
+        "print(code, sorted(m for m in ('pandas', 'risk.calibration', 'risk.odds') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "0 []"
+
+
+def test_help_without_a_subcommand_lists_every_subcommand(capsys) -> None:
+    from risk.cli import SUBCOMMANDS
+
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert all(name in out for name in SUBCOMMANDS)
