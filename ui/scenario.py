@@ -490,15 +490,21 @@ def sidebar() -> Scenario:
         sb.caption(f"Leverage lowered to {cap}x, this exchange's maximum for the symbol.")
     # A new maximum makes the slider a new widget, which takes the value last set through session
     # state, not the one on screen (a slider moved after an earlier clamp then exceeded the new
-    # maximum: StreamlitValueAboveMaxError, issue 15). Set it whenever the maximum changes.
-    if lev != wanted or st.session_state.get(_K_LEVERAGE_CAP) != cap:
+    # maximum: StreamlitValueAboveMaxError, issue 15). Set it whenever the maximum changes, and
+    # whenever the state lost it, so the slider's value always comes from session state (a
+    # `value=` beside it made Streamlit log "created with a default value but also had its
+    # value set via the Session State API" on every clamp).
+    if (
+        lev != wanted
+        or K_LEVERAGE not in st.session_state
+        or st.session_state.get(_K_LEVERAGE_CAP) != cap
+    ):
         st.session_state[K_LEVERAGE] = lev
     st.session_state[_K_LEVERAGE_CAP] = cap
     sb.slider(
         "Leverage",
         min_value=1,
         max_value=cap,
-        value=min(int(DEFAULTS[K_LEVERAGE]), cap),
         step=1,
         format="%dx",
         key=K_LEVERAGE,

@@ -22,6 +22,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+from streamlit.testing.v1.element_tree import Selectbox
+
 from ui.testing import ROOT, app_test
 
 SEED = 20_261_202
@@ -130,6 +133,26 @@ def _page_problem(at) -> str | None:
     return None
 
 
+class _SelectByLabel(Selectbox):
+    """A selectbox that sends the label the user clicked, as the browser does. AppTest's own
+    ``select_index`` passes the label through the page's ``format_func``, which expects an
+    option (an exchange key, say) and not its label."""
+
+    _label: str = ""
+
+    @property
+    def _widget_state(self) -> WidgetState:
+        ws = WidgetState()
+        ws.id = self.id
+        ws.string_value = self._label
+        return ws
+
+
+def _choose_label(w: Selectbox, index: int) -> None:
+    w.__class__ = _SelectByLabel
+    w._label = w.options[index]
+
+
 def _random_interaction(at, rng: random.Random) -> str | None:
     """Change one random widget to a random allowed value; returns what was done."""
     pools = []
@@ -142,8 +165,8 @@ def _random_interaction(at, rng: random.Random) -> str | None:
     kind, w = rng.choice(pools)
     try:
         if kind == "number_input":
-            lo = w.min_value if w.min_value is not None else -1e6
-            hi = w.max_value if w.max_value is not None else 1e6
+            lo = w.min if w.min is not None else -1e6
+            hi = w.max if w.max is not None else 1e6
             v = rng.choice([lo, hi, lo + (hi - lo) * rng.random(), (lo + hi) / 2])
             if isinstance(w.step, int) or isinstance(lo, int):
                 v = round(v)
@@ -152,12 +175,16 @@ def _random_interaction(at, rng: random.Random) -> str | None:
             lo, hi = w.min, w.max
             if isinstance(lo, int) and isinstance(hi, int):
                 w.set_value(rng.choice([lo, hi, rng.randint(lo, hi)]))
+            elif isinstance(lo, float) and isinstance(hi, float):
+                step = float(w.step or (hi - lo) / 100)
+                k = rng.randint(0, max(0, round((hi - lo) / step)))
+                w.set_value(rng.choice([lo, hi, min(hi, round(lo + k * step, 10))]))
             else:
                 return None
         elif kind == "selectbox":
             if not w.options:
                 return None
-            w.select_index(rng.randrange(len(w.options)))
+            _choose_label(w, rng.randrange(len(w.options)))
         elif kind in ("radio", "select_slider"):
             w.set_value(rng.choice(list(w.options)) if w.options else None)
         elif kind == "segmented_control":
@@ -184,7 +211,7 @@ def _random_interaction(at, rng: random.Random) -> str | None:
     return f"{kind} {w.key}"
 
 
-def fuzz_pages(steps: int = 4, sequences: int = 1, seed: int = SEED) -> Tally:
+def fuzz_pages(steps: int = 8, sequences: int = 2, seed: int = SEED) -> Tally:
     """Random widget interactions on every page (on an empty temporary journal)."""
     t = Tally("pages (widget interactions)")
     rng = random.Random(seed)
@@ -218,7 +245,7 @@ def fuzz_pages(steps: int = 4, sequences: int = 1, seed: int = SEED) -> Tally:
     return t
 
 
-def fuzz_url_keys(links_per_page: int = 1, seed: int = SEED) -> Tally:
+def fuzz_url_keys(links_per_page: int = 4, seed: int = SEED) -> Tally:
     """Garbage for every URL-bound key: each link sets all of a page's keys and the sidebar's."""
     t = Tally("URL keys (garbage values)")
     rng = random.Random(seed)
@@ -286,7 +313,7 @@ def journal_corpus(seed: int = SEED) -> list[tuple[str, str]]:
         ("too many cells", HEADER + "\n" + GOOD + ",extra\n"),
         ("duplicate id", HEADER + "\n7" + GOOD + "\n7" + GOOD + "\n"),
     ]
-    for k in range(12):  # random bytes in random cells of a good row
+    for k in range(40):  # random bytes in random cells of a good row
         cells = list(g)
         col = rng.randrange(len(cells))
         cells[col] = "".join(chr(rng.choice([0, 9, 13, 34, 44, 61, 0x7F, 0xFF, 0x2028]))
@@ -361,7 +388,42 @@ def price_corpus(seed: int = SEED) -> list[tuple[str, bytes]]:
         ("bad timestamp", rows(f=lambda k, c: f"yesterday,{c},{c},{c},{c}")),
         ("too large", b"timestamp,close\n" + b"1,1\n" * 2_000_000),
         ("ragged", rows() + b"1,2,3,4,5,6,7\n"),
+        *_price_mutants(rows, rng, 45),
     ]
+
+
+#: What a corrupted price file's cell becomes: each makes the file unusable.
+BAD_PRICE_CELLS = (
+    "",
+    "nan",
+    "inf",
+    "-1",
+    "0",
+    "abc",
+    "1e400",
+    "1,5",
+    '"',
+    "\x00",
+    "-inf",
+    "1e-400",
+)
+
+
+def _price_mutants(rows, rng: random.Random, n: int) -> list[tuple[str, bytes]]:
+    """``n`` good files with one cell of one row replaced by a value no price file may hold
+    (a missing, negative, zero, infinite or non-numeric price, or a stray quote or comma)."""
+    out = []
+    for k in range(n):
+        lines = rows().decode().splitlines()
+        r = rng.randrange(1, len(lines))
+        cells = lines[r].split(",")
+        col = rng.randrange(1, len(cells))  # a price column (the timestamp has its own cases)
+        cells[col] = rng.choice(BAD_PRICE_CELLS)
+        lines[r] = ",".join(cells)
+        out.append(
+            (f"random bad cell {k} (row {r}, column {col})", ("\n".join(lines) + "\n").encode())
+        )
+    return out
 
 
 def fuzz_price_files(seed: int = SEED) -> Tally:
@@ -386,6 +448,9 @@ def fuzz_price_files(seed: int = SEED) -> Tally:
 
 
 # --- command line --------------------------------------------------------------------------------
+#: Every --exchange spelling of the command line, and one it does not know.
+EXCHANGES = ("binance", "bybit", "bybit-uta", "okx", "gate", "kucoin", "bitget", "phemex",
+             "hyperliquid", "generic", "x")  # fmt: skip
 NUMBERS = ("0", "-1", "1e-200", "1e308", "inf", "nan", "abc", "", "0.5", "10", "125", "1e9")
 
 
@@ -397,9 +462,32 @@ def cli_vectors(n: int, seed: int = SEED) -> list[list[str]]:
 
     out = []
     for _ in range(n):
-        sub = rng.choice(["liq", "odds", "journal", "bogus"])
-        if sub == "liq":
-            argv = ["liq", "--exchange", rng.choice(["binance", "bybit", "okx", "generic", "x"]),
+        sub = rng.choice(["liq", "liq", "odds", "journal", "pnl", "max-open", "entry", "bogus"])
+        exchange = rng.choice(EXCHANGES)
+        if sub == "pnl":
+            argv = ["pnl", "--exchange", exchange, "--side", rng.choice(["long", "short"]),
+                    "--entry", num(), "--quantity", num(), "--leverage", num()]  # fmt: skip
+            argv += rng.choice([["--exit", num()], ["--roe", num()], []])
+            if rng.random() < 0.3:
+                argv += ["--contract", "inverse", "--contract-size", num()]
+            if rng.random() < 0.3:
+                argv += ["--taker-fee", num()]
+        elif sub == "max-open":
+            argv = ["max-open", "--exchange", exchange, "--side", rng.choice(["long", "short"]),
+                    "--entry", num(), "--balance", num(), "--leverage", num()]  # fmt: skip
+            for opt in ("--lot", "--taker-fee", "--mmr", "--max-leverage"):
+                if rng.random() < 0.3:
+                    argv += [opt, num()]
+            if rng.random() < 0.2:
+                argv += ["--contract", "inverse"]
+        elif sub == "entry":
+            argv = ["entry"]
+            for _ in range(rng.randint(0, 4)):
+                argv += ["--fill", rng.choice([f"{num()}:{num()}", num(), f"{num()}@{num()}", ""])]
+            if rng.random() < 0.3:
+                argv += ["--contract", "inverse", "--contract-size", num()]
+        elif sub == "liq":
+            argv = ["liq", "--exchange", exchange,
                     "--side", rng.choice(["long", "short"]), "--entry", num(),
                     "--quantity", num(), "--leverage", num()]  # fmt: skip
             for opt in ("--mmr", "--maintenance-amount", "--taker-fee", "--contract-size"):
@@ -409,6 +497,10 @@ def cli_vectors(n: int, seed: int = SEED) -> list[list[str]]:
                 argv += ["--contract", "inverse"]
             if rng.random() < 0.2:
                 argv += ["--mode", "cross", "--wallet", num()]
+            if rng.random() < 0.2:
+                argv += ["--mark", num()]
+            if rng.random() < 0.1:
+                argv += ["--hedge", rng.choice([f"{num()}@{num()}", num(), "@", ""])]
             if rng.random() < 0.5:
                 argv.append("--json")
         elif sub == "odds":
@@ -452,7 +544,7 @@ def _strict_json(text: str) -> bool:
     return True
 
 
-def fuzz_cli(n: int = 200, seed: int = SEED) -> Tally:
+def fuzz_cli(n: int = 1_000, seed: int = SEED) -> Tally:
     """Random argument vectors through ``risk.cli.main``: exit 0, or exit 2 with ONE stderr line
     (the journal import's refusal: a summary line then one line per problem)."""
     from risk.cli import main
