@@ -323,7 +323,8 @@ class VolNow:
         returns, 2025-03-06 11:00 to 2025-04-05 09:00 UTC: 48% a year"."""
         how = VOL_NOW_LABELS[self.method]
         if self.half_life_days is not None:
-            how += f" (half-life {self.half_life_days:g} days)"
+            plural = "" if self.half_life_days == 1 else "s"
+            how += f" (half-life {self.half_life_days:g} day{plural})"
         span = f"{self.start:%Y-%m-%d %H:%M} to {self.end:%Y-%m-%d %H:%M} UTC"
         what = (
             f"{how} of {self.n_returns:,} {spacing_label(self.interval_days)} returns, {span}: "
