@@ -6,7 +6,9 @@
   It runs ``REPEAT_CALIBRATE`` times (a long run: the median of few); ``arch`` is imported
   before timing (its first import costs seconds and is not the calibration's work);
 - the EWMA variance of all 20,110 returns (target under 10 ms);
-- one GARCH(1,1) maximum-likelihood fit on all of them (``arch``; target under 1 s).
+- one GARCH(1,1) maximum-likelihood fit on all of them (``arch``; target under 1 s);
+- "volatility now" as the Why 50x page and ``odds --vol-now`` measure it on a month of hourly
+  candles (the market cache's size, the shipped 2025 month): EWMA and GARCH(1,1).
 
 Run alone: ``.venv/bin/python -m bench.run calibration``.
 """
@@ -17,7 +19,7 @@ import statistics
 import time
 
 from risk.calibration import calibrate
-from risk.conditional_vol import candle_returns, ewma_variance, fit_garch
+from risk.conditional_vol import candle_returns, ewma_variance, fit_garch, vol_now
 from risk.history import load_history
 
 REPEAT_CALIBRATE = 2
@@ -41,6 +43,9 @@ def rows() -> list[dict]:
     cal = _median_ms(lambda: calibrate(candles), REPEAT_CALIBRATE)
     ewma = _median_ms(lambda: ewma_variance(r, 3.0 / iv), REPEAT_FIT * 4)
     garch = _median_ms(lambda: fit_garch(r, iv), REPEAT_FIT)
+    month = load_history("btc-1h-2025")
+    now_ewma = _median_ms(lambda: vol_now(month, "ewma"), REPEAT_FIT * 4)
+    now_garch = _median_ms(lambda: vol_now(month, "garch"), REPEAT_FIT)
     return [
         {
             "name": "calibrate: shipped BTC 1h, 4 horizons x 9 leverages x 6 models",
@@ -59,6 +64,18 @@ def rows() -> list[dict]:
             "target": "< 1000",
             "ratio": garch / ewma,
             "note": "ratio: GARCH fit / EWMA",
+        },
+        {
+            "name": "vol now, EWMA, a month of hourly candles (718 returns)",
+            "median_ms": now_ewma,
+            "target": "< 10",
+        },
+        {
+            "name": "vol now, GARCH(1,1), a month of hourly candles (718 returns)",
+            "median_ms": now_garch,
+            "target": "< 1000",
+            "ratio": now_garch / now_ewma,
+            "note": "ratio: GARCH / EWMA",
         },
     ]
 

@@ -238,7 +238,7 @@ with s2:
     elif vol_name == LIVE and live_vol is not None:
         chosen_vol = float(live_vol)
     elif vol_name == lh.VOL_NOW:
-        chosen_vol, now_source = lh.vol_now(sc.asset)
+        chosen_vol, now_source = lh.vol_now_input(v2, sc)
     else:
         chosen_vol = VOLS[vol_name].vol_annual
 

@@ -319,10 +319,12 @@ def calibrate(
             )
         hb = round(hb)
         if n_bars - hb - burn < 10 * hb:
+            need = burn + 11 * hb
             raise ValueError(
                 f"horizon={horizon_label(h_days)} leaves too few entries after the "
-                f"{s.burn_in_days:g}-day burn-in in {n_bars} bars; allowed: a shorter horizon "
-                "or a longer history"
+                f"{s.burn_in_days:g}-day burn-in in {n_bars:,} bars; allowed: a history of at "
+                f"least {need:,} {horizon_label(iv)} bars ({need * iv:.4g} days: the burn-in "
+                "and ten horizons of entries), or a shorter horizon"
             )
         t_years = h_days / _paths.DAYS_PER_YEAR
         for side in sides:

@@ -3,9 +3,16 @@
 A stable contract for other tools: with ``--json`` a JSON list, one object per leverage in the
 order given, with the keys in :data:`JSON_KEYS` (plus ``p_stop_first`` and
 ``p_gap_through_stop`` with ``--stop-frac``, and ``stderr`` (of ``p_liquidation``),
-``stderr_right_but_liquidated`` and ``stderr_stop_first`` for Monte Carlo). Probabilities are
-fractions; "not applicable" (no median because under half the paths are liquidated, no
-liquidation price) is ``null``.
+``stderr_right_but_liquidated`` and ``stderr_stop_first`` for Monte Carlo, and ``vol_annual``
+and ``vol_source`` with ``--vol-now``). Probabilities are fractions; "not applicable" (no median
+because under half the paths are liquidated, no liquidation price) is ``null``.
+
+``--vol-now ewma|garch`` replaces ``--vol`` by the volatility now, measured on candles from one
+source (:mod:`risk.vol_sources`): ``--exchange``/``--symbol`` (the market-data cache of
+``python -m risk market refresh``), ``--history NAME`` (a shipped data set), or ``--csv FILE``
+(the user's price file; with ``--model bootstrap`` the same file also gives the moves). Without
+a source: the latest shipped BTC hourly candles. GARCH's figure is its mean forecast over the
+horizon (it reverts to its long-run level); EWMA's forecast is flat.
 """
 
 from __future__ import annotations
@@ -17,8 +24,17 @@ import sys
 from typing import Any
 
 from risk.calibration import MaxLeverage, max_leverage_for
+from risk.conditional_vol import DEFAULT_HALF_LIFE_DAYS, VOL_NOW_METHODS, VolNow, vol_now
+from risk.history import history_names
 from risk.odds import ODDS_MODELS, OddsResult, liquidation_odds, price_model
 from risk.paths import load_price_csv
+from risk.vol_sources import (
+    SourcedCandles,
+    csv_candles,
+    history_candles,
+    market_candles,
+    now_history,
+)
 
 JSON_KEYS = (
     "leverage",
@@ -62,6 +78,24 @@ def add_parser(sub: Any) -> None:
         type=float,
         help="annualized volatility as a fraction (0.6 = 60%%); required except for bootstrap",
     )
+    p.add_argument(
+        "--vol-now",
+        choices=VOL_NOW_METHODS,
+        help="instead of --vol: the volatility now, EWMA or GARCH(1,1), from the candles of "
+        "--exchange/--symbol (market cache), --history NAME or --csv FILE (default: the latest "
+        "shipped BTC hourly candles)",
+    )
+    p.add_argument(
+        "--half-life-days",
+        type=float,
+        default=DEFAULT_HALF_LIFE_DAYS,
+        help=f"EWMA half-life for --vol-now ewma (default {DEFAULT_HALF_LIFE_DAYS:g})",
+    )
+    p.add_argument("--exchange", help="with --vol-now: read the market-data cache of this exchange")
+    p.add_argument("--symbol", help="with --exchange: the cached symbol (default BTCUSDT)")
+    p.add_argument(
+        "--history", choices=history_names(), help="with --vol-now: a shipped candle history"
+    )
     p.add_argument("--horizon-days", type=float, default=1.0, help="1/1440 (a minute) to 90")
     p.add_argument("--mmr", type=float, default=0.004, help="maintenance margin rate (0.004)")
     p.add_argument(
@@ -86,7 +120,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--jump-rate", type=float, default=12.0, help="jumps per year (jump model)")
     p.add_argument("--jump-mean", type=float, default=0.0, help="mean log jump size")
     p.add_argument("--jump-std", type=float, default=0.04, help="std of the log jump size")
-    p.add_argument("--csv", help="price CSV (timestamp, close) for the bootstrap model")
+    p.add_argument(
+        "--csv", help="price CSV (timestamp, close): the bootstrap's moves, or --vol-now's source"
+    )
     p.add_argument("--block-len", type=int, default=24, help="bootstrap block length in steps")
     p.add_argument(
         "--method",
@@ -106,6 +142,55 @@ def add_parser(sub: Any) -> None:
     p.set_defaults(run=run)
 
 
+def vol_now_candles(args: argparse.Namespace) -> SourcedCandles:
+    """The candles ``--vol-now`` measures: one of ``--exchange``, ``--history``, ``--csv``."""
+    market = getattr(args, "exchange", None) is not None
+    history = getattr(args, "history", None)
+    if getattr(args, "symbol", None) is not None and not market:
+        raise ValueError(f"--symbol={args.symbol} without --exchange; allowed: give both")
+    if market and history is not None:
+        raise ValueError(
+            f"--exchange={args.exchange} and --history={history} both given; allowed: one "
+            "source for --vol-now"
+        )
+    if market:
+        return market_candles(args.exchange, args.symbol or "BTCUSDT")
+    if history is not None:
+        return history_candles(history)
+    if args.csv:
+        return csv_candles(args.csv)
+    return history_candles(now_history("BTC"))
+
+
+def resolve_vol_now(args: argparse.Namespace) -> tuple[VolNow, str] | None:
+    """With ``--vol-now``: measure it, set ``args.vol`` to it and return it with its source's
+    label; None without ``--vol-now`` (and ``ValueError`` for a source given without it)."""
+    method = getattr(args, "vol_now", None)
+    if method is None:
+        for opt in ("exchange", "symbol", "history"):
+            if getattr(args, opt, None) is not None:
+                raise ValueError(
+                    f"--{opt} given without --vol-now; allowed: only as --vol-now's source"
+                )
+        return None
+    if args.vol is not None:
+        raise ValueError(
+            f"--vol={args.vol} and --vol-now={method} both given; allowed: one of them"
+        )
+    src = vol_now_candles(args)
+    horizon = args.horizon_days if method == "garch" else None
+    est = vol_now(src.candles, method, half_life_days=args.half_life_days, horizon_days=horizon)
+    args.vol = est.vol_annual
+    return est, src.label
+
+
+def _vol_now_line(measured: tuple[VolNow, str] | None) -> str:
+    if measured is None:
+        return ""
+    est, label = measured
+    return f"Volatility now: {est.describe()}, from {label}.\n"
+
+
 def compute(args: argparse.Namespace) -> OddsResult:
     """The odds for the parsed arguments (raises ValueError on bad input)."""
     if args.side is None:
@@ -119,10 +204,14 @@ def compute(args: argparse.Namespace) -> OddsResult:
         if not args.csv:
             raise ValueError("--csv is missing; allowed: the bootstrap model needs a price CSV")
         closes = load_price_csv(args.csv)
-    elif args.csv:
-        raise ValueError(f"--csv given with --model {args.model}; allowed: only with bootstrap")
+    elif args.csv and getattr(args, "vol_now", None) is None:
+        raise ValueError(
+            f"--csv given with --model {args.model}; allowed: only with bootstrap or --vol-now"
+        )
     if args.vol is None and args.model != "bootstrap":
-        raise ValueError(f"--vol is missing; allowed: 0 < vol <= 20 for model {args.model}")
+        raise ValueError(
+            f"--vol is missing; allowed: 0 < vol <= 20 (or --vol-now) for model {args.model}"
+        )
     return liquidation_odds(
         args.side,
         args.leverage,
@@ -197,7 +286,7 @@ def max_leverage(args: argparse.Namespace) -> MaxLeverage:
     )
 
 
-def run_max_leverage(args: argparse.Namespace) -> int:
+def run_max_leverage(args: argparse.Namespace, measured: tuple[VolNow, str] | None) -> int:
     r = max_leverage(args)
     kind = args.model or "history"
     if args.json:
@@ -211,10 +300,12 @@ def run_max_leverage(args: argparse.Namespace) -> int:
             "p_at_max": r.p_at_max if math.isfinite(r.p_at_max) else None,
             "p_next": r.p_next if math.isfinite(r.p_next) else None,
         }
+        if measured is not None:
+            rec["vol_source"] = f"{measured[0].describe()}, from {measured[1]}"
         sys.stdout.write(json.dumps(rec) + "\n")
         return 0
     what = f"{r.side}, horizon {_horizon_text(r.horizon_days)}, vol {r.vol_annual:.0%} a year"
-    sys.stdout.write(f"{what}, mmr {args.mmr:.2%}, model {kind}\n")
+    sys.stdout.write(f"{what}, mmr {args.mmr:.2%}, model {kind}\n" + _vol_now_line(measured))
     if not math.isfinite(r.max_leverage):
         sys.stdout.write(
             f"No whole leverage keeps the odds of liquidation below {r.target:.2%} "
@@ -230,10 +321,14 @@ def run_max_leverage(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    measured = resolve_vol_now(args)
     if args.max_leverage_for is not None:
-        return run_max_leverage(args)
+        return run_max_leverage(args, measured)
     res = compute(args)
     recs = res.records()
+    if measured is not None:
+        source = f"{measured[0].describe()}, from {measured[1]}"
+        recs = [{**r, "vol_annual": measured[0].vol_annual, "vol_source": source} for r in recs]
     if args.json:
         sys.stdout.write(json.dumps(recs) + "\n")
         return 0
@@ -246,7 +341,7 @@ def run(args: argparse.Namespace) -> int:
     vol = res.params.get("vol_annual")
     sys.stdout.write(
         f"{res.side}, horizon {_horizon_text(res.horizon_days)}, vol {vol:.0%} a year, mmr "
-        f"{args.mmr:.2%} ({how})\n"
+        f"{args.mmr:.2%} ({how})\n" + _vol_now_line(measured)
     )
     header = ["leverage", "move to LP", "P(liq)", "P(right, liq)", "median to liq"]
     if res.p_stop_first is not None:

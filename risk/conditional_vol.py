@@ -275,3 +275,139 @@ def garch_vol_annual(candles: pd.DataFrame | pd.Series) -> GarchFit:
     """:func:`fit_garch` on the candles' log returns (see module docs for the candles)."""
     r, iv = candle_returns(candles)
     return fit_garch(r, iv)
+
+
+# --- "volatility now" from candles ------------------------------------------------------------
+VOL_NOW_METHODS = ("ewma", "garch")
+VOL_NOW_LABELS = {"ewma": "EWMA", "garch": "GARCH(1,1)"}
+#: EWMA needs this many half-lives of returns: the weight left on the starting value is then
+#: ``2^-3 = 1/8`` (and the warm start itself averages the first three half-lives).
+EWMA_MIN_HALF_LIVES = 3.0
+#: GARCH(1,1) needs a few hundred returns before the likelihood pins ``alpha`` and ``beta`` down
+#: (a year of daily returns, ten days of hourly ones); fewer is refused, not fitted.
+GARCH_MIN_RETURNS = 250
+
+
+def spacing_label(interval_days: float) -> str:
+    """``"1h"``, ``"1d"``, ``"5m"``: a candle spacing as traders write it."""
+    minutes = interval_days * 1440.0
+    if minutes >= 1440.0 - 1e-6 and abs(interval_days - round(interval_days)) < 1e-6:
+        return f"{round(interval_days)}d"
+    if minutes >= 60.0 - 1e-6 and abs(minutes / 60.0 - round(minutes / 60.0)) < 1e-6:
+        return f"{round(minutes / 60.0)}h"
+    return f"{minutes:.4g}m"
+
+
+@dataclass(frozen=True)
+class VolNow:
+    """A "volatility now" estimate and what it was measured on.
+
+    ``vol_annual``: the forecast (fraction a year) of the next interval's volatility, or, with
+    ``horizon_days``, GARCH's mean over that horizon (EWMA's forecast is flat); ``start`` /
+    ``end``: the first and last candle used; ``long_run_vol_annual``: GARCH's long-run level
+    (None for EWMA, or when the fit has no finite long run).
+    """
+
+    vol_annual: float
+    method: str
+    n_returns: int
+    interval_days: float
+    start: pd.Timestamp
+    end: pd.Timestamp
+    half_life_days: float | None = None
+    horizon_days: float | None = None
+    long_run_vol_annual: float | None = None
+
+    def describe(self) -> str:
+        """One line for a caption or a terminal, e.g. "EWMA (half-life 3 days) of 719 1h
+        returns, 2025-03-06 11:00 to 2025-04-05 09:00 UTC: 48% a year"."""
+        how = VOL_NOW_LABELS[self.method]
+        if self.half_life_days is not None:
+            plural = "" if self.half_life_days == 1 else "s"
+            how += f" (half-life {self.half_life_days:g} day{plural})"
+        span = f"{self.start:%Y-%m-%d %H:%M} to {self.end:%Y-%m-%d %H:%M} UTC"
+        what = (
+            f"{how} of {self.n_returns:,} {spacing_label(self.interval_days)} returns, {span}: "
+            f"{self.vol_annual:.0%} a year"
+        )
+        if self.method == "garch":
+            when = (
+                "next-interval forecast"
+                if self.horizon_days is None
+                else f"mean forecast over {self.horizon_days:g} "
+                f"day{'' if self.horizon_days == 1 else 's'}"
+            )
+            what += f" ({when}"
+            if self.long_run_vol_annual is not None:
+                what += f"; long-run level {self.long_run_vol_annual:.0%}"
+            what += ")"
+        return what
+
+
+def vol_now(
+    candles: pd.DataFrame | pd.Series,
+    method: str = "ewma",
+    *,
+    half_life_days: float = DEFAULT_HALF_LIFE_DAYS,
+    horizon_days: float | None = None,
+) -> VolNow:
+    """ "Volatility now" from candles (any of the user's CSV, the market-data cache, the shipped
+    history: see :func:`risk.vol_sources.load_candles`): :func:`ewma_vol_annual` or a
+    :func:`fit_garch` forecast.
+
+    Parameters
+    ----------
+    candles : DataFrame or Series
+        Candles with a ``close`` column (or closes) and a ``DatetimeIndex``, oldest first.
+    method : {"ewma", "garch"}
+    half_life_days : float
+        EWMA half-life in days (ignored by GARCH).
+    horizon_days : float, optional
+        GARCH only: the mean forecast over this horizon instead of the next interval's.
+
+    Raises
+    ------
+    ValueError
+        A file too short for the method: EWMA needs :data:`EWMA_MIN_HALF_LIVES` half-lives of
+        returns, GARCH :data:`GARCH_MIN_RETURNS` returns; or a GARCH fit that does not converge.
+    """
+    check_choice("method", method, VOL_NOW_METHODS)
+    r, iv = candle_returns(candles)
+    index = candles.index
+    start, end = index[0], index[-1]
+    span = f"{(end - start).total_seconds() / 86_400:.3g} days of {spacing_label(iv)} candles"
+    if method == "ewma":
+        hl = float(check_range("half_life_days", half_life_days, 0.0, 3650.0, lo_open=True))
+        need = math.ceil(EWMA_MIN_HALF_LIVES * hl / iv)
+        if r.size < need:
+            raise ValueError(
+                f"candles have {r.size:,} returns ({span}); allowed: at least {need:,} for EWMA "
+                f"with a {hl:g}-day half-life ({EWMA_MIN_HALF_LIVES:g} half-lives, "
+                f"{EWMA_MIN_HALF_LIVES * hl:g} days)"
+            )
+        var = float(ewma_variance(r, hl / iv)[-1])
+        return VolNow(float(annualize_vol(var, iv)), method, int(r.size), iv, start, end, hl)
+    if r.size < GARCH_MIN_RETURNS:
+        raise ValueError(
+            f"candles have {r.size:,} returns ({span}); allowed: at least "
+            f"{GARCH_MIN_RETURNS} for a GARCH(1,1) fit ({GARCH_MIN_RETURNS * iv:.3g} days of "
+            f"{spacing_label(iv)} candles)"
+        )
+    fit = fit_garch(r, iv)
+    if horizon_days is None:
+        vol = fit.vol_now_annual
+    else:
+        h = float(check_range("horizon_days", horizon_days, 0.0, 3650.0, lo_open=True))
+        vol = float(fit.horizon_vol_annual(h))
+    lr = fit.long_run_vol_annual
+    return VolNow(
+        float(vol),
+        method,
+        int(r.size),
+        iv,
+        start,
+        end,
+        None,
+        horizon_days,
+        lr if math.isfinite(lr) else None,
+    )

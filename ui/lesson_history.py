@@ -4,13 +4,18 @@ truth?". Each is one function the page calls with one or two lines; the numbers 
 :mod:`risk.calibration` (the shipped history and its precomputed calibration), the chart from
 :mod:`ui.charts_calibration`.
 
+"Volatility now" (:func:`vol_now_input`) measures EWMA or GARCH on the candles of one source:
+the shipped history, the market-data cache (Live data), or a price file the user uploads.
+
 Caching: the observed shares are keyed on (side, horizon, leverages, maintenance rate) only;
 the calibration table is read once from ``risk/data/calibration_btc_1h.json``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
+from typing import Any
 
 import numpy as np
 import streamlit as st
@@ -22,17 +27,23 @@ from risk.calibration import (
     history_shares,
     shipped_calibration,
 )
-from risk.conditional_vol import DEFAULT_HALF_LIFE_DAYS, ewma_vol_annual
-from risk.history import history_info, load_history
+from risk.conditional_vol import DEFAULT_HALF_LIFE_DAYS, VolNow
+from risk.conditional_vol import vol_now as measure_vol_now
+from risk.vol_sources import csv_candles, history_candles, market_candles, now_history
 from ui import text
 from ui.charts_calibration import truth_chart
 
 #: The lesson's default price model: the one the calibration scores best.
 DEFAULT_KIND = "history"
 DEFAULT_LABEL = "Real moves, calibrated on history"
-VOL_NOW = "Volatility now (EWMA)"
-#: Latest shipped hourly candles per asset, for "volatility now".
-NOW_HISTORY = {"BTC": "btc-1h-2025", "ETH": "eth-1h-2025"}
+VOL_NOW = "Volatility now (EWMA or GARCH)"
+#: "Volatility now": the estimators and the sources of its candles, as the page names them.
+NOW_METHODS = {"EWMA": "ewma", "GARCH(1,1)": "garch"}
+NOW_SHIPPED = "Shipped history (2025)"
+NOW_MARKET = "Market data cache (Live)"
+NOW_FILE = "Your price file (CSV)"
+NOW_SOURCES = (NOW_SHIPPED, NOW_MARKET, NOW_FILE)
+NOW_CSV_MAX_MB = 5
 #: The models the truth chart draws, with the words a beginner reads.
 TRUTH_MODELS = {
     "gbm-preset": "Normal moves at 54% (the old default)",
@@ -41,22 +52,109 @@ TRUTH_MODELS = {
 }
 
 
-def vol_now(asset: str) -> tuple[float, str]:
-    """``(volatility now, where it comes from)``: the EWMA (3-day half-life) forecast at the
-    end of the latest shipped hourly candles of the asset (BTC for anything but ETH)."""
-    name = NOW_HISTORY.get(asset, NOW_HISTORY["BTC"])
-    return _vol_now(name)
+def shipped_vol_now(asset: str, method: str = "ewma") -> tuple[float, str]:
+    """``(volatility now, where it comes from)`` from the latest shipped hourly candles of the
+    asset (BTC for anything but ETH)."""
+    est, label = _history_vol_now(now_history(asset), method, DEFAULT_HALF_LIFE_DAYS)
+    return est.vol_annual, _now_note(est, label)
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def _vol_now(name: str) -> tuple[float, str]:
-    candles = load_history(name)
-    info = history_info(name)
-    vol = ewma_vol_annual(candles, DEFAULT_HALF_LIFE_DAYS)
-    return vol, (
-        f"EWMA volatility (half-life {DEFAULT_HALF_LIFE_DAYS:g} days) at the last candle of "
-        f"{info.label}, {candles.index[-1]:%Y-%m-%d %H:%M} UTC: {vol:.0%} a year. Upload "
-        "recent candles in step 8 for today's figure."
+def _now_note(est: VolNow, label: str) -> str:
+    return f"{est.describe()}, from {label}."
+
+
+@st.cache_data(max_entries=8, show_spinner="Measuring the volatility now…")
+def _history_vol_now(name: str, method: str, half_life_days: float) -> tuple[VolNow, str]:
+    src = history_candles(name)
+    return measure_vol_now(src.candles, method, half_life_days=half_life_days), src.label
+
+
+@st.cache_data(max_entries=8, show_spinner="Measuring the volatility now…")
+def _market_vol_now(
+    exchange: str, symbol: str, as_of: str, method: str, half_life_days: float
+) -> tuple[VolNow, str]:
+    """Keyed on the refresh's ``as_of``: a new refresh measures again."""
+    src = market_candles(exchange, symbol)
+    return measure_vol_now(src.candles, method, half_life_days=half_life_days), src.label
+
+
+@st.cache_data(max_entries=4, show_spinner="Measuring the volatility now…")
+def _file_vol_now(
+    sha: str, name: str, method: str, half_life_days: float, _data: bytes
+) -> tuple[VolNow, str]:
+    """Keyed on the file's SHA-256 (a bad or short file raises, and errors are not cached)."""
+    src = csv_candles(_data, name)
+    return measure_vol_now(src.candles, method, half_life_days=half_life_days), src.label
+
+
+def vol_now_input(box: Any, sc: Any) -> tuple[float, str]:
+    """The "Volatility now" input of step 2, in ``box`` (a column): the estimator (EWMA or
+    GARCH), the source of the candles (the shipped history, the market-data cache of the Live
+    toggle, or an uploaded price file) and, for a file, its uploader. Returns ``(volatility a
+    year, the note naming its source)``; a source that cannot answer (nothing cached, a file
+    too short for the estimator) is one ``st.error`` and the shipped history answers instead."""
+    label = box.segmented_control(
+        "Estimator",
+        list(NOW_METHODS),
+        default="EWMA",
+        required=True,
+        key="w50_now_method",
+        bind="query-params",
+        help=f"EWMA: recent moves weigh more, the weight halves every "
+        f"{DEFAULT_HALF_LIFE_DAYS:g} days. GARCH(1,1): fitted by maximum likelihood; its "
+        "forecast reverts to a long-run level.",
+    )
+    method = NOW_METHODS[str(label)]
+    live = bool(getattr(sc, "market_as_of", ""))
+    source = box.selectbox(
+        "Candles from",
+        NOW_SOURCES,
+        index=NOW_SOURCES.index(NOW_MARKET if live else NOW_SHIPPED),
+        key="w50_now_source",
+        bind="query-params",
+        help="The shipped history works offline (its latest hourly candles: March-April 2025). "
+        "The market data cache holds the hourly candles of Live data's Refresh now "
+        "(or `python -m risk market refresh`). Your file: a timestamp and a close column.",
+    )
+    hl = DEFAULT_HALF_LIFE_DAYS
+    try:
+        if source == NOW_MARKET:
+            if not live:
+                raise ValueError(
+                    f"no market data is in use for {sc.exchange} {sc.symbol}: turn on Live data "
+                    "in the sidebar and press Refresh now (or run python -m risk market refresh)"
+                )
+            est, where = _market_vol_now(sc.exchange, sc.symbol, sc.market_as_of, method, hl)
+            return est.vol_annual, _now_note(est, where)
+        if source == NOW_FILE:
+            upload = box.file_uploader(
+                "Candles for the volatility now (CSV)",
+                type=["csv"],
+                key="w50_now_csv",
+                max_upload_size=NOW_CSV_MAX_MB,
+                help="A header line, a timestamp column and a close column (or open, high, low, "
+                "close), oldest first. EWMA needs 3 half-lives (9 days) of candles, GARCH 250 "
+                "returns.",
+            )
+            if upload is not None:
+                data = upload.getvalue()
+                sha = hashlib.sha256(data).hexdigest()
+                est, where = _file_vol_now(sha, upload.name, method, hl, data)
+                return est.vol_annual, _now_note(est, where)
+            box.info(
+                "Upload a price file; until then: the shipped history.", icon=":material/info:"
+            )
+    except ValueError as exc:
+        st.error(
+            f"Volatility now cannot be measured there: {exc}. The figure below uses the "
+            "shipped history instead.",
+            icon=":material/error:",
+        )
+    vol, note = shipped_vol_now(sc.asset, method)
+    return vol, note + (
+        " Turn on Live data or upload a recent price file for today's figure."
+        if source == NOW_SHIPPED
+        else ""
     )
 
 

@@ -596,11 +596,11 @@ def test_volatility_now_comes_from_the_latest_shipped_candles() -> None:
     from risk.history import load_history
 
     at = gbm_page()
-    at.selectbox(key="w50_vol").set_value("Volatility now (EWMA)").run()
+    at.selectbox(key="w50_vol").set_value("Volatility now (EWMA or GARCH)").run()
     clean(at)
     vol = ewma_vol_annual(load_history("btc-1h-2025"))
     shows(at, "Typical 1-day move", vol * math.sqrt(1 / 365))
-    assert any("EWMA volatility (half-life 3 days)" in c.value for c in at.caption)
+    assert any("EWMA (half-life 3 days) of 718 1h returns" in c.value for c in at.caption)
 
 
 def test_the_room_in_hours_uses_the_square_root_of_time() -> None:

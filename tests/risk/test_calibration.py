@@ -123,3 +123,14 @@ def test_horizon_parsing_and_bad_input() -> None:
         calibrate(c.drop(columns="low"), models=("gbm-preset",))
     with pytest.raises(ValueError, match="model='x'"):
         calibrate(c, models=("x",))
+
+
+def test_a_history_too_short_for_the_burn_in_says_how_long_it_must_be() -> None:
+    # 1h horizon, 60-day burn-in on hourly bars: 1,440 + 11 x 1 = 1,451 bars (ten horizons of
+    # entries after the burn-in); one bar less is refused with that figure
+    r = np.random.default_rng(5).normal(0.0, 0.006, 1450)
+    candles = candles_from_returns(r, 0.006**2, seed=6)  # 1,451 bars
+    rep = calibrate(candles, horizons_days=(1 / 24,), leverage=(50.0,), models=("gbm-preset",))
+    assert rep.cells[0].n_entries == 10
+    with pytest.raises(ValueError, match=r"in 1,450 bars; allowed: a history of at least 1,451 1h"):
+        calibrate(candles.iloc[:-1], horizons_days=(1 / 24,), models=("gbm-preset",))

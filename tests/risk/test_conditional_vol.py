@@ -120,3 +120,74 @@ def test_bad_input_names_the_parameter() -> None:
         fit_garch([0.01] * 5, 1.0)
     with pytest.raises(ValueError, match="mean="):
         fit_garch([0.01] * 50, 1.0, mean="ar")
+
+
+# --- vol_now: "volatility now" from candles ---------------------------------------------------
+def _daily_closes(r: list[float]) -> pd.Series:
+    idx = pd.date_range("2024-01-01", periods=len(r) + 1, freq="1D", tz="UTC")
+    return pd.Series(100 * np.exp(np.concatenate([[0.0], np.cumsum(r)])), index=idx)
+
+
+def test_vol_now_ewma_by_hand_on_daily_closes() -> None:
+    from risk.conditional_vol import vol_now
+
+    # half-life 1 day on daily returns: lam = 0.5, start = mean square of the first 3 returns
+    r = [0.02, -0.01, 0.03, 0.0, -0.04]
+    s = (0.02**2 + 0.01**2 + 0.03**2) / 3
+    for x in r:
+        s = 0.5 * s + 0.5 * x * x
+    est = vol_now(_daily_closes(r), "ewma", half_life_days=1.0)
+    assert est.vol_annual == pytest.approx(math.sqrt(s * 365), rel=1e-9)
+    assert est.n_returns == 5 and est.interval_days == pytest.approx(1.0)
+    assert "EWMA (half-life 1 day) of 5 1d returns, 2024-01-01 00:00 to 2024-01-06" in (
+        est.describe()
+    )
+
+
+def _hourly_gbm(n_returns: int, vol: float = 0.8, seed: int = 5) -> pd.Series:
+    rng = np.random.default_rng(seed)
+    sd = vol / math.sqrt(365 * 24)
+    idx = pd.date_range("2024-01-01", periods=n_returns + 1, freq="1h", tz="UTC")
+    x = np.concatenate([[0.0], np.cumsum(rng.normal(0, sd, n_returns))])
+    return pd.Series(100 * np.exp(x), index=idx)
+
+
+def test_vol_now_refuses_files_too_short_for_the_estimator() -> None:
+    from risk.conditional_vol import vol_now
+
+    # EWMA, 3-day half-life on hourly candles: 3 half-lives = 216 returns
+    assert vol_now(_hourly_gbm(216), "ewma").n_returns == 216
+    with pytest.raises(ValueError, match=r"candles have 215 returns .*at least 216 for EWMA"):
+        vol_now(_hourly_gbm(215), "ewma")
+    # a 1-day half-life needs only 72
+    assert vol_now(_hourly_gbm(72), "ewma", half_life_days=1.0).n_returns == 72
+    # GARCH(1,1): 250 returns
+    with pytest.raises(ValueError, match=r"candles have 249 returns .*at least 250 for a GARCH"):
+        vol_now(_hourly_gbm(249), "garch")
+    with pytest.raises(ValueError, match="method='vol'"):
+        vol_now(_hourly_gbm(300), "vol")
+
+
+def test_vol_now_garch_is_archs_own_forecast() -> None:
+    from arch import arch_model
+
+    from risk.conditional_vol import vol_now
+
+    # a clustered series (GARCH alpha .1, beta .85): arch's forecast of the next hour and its
+    # mean over the next 24 hours, annualized, independently of our recursion
+    rng = np.random.default_rng(9)
+    n, s2 = 3000, 1e-4
+    r = np.empty(n)
+    for t in range(n):
+        r[t] = math.sqrt(s2) * rng.standard_normal()
+        s2 = 5e-6 + 0.1 * r[t] ** 2 + 0.85 * s2
+    idx = pd.date_range("2024-01-01", periods=n + 1, freq="1h", tz="UTC")
+    closes = pd.Series(100 * np.exp(np.concatenate([[0.0], np.cumsum(r)])), index=idx)
+    res = arch_model(np.diff(np.log(closes.to_numpy())) * 100, mean="Zero").fit(disp="off")
+    var = res.forecast(horizon=24).variance.to_numpy()[-1] / 1e4  # fraction^2 per hour
+    est = vol_now(closes, "garch")
+    assert est.vol_annual == pytest.approx(math.sqrt(var[0] * 24 * 365), rel=1e-4)
+    day = vol_now(closes, "garch", horizon_days=1.0)
+    assert day.vol_annual == pytest.approx(math.sqrt(var.mean() * 24 * 365), rel=1e-4)
+    assert "GARCH(1,1) of 3,000 1h returns" in day.describe()
+    assert "mean forecast over 1 day;" in day.describe()
