@@ -84,12 +84,24 @@ def number(
     ``number_input`` (step, format, help, bind, placeholder...); ``min_value``/``max_value`` are
     not accepted: the bounds are checked here, so the value typed is never silently replaced."""
     where = container if container is not None else st
+    if key in st.session_state:
+        # The state already holds the value (the widget's own, or one a page set, as the symbol
+        # switch sets the entry): passing `value` too makes Streamlit log "created with a default
+        # value but also had its value set via the Session State API". "min" means "none given".
+        if bounds.integer:
+            kwargs.setdefault("step", 1)
+        return _checked(label, where.number_input(label, value="min", key=key, **kwargs), bounds,
+                        where)  # fmt: skip
     if bounds.integer:
         typed = where.number_input(label, value=value, key=key, **kwargs)
     else:
         typed = where.number_input(
             label, value=None if value is None else float(value), key=key, **kwargs
         )
+    return _checked(label, typed, bounds, where)
+
+
+def _checked(label: str, typed: float | None, bounds: Bounds, where: Any) -> float | None:
     if typed is None:
         return None
     message = problem_sentence(label, float(typed), bounds)
