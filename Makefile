@@ -33,10 +33,12 @@ serve: $(STAMP) nginx
 	$(BIN)/python -m tools.serve --workers $(WORKERS) --host $(HOST) --port $(PORT)
 
 # Hypothesis runs derandomized with a fixed example budget (profile "ci", tests/conftest.py), so a
-# run that passes once passes every time. `make test-deep` draws random seeds and ten times the
+# run that passes once passes every time. The test files are spread over the cores (pytest-xdist,
+# one file per process at a time so module fixtures run once; at most 4 processes, each with its
+# own app server and browser for the browser tests). `make test-deep` draws random seeds and ten times the
 # examples (slow: run it before a release or after touching an invariant, not in CI).
 test: $(STAMP) chromium nginx
-	$(BIN)/pytest --hypothesis-profile=ci
+	$(BIN)/pytest --hypothesis-profile=ci -n auto --maxprocesses=4 --dist loadfile
 
 test-deep: $(STAMP)
 	$(BIN)/pytest --hypothesis-profile=deep -m "not browser" tests/risk tests/ui

@@ -123,12 +123,19 @@ def streamlit_server(
         stop_process(proc)
 
 
+#: How long a browser test waits for the app (ms). Generous on purpose: a run passes in a few
+#: seconds on a quiet machine, and a shared 2-core machine under load (other sessions, xdist) can
+#: be ten times slower; a short wait turns that load into a failing suite, a long one costs nothing
+#: when the test passes.
+BROWSER_TIMEOUT_MS = 90_000
+
+
 def launch_chromium(playwright):  # playwright's types are optional
     """Debian's chromium, headless, through Playwright's sync API."""
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
 
 
-def wait_until_idle(page, timeout_ms: float = 20_000) -> None:
+def wait_until_idle(page, timeout_ms: float = BROWSER_TIMEOUT_MS) -> None:
     """Wait until the app has rendered and finished its current run: script not running, no
     loading placeholders (widgets load their code lazily), every Plotly chart drawn."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)

@@ -43,7 +43,7 @@ def app_test(
     page: str | None = None,
     *,
     query_params: Mapping[str, str] | None = None,
-    timeout: float = 30.0,
+    timeout: float = 120.0,
 ) -> AppTest:
     """Run ``app.py`` once on ``page`` (e.g. ``"pages/funding_drag.py"``; None: the default
     page), optionally with URL query parameters, and return the AppTest."""

@@ -15,9 +15,10 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tools.appserver import launch_chromium, streamlit_server, wait_until_idle
+from tools.appserver import BROWSER_TIMEOUT_MS, launch_chromium, streamlit_server, wait_until_idle
 
 sync_api = pytest.importorskip("playwright.sync_api")
+sync_api.expect.set_options(timeout=BROWSER_TIMEOUT_MS)
 
 
 @pytest.fixture(scope="session")
@@ -47,6 +48,7 @@ def browser_context(browser) -> Iterator[object]:
 @pytest.fixture
 def page(browser_context) -> Iterator[object]:
     p = browser_context.new_page()
+    p.set_default_timeout(BROWSER_TIMEOUT_MS)  # clicks, fills and locators on a loaded machine
     yield p
     shown = p.locator('[data-testid="stException"]').count()
     p.close()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from risk import Position, get_venue, liquidation_price
-from tools.appserver import metric_text, wait_until_idle
+from tools.appserver import BROWSER_TIMEOUT_MS, metric_text, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -58,7 +58,7 @@ def test_leverage_slider_moves_the_liquidation_metric_and_the_chart(open_page) -
             const t = gd && gd.data.find(d => d.name === 'This position');
             return t && t.x[0] === 20;
         }""",
-        timeout=20_000,
+        timeout=BROWSER_TIMEOUT_MS,
     )
     wait_until_idle(page)
     assert metric_text(page, "Liquidation price") == lp_text("long", 100_000, 20)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from risk.journal.store import Journal
-from tools.appserver import streamlit_server, wait_until_idle
+from tools.appserver import BROWSER_TIMEOUT_MS, streamlit_server, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -42,7 +42,7 @@ def click_and_wait_for(page, button: str, kind: str, text: str) -> str:
     (the click's rerun may start after a first idle check) and return that alert's text."""
     page.get_by_role("button", name=button).click()
     alert = page.locator(f'[data-testid="stAlertContent{kind}"]', has_text=text)
-    alert.first.wait_for(timeout=20_000)
+    alert.first.wait_for(timeout=BROWSER_TIMEOUT_MS)
     wait_until_idle(page)
     return alert.first.inner_text()
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tools.appserver import wait_until_idle
+from tools.appserver import BROWSER_TIMEOUT_MS, wait_until_idle
 from tools.serve import Cluster, cluster
 
 pytestmark = pytest.mark.browser
@@ -59,7 +59,9 @@ def _move_leverage(page, presses: int, expect_lev: int) -> None:
     thumb.focus()
     for _ in range(presses):
         page.keyboard.press("ArrowRight")
-    page.wait_for_function(f"() => location.search.includes('lev={expect_lev}')", timeout=30_000)
+    page.wait_for_function(
+        f"() => location.search.includes('lev={expect_lev}')", timeout=BROWSER_TIMEOUT_MS
+    )
     wait_until_idle(page, 30_000)
 
 
@@ -109,7 +111,7 @@ def test_sessions_stay_on_their_worker_and_survive_a_dead_worker(two_workers, br
             """(label) => [...document.querySelectorAll('[data-testid="stSidebar"] '
                 + '[data-testid="stCaptionContainer"]')].some(e => e.innerText.trim() === label)""",
             arg=f"Served by worker {worker_a.index}",
-            timeout=60_000,
+            timeout=BROWSER_TIMEOUT_MS,
         )
         assert _worker_shown(page_b) == str(worker_a.index)
         assert page_b.locator('[data-testid="stException"]').count() == 0

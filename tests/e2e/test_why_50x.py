@@ -8,7 +8,7 @@ import pytest
 
 from risk.odds import liquidation_odds
 from risk.volatility import typical_move_frac
-from tools.appserver import metric_text, wait_until_idle
+from tools.appserver import BROWSER_TIMEOUT_MS, metric_text, wait_until_idle
 from ui import text
 
 pytestmark = pytest.mark.browser
@@ -36,7 +36,7 @@ def wait_for_metric(page, label: str, value: str) -> None:
         """([label, value]) => [...document.querySelectorAll('[data-testid="stMetric"]')].some(
             m => m.innerText.includes(label) && m.innerText.includes(value))""",
         arg=[label, value],
-        timeout=30_000,
+        timeout=BROWSER_TIMEOUT_MS,
     )
     wait_until_idle(page, 30_000)
 
@@ -119,7 +119,7 @@ def test_a_bad_upload_names_the_column_and_the_page_keeps_working(open_page) -> 
             }
         ]
     )
-    page.wait_for_selector('[data-testid="stAlertContentError"]', timeout=30_000)
+    page.wait_for_selector('[data-testid="stAlertContentError"]', timeout=BROWSER_TIMEOUT_MS)
     wait_until_idle(page, 30_000)
     error = page.locator('[data-testid="stAlertContentError"]').first.inner_text()
     assert "prices.csv cannot be used: column 'close' is missing" in error
