@@ -11,6 +11,8 @@ PORT ?= 8501
 # to the room's network (put it behind authentication first: README, "Serving a class").
 HOST ?= 127.0.0.1
 WORKERS ?= 2
+# `make fuzz SCALE=K`: K times the fuzz suite's cases, from K seeds.
+SCALE ?= 1
 CHROMIUM := /usr/bin/chromium
 NGINX := /usr/sbin/nginx
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -46,7 +48,7 @@ test-deep: $(STAMP)
 # The fixed-seed fuzz suite's table per surface (tried, refusals, crashes, hangs, rows lost);
 # the suite itself (tests/fuzz) runs in `make test`.
 fuzz: $(STAMP)
-	$(BIN)/python -m tools.fuzz_report
+	$(BIN)/python -m tools.fuzz_report --scale $(SCALE)
 
 bench: $(STAMP) nginx
 	$(BIN)/python -m bench.run

@@ -28,3 +28,13 @@ def test_every_page_has_bound_keys_collected() -> None:
         "w50_seed" in keys["pages/why_50x.py"]
         and "cp_asset0" in keys["pages/correlated_positions.py"]
     )
+
+
+def test_a_further_seed_adds_only_new_random_files() -> None:
+    """``make fuzz SCALE=K`` counts each fixed case once: a further seed brings its random
+    files and none of the named cases."""
+    fixed = harness.fuzz_price_files(harness.SEED)
+    further = harness.fuzz_price_files(harness.SEED + 1, random_only=True)
+    n_random = sum(name.startswith("random") for name, _ in harness.price_corpus(harness.SEED + 1))
+    assert further.tried == n_random < fixed.tried
+    assert further.clean
