@@ -15,7 +15,7 @@ from typing import Any
 from risk._validate import check_positive
 from risk.account import margin_status
 from risk.calculator import parse_number_pair
-from risk.hedge import hedge_liquidation
+from risk.hedge import hedge_liquidation, leg_tiers, pair_close_fees
 from risk.liquidation import (
     bankruptcy_close_fee,
     bankruptcy_price,
@@ -300,7 +300,8 @@ def _parse_leg(text: str) -> tuple[float, float]:
 def _hedge(
     args: argparse.Namespace, pos: Position, venue: Venue, account: Account | None
 ) -> dict[str, Any]:
-    """Both legs of one symbol in one cross wallet (Binance hedge mode, :mod:`risk.hedge`)."""
+    """Both legs of one symbol in one cross wallet (hedge mode on Binance, Bybit and OKX,
+    :mod:`risk.hedge`; the other families are refused there with the reason)."""
     if args.mode != "cross" or args.wallet is None or account is None:
         raise ValueError(
             f"--hedge with --mode {args.mode}{'' if args.wallet else ' and no --wallet'}; "
@@ -322,8 +323,15 @@ def _hedge(
     bp = hedge_liquidation(long_leg, short_leg, zero, account, args.mark or args.entry)
     lp = h.liquidation_price
     at = args.entry if math.isnan(lp) else lp
-    tier = venue.table.tier(float(pos.notional_at(at)))
-    other_tier = venue.table.tier(float(other.notional_at(at)))
+    tiers = leg_tiers(long_leg, short_leg, venue, at)
+    tier, other_tier = tiers if pos.side == "long" else tiers[::-1]
+    # each leg's maintenance on its own entry value, with the tier the venue gives it there
+    t_long = leg_tiers(long_leg, short_leg, venue, float(long_leg.ep))[0]
+    t_short = leg_tiers(long_leg, short_leg, venue, float(short_leg.ep))[1]
+    mm_long = float(long_leg.notional) * t_long.mmr - t_long.maintenance_amount
+    mm_short = float(short_leg.notional) * t_short.mmr - t_short.maintenance_amount
+    fee_in_rate = venue.trigger_fee * (float(long_leg.notional) + float(short_leg.notional))
+    mm_other = mm_short if pos.side == "long" else mm_long
 
     def opt(x: float) -> float | None:
         return None if math.isnan(x) else x
@@ -337,8 +345,11 @@ def _hedge(
         "distance_frac": None if math.isnan(h.distance_frac) else h.distance_frac,
         "distance_from_entry_frac": None if math.isnan(lp) else abs(lp - args.entry) / args.entry,
         "initial_margin": float(pos.initial_margin) + float(other.initial_margin),
-        "maintenance_margin": float(maintenance_margin(pos, venue))
-        + float(maintenance_margin(other, venue)),
+        "maintenance_margin": mm_long + mm_short,
+        "maintenance_margin_with_close_fee": mm_long
+        + mm_short
+        + fee_in_rate
+        + pair_close_fees(long_leg, short_leg, venue),
         "maintenance_margin_at_mark": h.maintenance_margin,
         "margin_balance": h.margin_balance,
         "margin_ratio": None if math.isinf(h.margin_ratio) else h.margin_ratio,
@@ -355,7 +366,7 @@ def _hedge(
             "entry": entry,
             "notional": float(other.notional),
             "initial_margin": float(other.initial_margin),
-            "maintenance_margin": float(maintenance_margin(other, venue)),
+            "maintenance_margin": mm_other,
             "mmr": other_tier.mmr,
             "maintenance_amount": other_tier.maintenance_amount,
         },

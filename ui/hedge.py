@@ -8,9 +8,18 @@ from dataclasses import replace
 import streamlit as st
 
 from risk import Account, Position
-from risk.hedge import HEDGE_FAMILIES, hedge_liquidation
+from risk.hedge import HEDGE_FAMILIES, HEDGE_REFUSED, HEDGE_RULES, hedge_liquidation
 from ui import text
 from ui.scenario import EXCHANGE_LABELS, Scenario, quote_currency
+
+_HOW = {
+    "binance": "each leg's maintenance margin is valued on its own notional and tier",
+    "generic": "each leg's maintenance margin is valued on its own notional at the typed rate",
+    "okx": "OKX counts both legs together for the tier and adds the fee to its rate",
+    "bybit": "each leg's maintenance margin is valued at its entry, plus its fee to close",
+    "bybit-uta": "each leg's maintenance margin is valued at the mark, plus its fee to close",
+}
+assert set(_HOW) == set(HEDGE_RULES)
 
 
 def render(wallet_balance: float, scenario: Scenario) -> None:
@@ -18,9 +27,11 @@ def render(wallet_balance: float, scenario: Scenario) -> None:
     sidebar; the liquidation prices below and above, and the margin ratio at the mark."""
     st.subheader("Hedge mode: long and short of one symbol")
     if scenario.exchange not in HEDGE_FAMILIES:
+        why = HEDGE_REFUSED.get(scenario.exchange, "no hedge-mode rule is modelled for it")
+        names = ", ".join(EXCHANGE_LABELS[e] for e in HEDGE_FAMILIES)
         st.info(
-            f"{EXCHANGE_LABELS[scenario.exchange]} has no hedge-mode formula here; pick Binance "
-            "or Generic in the sidebar."
+            f"{EXCHANGE_LABELS[scenario.exchange]} has no hedge-mode formula here: {why}. "
+            f"Pick one of {names} in the sidebar."
         )
         return
     try:
@@ -76,8 +87,7 @@ def render(wallet_balance: float, scenario: Scenario) -> None:
         )
     else:
         st.caption(
-            "Both legs share one liquidation price per side: each leg's maintenance margin is "
-            "valued on its own notional and tier, the wallet and both legs' PnL back them "
-            f"(Binance hedge mode, cross). {text.pct(h.distance_frac)} from the mark to the "
-            "nearer one."
+            f"Both legs share one liquidation price per side: {_HOW[scenario.exchange]}; the "
+            f"wallet and both legs' PnL back them (hedge mode, cross). "
+            f"{text.pct(h.distance_frac)} from the mark to the nearer one."
         )

@@ -156,9 +156,20 @@ def test_hedge_mark_past_the_price_is_already_liquidatable() -> None:
 
 def test_hedge_block_on_an_exchange_without_hedge_formula() -> None:
     at = app_test(PAGE)
-    at.selectbox(key="ex").set_value("okx").run()  # OKX: isolated only (the cross rows are named)
+    at.selectbox(key="ex").set_value("gate").run()  # Gate: isolated only here
     assert not at.exception
-    assert any("OKX has no hedge-mode formula" in i.value for i in at.info)
+    assert any(
+        "Gate has no hedge-mode formula here: Gate is modelled in isolated margin only" in i.value
+        for i in at.info
+    )
+
+
+def test_hedge_block_on_okx_counts_both_legs_for_the_tier() -> None:
+    at = app_test(PAGE)
+    at.selectbox(key="ex").set_value("okx").run()
+    assert not at.exception and not at.error
+    assert not any("no hedge-mode formula" in i.value for i in at.info)
+    assert any("OKX counts both legs together" in c.value for c in at.caption)
 
 
 def test_a_position_already_past_its_isolated_liquidation_is_named_not_a_negative_loss() -> None:

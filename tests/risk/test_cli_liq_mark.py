@@ -131,6 +131,30 @@ def test_fully_hedged_pair_is_liquidated_by_a_rise(capsys) -> None:
     assert d["liquidation_price_below"] is None
 
 
+def test_bybit_hedge_mode_by_hand(capsys) -> None:
+    # Bybit regular account (risk.hedge): each leg's maintenance on its entry value, 0.5%: 100 +
+    # 42; each leg's fee to close at its 50x bankruptcy price, taker 0.055%: 10.78 + 4.7124.
+    # 1,000 + (P - 20,000) - 0.4 (P - 21,000) = 157.4924.
+    argv = ["liq", "--exchange", "bybit", "--mmr", "0.005", "--taker-fee", "0.00055", "--side",
+            "long", "--entry", "20000", "--quantity", "1", "--leverage", "50", "--mode", "cross",
+            "--wallet", "1000", "--hedge", "0.4@21000"]  # fmt: skip
+    d = as_json(capsys, argv)
+    assert d["position_mode"] == "hedge"
+    assert d["liquidation_price"] == pytest.approx((157.4924 - 1_000 + 11_600) / 0.6, rel=1e-12)
+    assert d["maintenance_margin"] == pytest.approx(142)
+    assert d["maintenance_margin_with_close_fee"] == pytest.approx(157.4924)
+
+
+def test_okx_hedge_mode_by_hand(capsys) -> None:
+    # OKX, typed 0.4% and fee 0.05% inside the rate, on both legs' value at the price:
+    # 5,000 + (P - 50,000) - 0.4 (P - 52,000) = 1.4 P x 0.0045.
+    argv = ["liq", "--exchange", "okx", "--mmr", "0.004", "--taker-fee", "0.0005", "--side",
+            "long", "--entry", "50000", "--quantity", "1", "--leverage", "10", "--mode", "cross",
+            "--wallet", "5000", "--hedge", "0.4@52000"]  # fmt: skip
+    d = as_json(capsys, argv)
+    assert d["liquidation_price"] == pytest.approx(24_200 / (0.6 - 0.0063), rel=1e-12)
+
+
 @pytest.mark.parametrize(
     ("argv", "needle"),
     [
