@@ -19,7 +19,7 @@ import numpy as np
 
 from risk._validate import check_positive, check_range
 from risk.liquidation import liquidation_price, maintenance_margin
-from risk.margin import margin_ratio
+from risk.margin import margin_at_mark, margin_ratio
 from risk.positions import Account, Position
 from risk.venues import Venue
 
@@ -78,8 +78,8 @@ class MarginStatus:
     mark_price: float
     unrealized_pnl: float  # pnl(mark)
     roe: float  # pnl(mark) / initial margin (Binance's position ROE)
-    margin_balance: float  # WB + UPNL1 + pnl(mark) (isolated: margin + pnl(mark))
-    maintenance_margin: float  # MM(mark) + TMM1 (fee to close inside where the venue puts it)
+    margin_balance: float  # WB + UPNL1 + pnl(mark) (isolated: margin [+ fee held] + pnl(mark))
+    maintenance_margin: float  # MM + fee to close + TMM1, as the venue defines it (margin_at_mark)
     margin_ratio: float  # maintenance / margin balance; inf when the balance is not positive
     already_liquidatable: bool  # margin ratio >= 1: the exchange liquidates at this mark
 
@@ -89,25 +89,25 @@ def margin_status(
 ) -> MarginStatus:
     """Where a position stands at ``mark_price``: unrealized PnL, ROE, margin balance,
     maintenance margin and Binance's margin ratio (:func:`risk.margin.margin_ratio`,
-    ``maintenance / margin balance``, liquidation at 1.0).
+    ``maintenance / margin balance``, liquidation at 1.0). Maintenance and balance are the
+    venue's own (:func:`risk.margin.margin_at_mark`): the Bybit regular account values the
+    maintenance margin at entry whatever the mark, Bybit adds the fee to close at the bankruptcy
+    price (in cross from the account's wallet), the mark-fee families the fee at the mark; so the
+    two are equal exactly at the liquidation price.
 
     ``already_liquidatable`` is true when the ratio is at or above 1 (or the balance is gone):
     a liquidation price computed from the formula then lies on the wrong side of the mark and no
     "move to liquidation" remains.
     """
     mark = float(check_positive("mark_price", mark_price))
-    if position.margin_mode == "isolated" or account is None:
-        wb, tmm, other_upnl = float(position.isolated_margin), 0.0, 0.0
-    else:
-        wb, tmm, other_upnl = account.wallet_balance, account.other_maintenance, account.other_upnl
     pnl = float(position.pnl(mark))
-    mm = float(maintenance_margin(position, venue, mark, include_trigger_fee=True)) + tmm
+    mm, balance = (float(x) for x in margin_at_mark(position, venue, mark, account))
     ratio = float(margin_ratio(position, venue, mark, account))
     return MarginStatus(
         mark_price=mark,
         unrealized_pnl=pnl,
         roe=pnl / float(position.initial_margin),
-        margin_balance=wb + other_upnl + pnl,
+        margin_balance=balance,
         maintenance_margin=mm,
         margin_ratio=ratio,
         already_liquidatable=ratio >= 1.0,

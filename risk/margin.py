@@ -118,6 +118,38 @@ def break_even_price(
     return target_price(position, roi_needed, taker_fee)
 
 
+def margin_at_mark(
+    position: Position,
+    venue: Venue,
+    mark_price: ArrayLike,
+    account: Account | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(maintenance, margin balance)`` at ``mark_price``, each as the venue defines it; the
+    position is liquidated where they are equal (:func:`risk.liquidation.liquidation_price`).
+
+    ``maintenance = MM + fee to close + TMM1``: MM on the value at the mark, except the Bybit
+    regular account, which values it at the ENTRY whatever the mark (Bybit "Liquidation Price
+    (USDT Contract)": MM = Q*EP*MMR); the fee to close as the venue's trigger counts it (OKX,
+    Gate, KuCoin, Bitget, Phemex: taker x value at the mark; Bybit: taker x value at the
+    bankruptcy price, which in cross comes from the wallet and the other positions' PnL, Bybit "How
+    to calculate Liquidation Price (Inverse Contract)": ``Q/EP*MMR + Q*0.00075/BP``).
+    ``margin balance = WB + UPNL1 + pnl(mark)``; isolated: the position's margin plus the fee to
+    close Bybit and Phemex hold in it, plus its PnL. Margin currency; ``margin_mode='isolated'``
+    or no ``account`` means the position's own margin backs it.
+    """
+    mark = check_positive("mark_price", mark_price)
+    if position.margin_mode == "cross" and account is None:
+        position = replace(position, margin_mode="isolated")
+    wb, tmm, upnl = _context(position, account)
+    at = position.ep if venue.rules.mm_valued_at == "entry" else mark
+    mm = maintenance_margin(position, venue, at, include_trigger_fee=True, account=account)
+    mm = np.asarray(mm) + tmm
+    if position.margin_mode == "isolated":  # Bybit, Phemex: the fee to close held in the margin
+        wb = wb + np.asarray(close_fee_in_margin(position, venue))
+    balance = wb + upnl + np.asarray(position.pnl(mark))
+    return mm, balance
+
+
 def margin_ratio(
     position: Position,
     venue: Venue,
@@ -133,14 +165,7 @@ def margin_ratio(
     non-positive balance) the position is already liquidatable; the ratio is then reported as
     ``inf`` when the balance is not positive.
     """
-    mark = check_positive("mark_price", mark_price)
-    wb, tmm, upnl = _context(position, account)
-    at = position.ep if venue.rules.mm_valued_at == "entry" else mark
-    mm = maintenance_margin(position, venue, at, include_trigger_fee=True, account=account)
-    mm = np.asarray(mm) + tmm
-    if position.margin_mode == "isolated":  # Bybit, Phemex: the fee to close held in the margin
-        wb = wb + np.asarray(close_fee_in_margin(position, venue))
-    balance = wb + upnl + np.asarray(position.pnl(mark))
+    mm, balance = margin_at_mark(position, venue, mark_price, account)
     with np.errstate(divide="ignore", invalid="ignore"):
         return scalar_or_array(
             np.where(balance > 0, mm / np.where(balance > 0, balance, 1), np.inf)
@@ -214,6 +239,7 @@ __all__ = [
     "check_position",
     "close_fee",
     "fee",
+    "margin_at_mark",
     "margin_ratio",
     "open_fee",
     "order_cost",

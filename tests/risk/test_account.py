@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from risk import Position, get_venue
+from risk import Account, Position, get_venue, liquidation_price
 from risk.account import (
     Holding,
     account_state,
@@ -181,3 +181,75 @@ def test_cross_account_below_maintenance_is_already_liquidatable() -> None:
     ok = account_state(7_300, marked)
     assert ok.margin_ratio == pytest.approx(236 / 300)
     assert not ok.already_liquidatable
+
+
+# --- maintenance as each venue defines it (issue 11) ---------------------------------------------
+@pytest.mark.parametrize(
+    ("exchange", "mm_at_mark"),
+    [("bybit", 20_000 * 0.005), ("bybit-uta", 19_850 * 0.005)],
+)
+def test_bybit_margin_status_values_maintenance_as_bybit_does(exchange, mm_at_mark) -> None:
+    """Bybit help "Liquidation Price (USDT Contract)", Example 1: 1 BTC long at 20,000, 50x, MMR
+    0.5% -> IM 400, MM 100 (on the value at ENTRY in the regular account), LP 19,700. Both IM and
+    MM hold the estimated fee to close at the bankruptcy price 19,600 ("Initial Margin (USDT
+    Contract)"): 19,600 x 0.055% = 10.78. At the mark 19,850 the regular account's MM is still
+    100 (+ fee); the Unified Trading Account's is on the value at the mark, 99.25 (+ fee). The
+    balance is the position margin with its fee, 410.78, less the loss 150."""
+    venue = get_venue(exchange, mmr=0.005, taker_fee=0.00055)
+    pos = Position("long", 20_000, 1, leverage=50)
+    s = margin_status(pos, venue, 19_850)
+    assert s.maintenance_margin == pytest.approx(mm_at_mark + 10.78, rel=1e-12)
+    assert s.margin_balance == pytest.approx(400 + 10.78 - 150, rel=1e-12)
+    assert s.margin_ratio == pytest.approx(s.maintenance_margin / s.margin_balance, rel=1e-12)
+
+
+def test_bybit_regular_status_at_its_published_liquidation_price() -> None:
+    """Same example: at the mark 19,700 the balance 410.78 - 300 equals MM 100 + 10.78, so the
+    ratio is 100% and the position is liquidated there."""
+    venue = get_venue("bybit", mmr=0.005, taker_fee=0.00055)
+    s = margin_status(Position("long", 20_000, 1, leverage=50), venue, 19_700)
+    assert s.margin_balance == pytest.approx(110.78, rel=1e-12)
+    assert s.maintenance_margin == pytest.approx(110.78, rel=1e-12)
+    assert s.margin_ratio == pytest.approx(1.0, rel=1e-12)
+
+
+def test_bybit_inverse_cross_status_uses_the_page_maintenance() -> None:
+    """Bybit help "How to calculate Liquidation Price (Inverse Contract)", cross: balance 0.5 BTC,
+    long 10,000 contracts at 8,000, MMR 0.5%, taker 0.075%. Its maintenance is Quantity/EP x MMR +
+    Quantity x 0.00075 / BP with BP = 1.00075 x 10,000 / (1.25 + 0.5): valued at entry and at the
+    account's bankruptcy price, whatever the mark; at the liquidation price it equals the balance
+    0.5 + PnL."""
+    venue = get_venue("bybit", "BTCUSD", mmr=0.005, taker_fee=0.00075)
+    pos = Position("long", 8_000, 10_000, leverage=50, contract="inverse", margin_mode="cross")
+    acct = Account(0.5)
+    bp = 1.00075 * 10_000 / (10_000 / 8_000 + 0.5)
+    mm = 10_000 / 8_000 * 0.005 + 10_000 * 0.00075 / bp
+    for mark in (7_000, 6_000):
+        assert margin_status(pos, venue, mark, acct).maintenance_margin == pytest.approx(mm)
+    lp = float(liquidation_price(pos, venue, acct))
+    s = margin_status(pos, venue, lp, acct)
+    assert s.margin_balance == pytest.approx(0.5 + 10_000 * (1 / 8_000 - 1 / lp), rel=1e-12)
+    assert s.maintenance_margin == pytest.approx(s.margin_balance, rel=1e-9)
+
+
+MARK_FEE_FAMILIES = ("okx", "gate", "kucoin", "bitget", "phemex")
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    exchange=st.sampled_from(("bybit", "bybit-uta", *MARK_FEE_FAMILIES, "binance")),
+    side=st.sampled_from(("long", "short")),
+    leverage=st.integers(2, 50),
+    taker=st.floats(0.0, 0.001),
+)
+def test_status_maintenance_equals_balance_at_the_liquidation_price(
+    exchange, side, leverage, taker
+) -> None:
+    """At the liquidation price the status's maintenance (the venue's own: entry or mark, fee
+    included where the venue includes it) equals its margin balance, for every family."""
+    venue = get_venue(exchange, mmr=0.005, taker_fee=taker)
+    pos = Position(side, 30_000, 0.5, leverage=leverage)
+    lp = float(liquidation_price(pos, venue))
+    s = margin_status(pos, venue, lp)
+    assert s.maintenance_margin == pytest.approx(s.margin_balance, rel=1e-9)
+    assert s.margin_ratio == pytest.approx(1.0, rel=1e-9)
