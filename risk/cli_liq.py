@@ -131,7 +131,7 @@ def add_parser(sub: Any) -> None:
         "--hedge",
         metavar="QTY@ENTRY",
         help="hedge mode: the opposite leg of the same symbol in the same cross wallet, e.g. "
-        "0.05@51000 (needs --mode cross and --wallet; binance or generic)",
+        "0.05@51000 (needs --mode cross and --wallet; binance, generic, bybit, bybit-uta or okx)",
     )
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(run=run)

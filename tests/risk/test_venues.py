@@ -139,6 +139,44 @@ def test_okx_inverse_isolated_margin_ratio_is_one_at_the_price(side) -> None:
 
 
 @pytest.mark.parametrize("side", ["long", "short"])
+def test_okx_inverse_fee_is_added_to_the_rate_not_multiplied(side) -> None:
+    """OKX's contract pages put the liquidation fee BESIDE the maintenance margin: "Tiered
+    maintenance margin ratio rules" (margin ratio 100% when "account equity is equal to or less
+    than the required maintenance margin plus any applicable liquidation fees") and "Spot and
+    futures mode: cross margin trading" (okx.com/help/360054225072: mgnRatio = (balance + PnL ...)
+    / (maintenance margin + liquidation fees)), the fee being taker x value at the mark. So an
+    isolated coin-margined long is liquidated at S (1 + MMR + fee) / (margin + S/EP), a short at
+    S (1 - MMR - fee) / (S/EP - margin). The factor (1 + MMR)(1 + taker) of OKX's "Isolated margin
+    mode" page (okx.com/help/iv-isolated-margin-mode) prices spot-margin positions with a
+    liability, not contracts; it would move this price by the cross term MMR x taker."""
+    fv, n, ep, lev, mmr, f = 100, 500, 40_000, 10, 0.005, 0.0005
+    venue = get_venue("okx", "BTCUSD", mmr=mmr, taker_fee=f)
+    pos = Position(side, ep, n, leverage=lev, contract="inverse", contract_size=fv)
+    size, margin = fv * n, fv * n / ep / lev
+    s = 1 if side == "long" else -1
+    additive = size * (1 + s * (mmr + f)) / (s * margin + size / ep)
+    multiplicative = size * (1 + s * mmr) * (1 + s * f) / (s * margin + size / ep)
+    lp = liquidation_price(pos, venue)
+    assert lp == pytest.approx(additive, rel=1e-13)
+    assert abs(lp - multiplicative) > 1e-3  # the two forms differ by more than a rounding
+
+
+def test_okx_inverse_cross_margin_ratio_is_one_at_the_price() -> None:
+    """OKX "Spot and futures mode: cross margin trading": mgnRatio = (balance + PnL) /
+    (maintenance margin + liquidation fees), liquidation at 100%; coin-margined, the maintenance is
+    face value x contracts / mark x MMR and the fee face value x contracts / mark x taker. Balance
+    0.3 BTC, long 500 BTC-USD contracts of 100 USD at 40,000, MMR 0.5%, taker 0.05%."""
+    fv, n, ep, mmr, f, wb = 100, 500, 40_000, 0.005, 0.0005, 0.3
+    venue = get_venue("okx", "BTCUSD", mmr=mmr, taker_fee=f)
+    pos = Position("long", ep, n, leverage=10, contract="inverse", contract_size=fv,
+                   margin_mode="cross")  # fmt: skip
+    lp = liquidation_price(pos, venue, Account(wb))
+    value = fv * n / lp
+    ratio = (wb + fv * n * (1 / ep - 1 / lp)) / (value * mmr + value * f)
+    assert ratio == pytest.approx(1.0, rel=1e-12)
+
+
+@pytest.mark.parametrize("side", ["long", "short"])
 def test_gate_inverse_formula(side) -> None:
     """Gate help 27724 (as stated by Gate support): inverse liquidation price = position x EP x
     (1 +/- MMR +/- taker) / (position +/- margin x EP), long "+", short "-". 5,000 USD of BTC_USD
