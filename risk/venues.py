@@ -125,9 +125,12 @@ RULES: dict[str, VenueRules] = {
         ("linear", "inverse"),
         ("isolated", "cross"),
         "OKX 'Tiered maintenance margin ratio rules' (okx.com/help/v-tiered-maintenance-margin-"
-        "ratio-rules): liquidation when equity reaches maintenance margin plus the fee to close, "
-        "isolated coin-margined ratio (margin + PnL) / (face value * contracts / mark * (mmr + "
-        "fee)); USDT-margined the same with * mark",
+        "ratio-rules): liquidation when equity reaches maintenance margin plus the liquidation "
+        "fee, isolated coin-margined ratio (margin + PnL) / (face value * contracts / mark * (mmr "
+        "+ fee)); USDT-margined the same with * mark; cross 'Spot and futures mode: cross margin "
+        "trading' (okx.com/help/360054225072): (balance + PnL) / (maintenance margin + "
+        "liquidation fees). The fee is added to the rate; the (1 + mmr)(1 + taker) factor of "
+        "'Isolated margin mode' is for spot-margin positions, not contracts",
         label="OKX",
     ),
     "gate": VenueRules(

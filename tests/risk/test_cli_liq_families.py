@@ -244,3 +244,25 @@ def test_every_family_has_a_case() -> None:
                 if name == "kucoin" and contract == "inverse":
                     continue  # KuCoin's pages publish the linear (USDT) formula only
                 assert f"{name} {contract} {mode}" in {c[0] for c in CASES}
+
+
+def test_readme_family_table_lists_every_family_and_its_hedge_mode() -> None:
+    """The README's formula-family table has one row per family, and its hedge column says "yes"
+    exactly for the families risk.hedge prices (the others say why they are refused)."""
+    from pathlib import Path
+
+    import risk
+    from risk.hedge import HEDGE_FAMILIES
+    from risk.venues import RULES
+
+    readme = (Path(risk.__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    rows = {}
+    for line in readme.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if line.startswith("| ") and len(cells) == 6:
+            rows[cells[0].split()[0]] = cells
+    assert set(RULES) <= set(rows)
+    for name in RULES:
+        hedge = rows[name][4]
+        assert hedge.startswith("yes") == (name in HEDGE_FAMILIES), (name, hedge)
+        assert name in HEDGE_FAMILIES or hedge.startswith("refused")
