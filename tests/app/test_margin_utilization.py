@@ -220,3 +220,36 @@ def test_an_unreadable_positions_link_is_named() -> None:
     at = app_test(PAGE, query_params={"pos": "ETHUSDT_x_1"})
     assert any("pos parameter cannot be read" in w.value for w in at.warning)
     assert len(at.dataframe[1].value) == 3  # the sidebar's and the two default others
+
+
+def test_an_account_below_maintenance_is_already_liquidatable_in_a_sentence() -> None:
+    # Wallet 1,200; the sidebar's long 0.05 BTC from 100,000 in cross, marked 18% lower (82,000):
+    # PnL -900,
+    # the others -300 + 20, so the margin balance is 1,200 - 1,180 = 20. Maintenance at the marks
+    # (Binance tier 1, 0.4%): 0.05 x 82,000 + 1.5 x 3,300 + 0.02 x 97,000 = 10,990 x 0.004 = 43.96.
+    # Margin ratio 43.96 / 20 = 219.8% >= 100%: no move to liquidation remains.
+    at = app_test(PAGE)
+    at.segmented_control(key="mu_mode").set_value("cross").run()
+    at.number_input(key="wallet").set_value(1_200.0).run()
+    at.number_input(key="mu_mark").set_value(-18.0).run()
+    assert not at.exception
+    shows(at, "Margin balance", 20.0)
+    shows(at, "Maintenance margin", 43.96)
+    sentences = [e.value for e in at.error if "already at or below its maintenance" in e.value]
+    assert len(sentences) == 1
+    assert sentences[0].startswith("The margin ratio is 219.8%: the account's equity is already")
+    assert "liquidating its cross positions now" in sentences[0]
+    _, ratio = gauge_values(at)
+    assert math.isclose(ratio, 100 * 43.96 / 20, rel_tol=1e-9)
+
+
+def test_an_account_just_above_maintenance_has_no_liquidation_sentence() -> None:
+    # The same with the mark 17% lower: balance 70, maintenance (0.05 x 83,000 + 6,890) x 0.004 =
+    # 44.16 -> ratio 63%: not yet liquidatable.
+    at = app_test(PAGE)
+    at.segmented_control(key="mu_mode").set_value("cross").run()
+    at.number_input(key="wallet").set_value(1_200.0).run()
+    at.number_input(key="mu_mark").set_value(-17.0).run()
+    assert not at.exception
+    shows(at, "Margin balance", 70.0)
+    assert not any("already at or below its maintenance" in e.value for e in at.error)
