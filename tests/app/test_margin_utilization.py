@@ -224,9 +224,9 @@ def test_an_unreadable_positions_link_is_named() -> None:
 
 def test_an_account_below_maintenance_is_already_liquidatable_in_a_sentence() -> None:
     # Wallet 1,200; the sidebar's long 0.05 BTC from 100,000 in cross, marked 18% lower (82,000):
-    # PnL -900,
-    # the others -300 + 20, so the margin balance is 1,200 - 1,180 = 20. Maintenance at the marks
-    # (Binance tier 1, 0.4%): 0.05 x 82,000 + 1.5 x 3,300 + 0.02 x 97,000 = 10,990 x 0.004 = 43.96.
+    # PnL -900, the others -300 + 20, so the margin balance is 1,200 - 1,180 = 20. Maintenance at
+    # the marks (Binance tier 1, 0.4%): (0.05 x 82,000 + 1.5 x 3,300 + 0.02 x 97,000) x 0.004 =
+    # 10,990 x 0.004 = 43.96.
     # Margin ratio 43.96 / 20 = 219.8% >= 100%: no move to liquidation remains.
     at = app_test(PAGE)
     at.segmented_control(key="mu_mode").set_value("cross").run()
