@@ -717,3 +717,31 @@ def test_inverse_position_is_not_sized_against_a_quote_table() -> None:
     pos = Position("long", 25_000, 1_000_000, leverage=5, contract="inverse", contract_size=100)
     with pytest.raises(ValueError, match=r"(?i)inverse|coin|unit"):
         liquidation_price(pos, venue)
+
+
+@pytest.mark.parametrize("exchange", ["binance", "bybit", "bybit-uta", "okx", "gate", "generic"])
+def test_inverse_short_at_1x_computes_without_a_numpy_warning(exchange) -> None:
+    """Issue 11 bug: an inverse 1x short wrote a numpy RuntimeWarning (division by zero in the
+    bankruptcy price, whose denominator WB - S/EP is 0) to stderr. The command line hides every
+    warning, so this checks the library itself, with warnings turned into errors: neither price
+    exists (NaN) and nothing is warned. The Bybit regular account is the exception its page
+    formula makes: maintenance on the value at entry, LP(short) = contracts / (PV - IM + MM) =
+    S / (S/EP x MMR) = EP / MMR ("How to calculate Liquidation Price (Inverse Contract)")."""
+    import warnings
+
+    from risk import bankruptcy_price
+    from risk.margin import close_fee, margin_ratio
+
+    venue = get_venue(exchange, "BTCUSD", mmr=0.005, taker_fee=0.0005)
+    pos = Position("short", 50_000, 100, leverage=1, contract="inverse", contract_size=100)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        lp = liquidation_price(pos, venue)
+        if exchange == "bybit":
+            assert lp == pytest.approx(50_000 / 0.005, rel=1e-12)
+        else:
+            assert math.isnan(lp)
+        assert math.isnan(bankruptcy_price(pos, venue=venue))
+        assert math.isnan(bankruptcy_price(pos))
+        close_fee(pos, 0.0005)
+        margin_ratio(pos, venue, 60_000)
