@@ -8,7 +8,9 @@ positions``; ``margin utilization = initial margin in use / margin balance`` wit
 account is liquidated when it reaches 100%. In cross mode a position's liquidation price counts
 the OTHER positions' maintenance margin (TMM1) and unrealized PnL (UPNL1) at their marks; in
 isolated mode only its own margin backs it. All positions are linear and quoted in the same
-currency as the wallet.
+currency as the wallet. Each position's maintenance margin is its venue's own (:attr:`Holding.
+maintenance`: at entry for the Bybit regular account, the fee to close inside where the venue
+puts it).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from risk._validate import check_positive, check_range
-from risk.liquidation import liquidation_price, maintenance_margin
+from risk.liquidation import close_fee_in_margin, liquidation_price, maintenance_margin
 from risk.margin import margin_at_mark, margin_ratio
 from risk.positions import Account, Position
 from risk.venues import Venue
@@ -44,7 +46,19 @@ class Holding:
 
     @property
     def maintenance(self) -> float:
-        return float(maintenance_margin(self.position, self.venue, self.mark_price))
+        """Maintenance margin as the venue defines it, margin currency: on the value at the mark
+        (at the entry for the Bybit regular account, "Liquidation Price (USDT Contract)"), plus
+        the fee to close where the venue counts it: taker x value at the mark (OKX, Gate, KuCoin,
+        Bitget, Phemex), or Bybit's estimated fee to close at the position's own leverage
+        bankruptcy price ("Initial Margin Calculation (USDC Perpetual & Futures)"; in an account
+        of several positions no single bankruptcy price of the balance belongs to one of them)."""
+        pos, venue = self.position, self.venue
+        at = pos.ep if venue.rules.mm_valued_at == "entry" else self.mark_price
+        mm = float(maintenance_margin(pos, venue, at))
+        mm += venue.trigger_fee * float(pos.notional_at(self.mark_price))
+        if venue.bankruptcy_fee_rate > 0:
+            mm += float(close_fee_in_margin(pos, venue))
+        return mm
 
     @property
     def initial_margin(self) -> float:

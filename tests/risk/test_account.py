@@ -253,3 +253,23 @@ def test_status_maintenance_equals_balance_at_the_liquidation_price(
     s = margin_status(pos, venue, lp)
     assert s.maintenance_margin == pytest.approx(s.margin_balance, rel=1e-9)
     assert s.margin_ratio == pytest.approx(1.0, rel=1e-9)
+
+
+def test_holding_maintenance_as_each_venue_defines_it() -> None:
+    """A holding's maintenance margin in a multi-position account: 1 BTC long from 20,000 at 50x,
+    marked at 19,850, MMR 0.5%, taker 0.055%. Binance: 19,850 x 0.5% = 99.25. Bybit regular:
+    on the value at ENTRY, 100, plus the fee to close at the 50x bankruptcy price 19,600 x 0.055%
+    = 10.78 (Bybit "Liquidation Price (USDT Contract)", "Initial Margin (USDT Contract)"). Bybit
+    UTA: 99.25 + 10.78. OKX: (0.5% + 0.055%) x 19,850."""
+    pos = Position("long", 20_000, 1, leverage=50, margin_mode="cross")
+    expected = {
+        "binance": 99.25,
+        "bybit": 100 + 10.78,
+        "bybit-uta": 99.25 + 10.78,
+        "okx": 19_850 * 0.00555,
+    }
+    for exchange, mm in expected.items():
+        venue = get_venue(exchange, mmr=0.005, taker_fee=0.00055)
+        if exchange == "binance":
+            venue = get_venue(exchange, mmr=0.005)
+        assert Holding("BTCUSDT", pos, 19_850, venue).maintenance == pytest.approx(mm), exchange
