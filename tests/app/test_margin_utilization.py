@@ -253,3 +253,15 @@ def test_an_account_just_above_maintenance_has_no_liquidation_sentence() -> None
     assert not at.exception
     shows(at, "Margin balance", 70.0)
     assert not any("already at or below its maintenance" in e.value for e in at.error)
+
+
+def test_hedge_block_on_bybit_by_hand() -> None:
+    # Bybit regular account, the block's default legs at the sidebar's 10x and taker 0.05%, wallet
+    # 2,000: maintenance on each leg's entry value (tier 1, 0.5%) 50 + 25.5; fees to close at each
+    # leg's 10x bankruptcy price 0.1 x 100,000 x 0.9 x 0.05% + 0.05 x 102,000 x 1.1 x 0.05% =
+    # 4.5 + 2.805. 2,000 + 0.1 (P - 100,000) - 0.05 (P - 102,000) = 82.805 -> P = 2,982.805 / 0.05.
+    at = app_test(PAGE)
+    at.selectbox(key="ex").set_value("bybit").run()
+    assert not at.exception and not at.error
+    shows(at, "Hedge liq. price below", 2_982.805 / 0.05)
+    assert any("valued at its entry, plus its fee to close" in c.value for c in at.caption)
