@@ -77,10 +77,10 @@ HEDGE_RULES: dict[str, str] = {
 HEDGE_FAMILIES = tuple(HEDGE_RULES)
 #: Why the other families are refused.
 HEDGE_REFUSED: dict[str, str] = {
-    "hyperliquid": "Hyperliquid keeps one net position per asset (a long and a short of one coin "
-    "net out), so it has no hedge mode",
+    "hyperliquid": "Hyperliquid keeps one net position per asset: a long and a short of one coin "
+    "net out, so it has no hedge mode",
     "gate": "Gate is modelled in isolated margin only here, and hedge legs share the cross wallet",
-    "kucoin": "KuCoin is modelled in isolated margin only here (its cross allocation is not), and "
+    "kucoin": "KuCoin is modelled in isolated margin only here, not its cross allocation, and "
     "hedge legs share the cross wallet",
     "bitget": "Bitget is modelled in isolated margin only here, and hedge legs share the cross "
     "wallet",
