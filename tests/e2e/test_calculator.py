@@ -16,6 +16,7 @@ from tools.appserver import metric_text, wait_until_idle
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
+WAIT_MS = 120_000
 POSITION = ["--exchange", "binance", "--side", "long", "--entry", "100000", "--leverage", "10",
             "--taker-fee", "0.0005"]  # fmt: skip
 
@@ -32,13 +33,16 @@ def cli(*args: str) -> dict:
     return json.loads(r.stdout)
 
 
-def test_mark_price_and_calculator_tabs_match_the_command_line(open_page) -> None:
-    page = open_page("liquidation_map")
+def test_mark_price_and_calculator_tabs_match_the_command_line(page, app_url) -> None:
+    # Generous waits: this checks figures, not speed, and the first run of a fresh server on a
+    # shared 2-core machine can take well over the fixtures' default 20 s.
+    page.goto(f"{app_url}/liquidation_map")
+    wait_until_idle(page, timeout_ms=WAIT_MS)
     mark = page.locator('[data-testid="stSidebar"] input[aria-label^="Mark price"]')
     mark.fill("97000")
     mark.press("Enter")
-    page.wait_for_selector('text="Move to liquidation from the mark"', timeout=20_000)
-    wait_until_idle(page)
+    page.wait_for_selector('text="Move to liquidation from the mark"', timeout=WAIT_MS)
+    wait_until_idle(page, timeout_ms=WAIT_MS)
 
     # Binance tier 1 (0.4%): LP = (500 - 5,000) / (0.05 x (0.004 - 1)) = 90,361.45, i.e. 6.84%
     # below the 97,000 mark.
@@ -59,8 +63,8 @@ def test_mark_price_and_calculator_tabs_match_the_command_line(open_page) -> Non
     # Max open tab: 500 = Q x 100,000 / 10 + Q x 100,000 x 0.05% -> Q = 0.04975, 0.049 in
     # 0.001 lots; limited by the balance.
     page.get_by_role("tab", name="Max open").click()
-    page.wait_for_selector('text="Max open (quantity)"', state="visible", timeout=20_000)
-    wait_until_idle(page)
+    page.wait_for_selector('text="Max open (quantity)"', state="visible", timeout=WAIT_MS)
+    wait_until_idle(page, timeout_ms=WAIT_MS)
     out = cli("max-open", *POSITION, "--balance", "500", "--lot", "0.001")
     assert out["quantity"] == pytest.approx(0.049, abs=1e-12) and out["limited_by"] == "balance"
     assert metric_text(page, "Max open (quantity)") == f"{out['quantity']:,.6g}" == "0.049"
