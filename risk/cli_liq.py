@@ -437,7 +437,12 @@ def _hedge_rows(out: dict[str, Any]) -> list[tuple[str, str]]:
         sides.append(f"the price falls to {below:,.8g}")
     if above is not None:
         sides.append(f"the price rises to {above:,.8g}")
-    rows.append(("liquidated if", " or ".join(sides) or "no price (the pair cannot be liquidated)"))
+    if not sides and out["already_liquidatable"]:
+        nowhere = "at any price: the wallet covers both legs' maintenance margin at none"
+        rows.append(("liquidated if", nowhere))
+    else:
+        none = "no price (the pair cannot be liquidated)"
+        rows.append(("liquidated if", " or ".join(sides) or none))
     return rows
 
 

@@ -94,7 +94,8 @@ class HedgeLiquidation:
     """Where a hedged pair is liquidated, and its state at ``mark_price``.
 
     ``below``/``above``: the liquidation price under / over the safe range (NaN: none on that
-    side). ``liquidation_price`` is the one nearer the mark. Money in the margin currency.
+    side; both NaN and ``already_liquidatable`` when no price is safe). ``liquidation_price`` is
+    the one nearer the mark. Money in the margin currency.
     """
 
     below: float
@@ -291,9 +292,13 @@ def hedge_liquidation(
         below = lo if 0 < lo < math.inf else math.nan
         above = hi if 0 < hi < math.inf else math.nan
     # A root where a leg's notional reaches the table's last cap lies outside the tiers (no
-    # exchange accepts such a notional): no liquidation price on that side.
+    # exchange accepts such a notional): no liquidation price on that side. With no safe price at
+    # all (the wallet covers both legs' maintenance nowhere) the roots are not on the boundary of
+    # a safe range either: no price, and the pair is liquidatable wherever the mark is.
     below, above = (
-        p if not math.isnan(p) and _inside_tiers(long_leg, short_leg, venue, p) else math.nan
+        p
+        if not empty and not math.isnan(p) and _inside_tiers(long_leg, short_leg, venue, p)
+        else math.nan
         for p in (below, above)
     )
     upnl = float(long_leg.pnl(mark)) + float(short_leg.pnl(mark))

@@ -131,6 +131,20 @@ def test_fully_hedged_pair_is_liquidated_by_a_rise(capsys) -> None:
     assert d["liquidation_price_below"] is None
 
 
+def test_hedge_pair_safe_at_no_price_says_so(capsys) -> None:
+    # risk.hedge: long 20.5 @ 16,240, short 20 @ 10,000, wallet 53,292: equity 0.5 P - 79,628 is
+    # below both legs' maintenance at every price; no price is printed as a liquidation price.
+    argv = ["liq", "--exchange", "binance", "--side", "long", "--entry", "16240", "--quantity",
+            "20.5", "--leverage", "10", "--mode", "cross", "--wallet", "53292", "--hedge",
+            "20@10000"]  # fmt: skip
+    d = as_json(capsys, argv)
+    assert d["liquidation_price"] is None and d["already_liquidatable"] is True
+    assert d["distance_frac"] == 0.0
+    rows = table(capsys, argv)
+    assert rows["liquidated if"].startswith("at any price")
+    assert rows["move to liquidation"].startswith("none left")
+
+
 def test_bybit_hedge_mode_by_hand(capsys) -> None:
     # Bybit regular account (risk.hedge): each leg's maintenance on its entry value, 0.5%: 100 +
     # 42; each leg's fee to close at its 50x bankruptcy price, taker 0.055%: 10.78 + 4.7124.

@@ -82,6 +82,20 @@ def test_already_liquidatable_at_the_mark() -> None:
     assert h.distance_frac == 0.0
 
 
+def test_a_pair_safe_at_no_price_has_no_liquidation_price_and_is_liquidatable() -> None:
+    # Long 20.5 @ 16,240 and short 20 @ 10,000 with a 53,292 wallet: equity = 0.5 P - 79,628,
+    # below both legs' maintenance (>= 40.5 P x 0.4%) at every price, e.g. tier 4 (1%, cum 12,000
+    # each) keeps MM above equity up to 585,557 and tier 5 (2%) beyond. The deep profile found the
+    # two per-line roots (585,558 over 585,200) reported as prices; there is no safe range.
+    long_leg, short_leg = legs(20.5, 16_240, 20, 10_000)
+    h = hedge_liquidation(long_leg, short_leg, BTC, Account(53_292), mark_price=16_240)
+    assert math.isnan(h.below) and math.isnan(h.above) and math.isnan(h.liquidation_price)
+    assert h.already_liquidatable and h.distance_frac == 0.0
+    for p in (10_000, 100_000, 300_000, 585_000, 586_000, 700_000, 2_000_000):
+        eq, mm = _equity_minus_mm(long_leg, short_leg, 53_292, p)
+        assert eq < mm
+
+
 @pytest.mark.parametrize(
     ("exchange", "symbol", "why"),
     [
