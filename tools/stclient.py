@@ -19,13 +19,18 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+T = TypeVar("T")
 
 #: ``ForwardMsg.script_finished`` values that end a run (a rerun that is superseded ends with
 #: FINISHED_EARLY_FOR_RERUN and the next run follows).
@@ -34,6 +39,15 @@ _DONE = {
     ForwardMsg.FINISHED_WITH_COMPILE_ERROR,
     ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
 }
+
+
+def run_in_fresh_loop(coro: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run(coro)`` in a thread of its own, so it works when the calling thread already
+    runs an event loop (Playwright's sync API keeps one running for the whole test session:
+    a test that ran after a browser test in the same process got "asyncio.run() cannot be
+    called from a running event loop"). Exceptions reach the caller as they were raised."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="stclient") as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 @dataclass

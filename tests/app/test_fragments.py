@@ -10,7 +10,6 @@ every fragment) and ``check_guess`` (inside the guess fragment). A protocol-leve
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import subprocess
@@ -21,7 +20,7 @@ import pytest
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from tools.appserver import ROOT, free_port, wait_healthy
-from tools.stclient import ProtocolClient
+from tools.stclient import ProtocolClient, run_in_fresh_loop
 
 SERVER = Path(__file__).with_name("counting_server.py")
 FRAGMENT_DONE = ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
@@ -85,4 +84,24 @@ def test_fragment_widgets_rerun_only_their_fragment(counted_app) -> None:
         finally:
             await c.close()
 
-    asyncio.run(scenario())
+    run_in_fresh_loop(scenario())
+
+
+def test_the_protocol_client_runs_beside_a_running_event_loop() -> None:
+    """In `make test` a process may run this file after a browser test, whose Playwright keeps an
+    event loop running: the scenario above then failed with "asyncio.run() cannot be called
+    from a running event loop". ``run_in_fresh_loop`` works there too."""
+    import asyncio
+
+    async def answer() -> int:
+        await asyncio.sleep(0)
+        return 42
+
+    async def inside_a_loop() -> int:
+        refused = answer()
+        with pytest.raises(RuntimeError, match="running event loop"):
+            asyncio.run(refused)  # what the test did before
+        refused.close()
+        return run_in_fresh_loop(answer())
+
+    assert asyncio.run(inside_a_loop()) == 42
