@@ -12,6 +12,12 @@ Reruns: the teacher view (its toggle), the guess (its box and button) and steps 
 horizon) are fragments (``st.fragment``): their widgets rerun only the fragment, not the page.
 The charts come from ``ui.figcache``: built once per set of inputs and shared, so a rerun that
 changes nothing in a chart does not rebuild or re-encode it, and the browser gets a reference.
+
+Presentation mode (``?present=1&step=3``, the "Present this lesson" button): one step per
+screen for a projector, drawn by ``ui.lesson_screen`` from ``ui.lesson_present``'s pure step
+views, with the same cached results; the sidebar (which then also holds the lesson's settings
+widgets, so the link's settings hold) is hidden, and the page stops after the step. Its
+handout (``ui.handout``, kaleido + chromium) is the same steps as printable pages.
 """
 
 from __future__ import annotations
@@ -558,9 +564,13 @@ if present:
         facts,
         lambda kind: lp.chart_figures(kind, lesson_charts({kind}, p_horizon), figcache.figure),
         link_params={k: st.query_params.get(k) for k in st.query_params},
-        handout=lambda: handout.zip_pages(
-            handout.render_pages(facts, lesson_charts({"paths", "heatmap"}, p_horizon))
-        ),
+        handout=(
+            lambda: handout.zip_pages(
+                handout.render_pages(facts, lesson_charts({"paths", "heatmap"}, p_horizon))
+            )
+        )
+        if handout.available()
+        else None,
     )
     if not notices.ready():  # app.py checks the link after the page, which stops here
         notices.check_once(LINK_LABELS, LINK_RANGES)

@@ -19,6 +19,7 @@ import base64
 import io
 import os
 import re
+import shutil
 import textwrap
 import threading
 import zipfile
@@ -134,6 +135,12 @@ def browser_path() -> str | None:
     if os.environ.get("BROWSER_PATH"):
         return os.environ["BROWSER_PATH"]
     return str(DEBIAN_CHROMIUM) if DEBIAN_CHROMIUM.exists() else None
+
+
+def available() -> bool:
+    """Whether a browser for kaleido is on this machine (the page offers the handout only then)."""
+    names = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+    return browser_path() is not None or any(shutil.which(n) for n in names)
 
 
 async def _render_async(

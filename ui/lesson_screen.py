@@ -2,9 +2,9 @@
 
 The step is in the link (``?present=1&step=3``): Next and Previous rewrite it, so the address
 bar always opens the step on screen, and a student opening the same address lands on it. The
-arrow keys, PageUp/PageDown and the space bar click the same buttons (a small script in the
-page, no download from anywhere). The sidebar is hidden and the type large
-(``ui.layout.apply_presentation``).
+left and right arrow keys and PageUp/PageDown (what a presenter's remote sends) click the same
+buttons (a small script in the page, nothing downloaded). The sidebar is hidden and the type
+large (``ui.layout.apply_presentation``).
 """
 
 from __future__ import annotations
@@ -19,18 +19,21 @@ from ui import layout
 from ui import lesson_present as lp
 
 GUESS_KEY = "present_guess"
+#: Chart height on a step: a projector at 150% is 480 CSS px high.
+CHART_HEIGHT = 360
 #: The class's guess survives leaving its step (a widget's value does not).
 GUESS_KEPT = "present_guess_kept"
 
-#: Keys -> the button they click. Ignored while typing in a field (the guess box uses arrows).
+#: Keys -> the button they click. Ignored while typing in a field (the guess box uses arrows);
+#: up and down stay free to scroll a tall step.
 KEYS_JS = """
 <script>
 (() => {
   const doc = window.parent ? window.parent.document : document;
   if (doc.__llPresentKeys) return;
   doc.__llPresentKeys = true;
-  const NEXT = ['ArrowRight', 'PageDown', 'ArrowDown', ' '];
-  const PREV = ['ArrowLeft', 'PageUp', 'ArrowUp'];
+  const NEXT = ['ArrowRight', 'PageDown'];
+  const PREV = ['ArrowLeft', 'PageUp'];
   doc.addEventListener('keydown', (e) => {
     const t = e.target;
     if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.isContentEditable)) return;
@@ -148,7 +151,7 @@ def render(
         cols = st.columns(len(figs)) if len(figs) > 1 else [st.container()]
         for i, (col, fig) in enumerate(zip(cols, figs, strict=False)):
             col.plotly_chart(
-                fig,
+                go.Figure(fig).update_layout(height=CHART_HEIGHT),  # a copy: fig is shared
                 key=f"present_chart_{view.chart}_{i}",
                 config={"displaylogo": False, "displayModeBar": False},
             )
@@ -163,7 +166,7 @@ def render(
     b = st.columns(2)
     if handout is not None:
         b[0].download_button(
-            "Handout: one page per step (PNG, zip)",
+            "Handout to print (a PNG per step)",
             data=handout,
             file_name="why-50x-handout.zip",
             mime="application/zip",
