@@ -91,6 +91,10 @@ def test_the_guess_comes_before_any_answer() -> None:
     assert metric(at, "50x: liquidated within a day") == answer
     assert metric(at, "Your guess") == "5.0%"
     assert any("**Too low.**" in m.value for m in at.markdown)
+    at.button(key="present_prev").click().run()  # back to the guess: it is still there
+    assert header(at) == "3. Guess first"
+    assert at.number_input(key="present_guess").value == 5.0
+    assert not at.warning and not at.exception
 
 
 def test_the_answer_step_without_a_guess_shows_the_answer_only() -> None:

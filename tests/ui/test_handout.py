@@ -107,3 +107,12 @@ def test_every_step_becomes_a_png_page_and_a_pdf_page(lesson) -> None:
 def test_an_unknown_format_is_refused(lesson) -> None:
     with pytest.raises(ValueError, match="fmt='svg'"):
         handout.render_pages(*lesson, "svg")
+
+
+def test_the_command_refuses_an_unknown_preset_with_status_2(capsys, tmp_path) -> None:
+    from tools.handout import main
+
+    assert main(["--vol", "Dogecoin at noon", "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "vol='Dogecoin at noon' is not a preset" in err[0]
+    assert list(tmp_path.iterdir()) == []
