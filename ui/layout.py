@@ -48,7 +48,9 @@ PRESENT_CSS = """
 [data-testid="stMain"] h1 { font-size: 1.1rem !important; padding: 0 !important; font-weight: 600; }
 [data-testid="stMain"] h2 { font-size: 2.3rem !important; padding-top: 0.2rem !important; }
 [data-testid="stMetricLabel"] p { font-size: 1.2rem !important; }
-[data-testid="stMetricValue"] { font-size: 2.6rem !important; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
+  font-size: 2.6rem !important; line-height: 1.2 !important; font-weight: 600;
+}
 [data-testid="stMain"] [data-testid="stCaptionContainer"] p { font-size: 1.05rem; }
 [data-testid="stMain"] button p { white-space: normal !important; overflow-wrap: anywhere; }
 p.ll-step-count { text-align: center; font-size: 1.2rem !important; margin: 0; }
@@ -58,7 +60,7 @@ p.ll-step-link code { white-space: normal; word-break: break-all; }
   [data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
   [data-testid="stMain"] [data-testid="stMarkdownContainer"] li { font-size: 1.1rem; }
   [data-testid="stMain"] h2 { font-size: 1.6rem !important; }
-  [data-testid="stMetricValue"] { font-size: 1.9rem !important; }
+  [data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 1.9rem !important; }
 }
 </style>
 """
