@@ -124,6 +124,14 @@ def test_the_lessons_settings_in_the_link_hold() -> None:
     assert metric(at, "50x, 1 week: all liquidations")
 
 
+def test_a_setting_the_link_cannot_have_is_named_in_the_mode_too() -> None:
+    at = present("2", w50_vol="Moon coin")
+    assert not at.exception
+    (notice,) = [w.value for w in at.warning if "could not be followed" in w.value]
+    assert "w50_vol=Moon coin" in notice
+    assert metric(at, "Typical 1-day move") == text.pct(typical_move_frac(0.54, 1.0))
+
+
 def test_the_scrolling_lesson_opens_the_presentation_and_comes_back() -> None:
     at = app_test(PAGE)
     assert at.subheader[0].value.startswith("1.")  # the whole lesson, step after step
