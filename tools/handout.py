@@ -10,6 +10,7 @@ drawn by kaleido with Debian's chromium (``ui.handout``); nothing is fetched fro
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from pathlib import Path
 
@@ -91,6 +92,8 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--side", choices=("long", "short"), default="long")
     ap.add_argument("--horizon", choices=list(HORIZONS), default="1 day")
     args = ap.parse_args(argv)
+    # the chart builders' modules import Streamlit's caches, which warn without a running app
+    logging.getLogger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)
     try:
         facts, charts = default_lesson(args.vol, args.side, args.horizon)
     except ValueError as exc:
