@@ -17,7 +17,7 @@ CHROMIUM := /usr/bin/chromium
 NGINX := /usr/sbin/nginx
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run dev serve test test-deep fuzz bench lint format screenshots chromium nginx venv clean
+.PHONY: run dev serve test test-deep fuzz bench lint format screenshots handout chromium nginx venv clean
 
 # The serving configuration of .streamlit/config.toml (no file watcher, no forced GC after each
 # run, visitors see error types only).
@@ -63,6 +63,12 @@ format: $(STAMP)
 
 screenshots: $(STAMP) chromium
 	$(BIN)/python -m tools.screenshots
+
+# The "Why 50x is fragile" lesson as a printable handout, one page per step: build/handout/*.png
+# (FORMAT=pdf for PDFs), drawn by kaleido with Debian's chromium.
+FORMAT ?= png
+handout: $(STAMP) chromium
+	$(BIN)/python -m tools.handout --format $(FORMAT)
 
 venv: $(STAMP)
 

@@ -12,6 +12,12 @@ Reruns: the teacher view (its toggle), the guess (its box and button) and steps 
 horizon) are fragments (``st.fragment``): their widgets rerun only the fragment, not the page.
 The charts come from ``ui.figcache``: built once per set of inputs and shared, so a rerun that
 changes nothing in a chart does not rebuild or re-encode it, and the browser gets a reference.
+
+Presentation mode (``?present=1&step=3``, the "Present this lesson" button): one step per
+screen for a projector, drawn by ``ui.lesson_screen`` from ``ui.lesson_present``'s pure step
+views, with the same cached results; the sidebar (which then also holds the lesson's settings
+widgets, so the link's settings hold) is hidden, and the page stops after the step. Its
+handout (``ui.handout``, kaleido + chromium) is the same steps as printable pages.
 """
 
 from __future__ import annotations
@@ -35,10 +41,17 @@ from risk.odds import (
 )
 from risk.volatility import hours_to_typical_move, typical_move_frac, vol_presets
 from ui import charts_odds as co
-from ui import figcache, model, text
+from ui import figcache, handout, lesson_screen, model, notices, text
 from ui import format as uifmt
 from ui import lesson_history as lh
-from ui.scenario import EXCHANGE_LABELS, current_resolved, quote_currency
+from ui import lesson_present as lp
+from ui.scenario import (
+    EXCHANGE_LABELS,
+    LINK_LABELS,
+    LINK_RANGES,
+    current_resolved,
+    quote_currency,
+)
 from ui.tables import arrow
 
 VOLS = vol_presets()
@@ -75,11 +88,23 @@ CSV_MAX_MB = 5
 Spec = tuple[str, float | None, float, float, float, float, str | None]
 
 st.title("Why 50x is fragile")
-st.caption(
-    "More leverage is not more opportunity: it is a closer liquidation. The room a position "
-    "has shrinks like 1 / leverage, while the market's ordinary moves stay the same size. "
-    "Read top to bottom; every number is computed from the model below, nothing is quoted."
-)
+# presentation mode (?present=1&step=3): one step per screen, drawn by ui.lesson_screen below
+present = lp.presenting(st.query_params.get(lp.PRESENT_PARAM))
+present_top = st.container()  # the link's notices on the presentation's first run
+if not present:
+    st.caption(
+        "More leverage is not more opportunity: it is a closer liquidation. The room a position "
+        "has shrinks like 1 / leverage, while the market's ordinary moves stay the same size. "
+        "Read top to bottom; every number is computed from the model below, nothing is quoted."
+    )
+    st.button(
+        "Present this lesson: one step per screen",
+        key="w50_present",
+        icon=":material/co_present:",
+        on_click=lesson_screen.enter_presentation,
+        help="For a projector: large type, no sidebar, the guess before the answer, and a "
+        "link that opens students on the same step.",
+    )
 res = current_resolved()
 sc = res.scenario
 venue = res.venue
@@ -117,6 +142,8 @@ NO_HIGH = f"Not shown: {text.lev(HIGH)} is not possible at this maintenance rate
 
 teacher_box = st.container()  # the teacher toggle and view (a fragment, drawn further down)
 s1, s2, s3, s4, s567, s8 = (st.container() for _ in range(6))
+if present:  # the lesson's settings still come from the link, out of sight with the sidebar
+    s2 = s8 = st.sidebar.container()
 
 
 def model_args(spec: Spec, closes: pd.Series | None) -> dict:
@@ -459,6 +486,96 @@ def missing(label: str) -> None:
         + " Change the model or the settings in step 8.",
         icon=":material/error:",
     )
+
+
+# --- presentation mode: one step per screen (ui.lesson_screen), nothing else ------------------
+def heat_data(horizon: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]] | None:
+    """Step 7's heatmap (leverages, row volatilities, odds, row labels), or None."""
+    h_days, h_steps = HORIZONS[horizon]
+    rows: list[tuple[str, float | None]] = [
+        (f"{n} ({p.vol_annual:.0%})", p.vol_annual) for n, p in VOLS.items()
+    ]
+    if vol_name in (CUSTOM, LIVE):
+        rows.append(
+            (f"{'Custom' if vol_name == CUSTOM else 'Live'} ({chosen_vol:.0%})", chosen_vol)
+        )
+    if spec[0] == "bootstrap" and spec[1] is None:
+        rows.append((f"Your file ({vol:.0%})", None))
+    rows.sort(key=lambda row: vol if row[1] is None else row[1])
+    heat_lev = np.asarray([lev for lev in HEAT_LEVERAGES if lev in grid])
+    heat, labels, row_vols = [], [], []
+    for row_label, row_vol in rows:
+        try:
+            r = odds_for(
+                (spec[0], row_vol, *spec[2:]), side, h_days, h_steps, mmr, n_paths, seed, closes
+            )
+        except ValueError:
+            continue
+        heat.append(model.at_leverage(r.leverage, r.p_liquidation, heat_lev))
+        labels.append(row_label)
+        row_vols.append(vol if row_vol is None else row_vol)
+    if not heat or not heat_lev.size:
+        return None
+    return heat_lev, np.asarray(row_vols), np.vstack(heat), labels
+
+
+def lesson_charts(kinds: set[str], horizon: str) -> lp.LessonCharts:
+    """The data of the chart steps in ``kinds`` (the others are left out)."""
+    h_days, h_steps = HORIZONS[horizon]
+    sp = None
+    if "paths" in kinds and high_ok:
+        try:
+            sp = paths_for(spec, side, h_days, h_steps, mmr, seed, float(sc.entry_price), closes)
+        except ValueError:
+            sp = None
+    return lp.LessonCharts(
+        grid=grid,
+        odds_by_horizon={label: r.p_liquidation for label, r in results.items()},
+        current_leverage=sc.leverage if sc.leverage <= grid[-1] else None,
+        horizon=horizon,
+        right=results.get(horizon),
+        paths=sp,
+        quote=quote,
+        heat=heat_data(horizon) if "heatmap" in kinds else None,
+    )
+
+
+if present:
+    with st.sidebar:  # hidden: kept so that the link's settings hold and come back on leaving
+        p_horizon = st.select_slider(
+            "How long the position stays open (steps 6 and 7)",
+            list(HORIZONS),
+            value="1 day",
+            key="w50_horizon",
+            bind="query-params",
+        )
+        st.toggle("Teacher mode", value=False, key="w50_teacher", bind="query-params")
+    facts = lp.lesson_facts(
+        side=side,
+        market=market,
+        vol_annual=vol,
+        model_label=MODELS[spec[0]],
+        mmr=mmr,
+        results=results,
+        horizon=p_horizon,
+    )
+    lesson_screen.render(
+        lp.parse_step(st.query_params.get(lp.STEP_PARAM)),
+        facts,
+        lambda kind: lp.chart_figures(kind, lesson_charts({kind}, p_horizon), figcache.figure),
+        link_params={k: st.query_params.get(k) for k in st.query_params},
+        handout=(
+            lambda: handout.zip_pages(
+                handout.render_pages(facts, lesson_charts({"paths", "heatmap"}, p_horizon))
+            )
+        )
+        if handout.available()
+        else None,
+    )
+    if not notices.ready():  # app.py checks the link after the page, which stops here
+        notices.check_once(LINK_LABELS, LINK_RANGES)
+        notices.render(present_top)
+    st.stop()
 
 
 # --- teacher view (a fragment: the toggle reruns only this) ---------------------------------

@@ -1,15 +1,20 @@
 """``make screenshots``: start the app, open every page in Debian's chromium and save
-docs/screenshots/<page>.png (full page, 1400 px wide).
+docs/screenshots/<page>.png (the top of each page on a 1280x800 desk), plus the lesson's
+presentation mode on a projector (why_50x_present.png, 1280x720) and a page on a phone
+(phone_liquidation_map.png, 390x844 at device scale 2).
 
 Run: ``.venv/bin/python -m tools.screenshots [url_path ...]`` (default: every page whose file
-exists, in the order app.py declares them). The app gets a temporary journal filled from
-docs/examples/journal_example.csv, so the Review page shows statistics and never the user's plans.
+exists, in the order app.py declares them, and the two extra shots). The app gets a temporary
+journal filled from docs/examples/journal_example.csv, so the Review page shows statistics and
+never the user's plans. Each PNG is reduced to a palette of 32 colours (Pillow, which Streamlit
+brings), so the README's images stay a few hundred KB in all.
 """
 
 from __future__ import annotations
 
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -20,7 +25,28 @@ from tools.appserver import ROOT, launch_chromium, streamlit_server, wait_until_
 
 OUT = ROOT / "docs" / "screenshots"
 EXAMPLE_JOURNAL = ROOT / "docs" / "examples" / "journal_example.csv"
-WIDTH = 1400
+WIDTH, HEIGHT = 1280, 800
+COLOURS = 32
+
+
+@dataclass(frozen=True)
+class Shot:
+    """One screenshot: the file name, the address (path and query), the CSS viewport and the
+    device scale."""
+
+    name: str
+    address: str
+    width: int = WIDTH
+    height: int = HEIGHT
+    scale: float = 1.0
+
+
+#: Beyond one desk shot per page: the presentation mode on a projector (the 5x and 50x step)
+#: and the first page on a phone.
+EXTRA = (
+    Shot("why_50x_present", "why_50x?present=1&step=6", 1280, 720, 1.0),
+    Shot("phone_liquidation_map", "liquidation_map", 390, 844, 2.0),
+)
 
 
 def page_paths() -> list[str]:
@@ -36,6 +62,26 @@ def page_paths() -> list[str]:
     raise RuntimeError("app.py has no PAGES list")
 
 
+def shots(wanted: list[str]) -> list[Shot]:
+    """A desk shot of each page in ``wanted``, then the extra shots (all of them when
+    ``wanted`` is every page, else those of the pages asked for)."""
+    out = [Shot(path, path) for path in wanted]
+    every = set(wanted) == set(page_paths())
+    return out + [x for x in EXTRA if every or x.address.split("?")[0] in wanted]
+
+
+def optimize_png(path: Path, colours: int = COLOURS) -> None:
+    """Rewrite ``path`` with a palette of ``colours`` colours (no dithering: flat UI colours
+    stay flat), compressed as much as Pillow can."""
+    from PIL import Image
+
+    with Image.open(path) as img:
+        small = img.convert("RGB").quantize(
+            colors=colours, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
+        )
+    small.save(path, optimize=True)
+
+
 def main(argv: list[str]) -> int:
     wanted = argv or page_paths()
     OUT.mkdir(parents=True, exist_ok=True)
@@ -43,28 +89,27 @@ def main(argv: list[str]) -> int:
         db = Path(tmp) / "journal.sqlite3"
         with Journal(db) as journal:
             import_csv(journal, EXAMPLE_JOURNAL)
-        shoot(wanted, {"LEVERAGE_LAB_DB": str(db)})
+        shoot(shots(wanted), {"LEVERAGE_LAB_DB": str(db)})
     return 0
 
 
-def shoot(wanted: list[str], env: dict[str, str]) -> None:
+def shoot(todo: list[Shot], env: dict[str, str]) -> None:
     with streamlit_server(env=env) as url, sync_playwright() as pw:
         browser = launch_chromium(pw)
-        page = browser.new_page(viewport={"width": WIDTH, "height": 900})
-        for path in wanted:
-            page.set_viewport_size({"width": WIDTH, "height": 900})
-            page.goto(f"{url}/{path}")
-            wait_until_idle(page, timeout_ms=60_000)
-            # The main area scrolls inside its own container: grow the window to its height.
-            height = page.evaluate(
-                "() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight"
+        for shot in todo:
+            context = browser.new_context(
+                viewport={"width": shot.width, "height": shot.height},
+                device_scale_factor=shot.scale,
             )
-            page.set_viewport_size({"width": WIDTH, "height": max(900, int(height) + 40)})
-            wait_until_idle(page, timeout_ms=60_000)
+            page = context.new_page()
+            page.goto(f"{url}/{shot.address}")
+            wait_until_idle(page, timeout_ms=120_000)
             page.wait_for_timeout(800)  # let Plotly finish resizing
-            target = OUT / f"{path}.png"
-            page.screenshot(path=str(target), full_page=True)
-            print(target.relative_to(ROOT))
+            target = OUT / f"{shot.name}.png"
+            page.screenshot(path=str(target))
+            context.close()
+            optimize_png(target)
+            print(f"{target.relative_to(ROOT)} {target.stat().st_size / 1024:.0f} KB")
         browser.close()
 
 
