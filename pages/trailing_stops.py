@@ -16,7 +16,7 @@ from risk.trailing import (
 )
 from risk.volatility import vol_presets
 from ui import charts_pitfalls as cp
-from ui import text
+from ui import figcache, text
 from ui.scenario import current_resolved
 from ui.tables import arrow
 
@@ -257,13 +257,14 @@ if result is not None:
         )
     st.dataframe(arrow(rows), hide_index=True, key="ts_table")
     st.plotly_chart(
-        cp.roi_distributions_chart({r: out[r].roi for r in RULES}),
+        figcache.figure(cp.roi_distributions_chart, {r: out[r].roi for r in RULES}),
         key="ts_roi",
         config={"displaylogo": False},
     )
     n = result.sample_prices.shape[0]
     st.plotly_chart(
-        cp.exit_paths_chart(
+        figcache.figure(
+            cp.exit_paths_chart,
             result.time_hours,
             result.sample_prices,
             {r: (out[r].exit_index[:n], out[r].exit_price[:n]) for r in RULES},
