@@ -37,9 +37,11 @@ from ui.lesson_odds import (
     SAMPLE_PATHS,
     Spec,
     build_model,
-    heat_odds,
-    odds_for,
+    heat_chart,
+    odds_by_horizon,
+    odds_chart,
     read_prices,
+    right_chart,
     sample_path_figures,
 )
 from ui.scenario import EXCHANGE_LABELS, current_resolved, quote_currency
@@ -352,13 +354,14 @@ with s8:
     lh.default_model_note()
 
 # --- computations (cached on the model's parameters only) -------------------------------------
+horizons = tuple((label, days, steps) for label, (days, steps) in HORIZONS.items())
 results: dict[str, OddsResult] = {}
 problems: dict[str, str] = {}
-for label, (days, steps) in HORIZONS.items():
-    try:
-        results[label] = odds_for(spec, side, days, steps, mmr, n_paths, seed, closes)
-    except ValueError as exc:
-        problems[label] = f"{label}: {exc}."
+for label, r in odds_by_horizon(spec, side, mmr, n_paths, seed, horizons, closes).items():
+    if isinstance(r, str):
+        problems[label] = r
+    else:
+        results[label] = r
 day = results.get("1 day")
 
 
@@ -619,11 +622,7 @@ with s4:
         "liquidated within that time."
     )
     if results:
-        odds_fig = figcache.figure(
-            co.odds_vs_leverage_chart,
-            grid,
-            {label: r.p_liquidation for label, r in results.items()},
-        )
+        odds_fig = odds_chart(spec, side, mmr, n_paths, seed, horizons, closes)
         if sc.leverage <= grid[-1]:  # the sidebar's leverage: a marker on the cached chart
             odds_fig = figcache.variant(
                 odds_fig, traces=[co.current_leverage_trace(float(sc.leverage))]
@@ -705,15 +704,9 @@ def horizon_steps(
     if hr is None:
         missing(horizon)
     else:
-        bars = np.asarray([L for L in BAR_LEVERAGES if L in grid])
+        bars = tuple(float(L) for L in BAR_LEVERAGES if L in grid)
         st.plotly_chart(
-            figcache.figure(
-                co.right_but_liquidated_chart,
-                bars,
-                model.at_leverage(hr.leverage, hr.p_liquidation, bars),
-                model.at_leverage(hr.leverage, hr.p_right_but_liquidated, bars),
-                horizon_label=horizon,
-            ),
+            right_chart(spec, side, mmr, n_paths, seed, horizons, horizon, bars, closes),
             key="w50_right",
             config={"displaylogo": False},
         )
@@ -749,31 +742,12 @@ def horizon_steps(
     if spec[0] == "bootstrap" and spec[1] is None:
         rows.append((f"Your file ({vol:.0%})", None))
     rows.sort(key=lambda row: vol if row[1] is None else row[1])  # calmest at the bottom
-    heat_lev = np.asarray([lev for lev in HEAT_LEVERAGES if lev in grid])
-    heat, labels, row_vols, left_out = [], [], [], []
-    cells = heat_odds(
-        spec, tuple(v for _, v in rows), side, h_days, h_steps, mmr, n_paths, seed, heat_lev, closes
+    heat_lev = tuple(float(lev) for lev in HEAT_LEVERAGES if lev in grid)
+    heat_fig, left_out = heat_chart(
+        spec, tuple(rows), vol, side, h_days, h_steps, mmr, n_paths, seed, heat_lev, horizon, closes
     )
-    for (row_label, row_vol), row in zip(rows, cells, strict=True):
-        if isinstance(row, str):
-            left_out.append(f"{row_label}: {row}")
-            continue
-        heat.append(row)
-        labels.append(row_label)
-        row_vols.append(vol if row_vol is None else row_vol)
-    if heat and heat_lev.size:
-        st.plotly_chart(
-            figcache.figure(
-                co.odds_heatmap,
-                heat_lev,
-                np.asarray(row_vols),
-                np.vstack(heat),
-                vol_labels=labels,
-                horizon_label=horizon,
-            ),
-            key="w50_heatmap",
-            config={"displaylogo": False},
-        )
+    if heat_fig is not None:
+        st.plotly_chart(heat_fig, key="w50_heatmap", config={"displaylogo": False})
     for note in left_out:
         st.warning(f"Left out of the heatmap: {note}.", icon=":material/warning:")
     st.caption(f"Same model ({MODELS[spec[0]]}) and horizon ({horizon}) for every cell.")

@@ -170,3 +170,129 @@ def sample_path_figures(
         for i in range(2)
     ]
     return figs[0], figs[1]
+
+
+#: ((label, days, simulation steps), ...): the horizons of the page, in order.
+Horizons = tuple[tuple[str, float, int], ...]
+
+
+@st.cache_resource(max_entries=48, show_spinner="Simulating prices…")
+def odds_by_horizon(
+    spec: Spec,
+    side: str,
+    mmr: float,
+    n_paths: int,
+    seed: int,
+    horizons: Horizons,
+    _closes: pd.Series | None,
+) -> dict[str, OddsResult | str]:
+    """:func:`odds_for` at every horizon, or why a horizon cannot be computed (a sentence):
+    one lookup per rerun. Shared and read-only (cache_resource: no copy per rerun)."""
+    out: dict[str, OddsResult | str] = {}
+    for label, days, steps in horizons:
+        try:
+            out[label] = odds_for(spec, side, days, steps, mmr, n_paths, seed, _closes)
+        except ValueError as exc:
+            out[label] = f"{label}: {exc}."
+    return out
+
+
+def _results(by_horizon: dict[str, OddsResult | str]) -> dict[str, OddsResult]:
+    return {k: r for k, r in by_horizon.items() if not isinstance(r, str)}
+
+
+@st.cache_resource(max_entries=48, show_spinner=False)
+def odds_chart(
+    spec: Spec,
+    side: str,
+    mmr: float,
+    n_paths: int,
+    seed: int,
+    horizons: Horizons,
+    _closes: pd.Series | None,
+) -> go.Figure:
+    """Step 4's chart (odds by leverage, one line per horizon), without the sidebar's leverage
+    (a marker the page adds: ``ui.figcache.variant``)."""
+    results = _results(odds_by_horizon(spec, side, mmr, n_paths, seed, horizons, _closes))
+    return figcache.figure(
+        co.odds_vs_leverage_chart,
+        model.odds_leverage_grid(mmr),
+        {label: r.p_liquidation for label, r in results.items()},
+    )
+
+
+@st.cache_resource(max_entries=48, show_spinner=False)
+def right_chart(
+    spec: Spec,
+    side: str,
+    mmr: float,
+    n_paths: int,
+    seed: int,
+    horizons: Horizons,
+    horizon_label: str,
+    bars: tuple[float, ...],
+    _closes: pd.Series | None,
+) -> go.Figure:
+    """Step 6's chart (liquidated although right, by leverage) at ``horizon_label``; that
+    horizon must have a result."""
+    hr = _results(odds_by_horizon(spec, side, mmr, n_paths, seed, horizons, _closes))[horizon_label]
+    lev = np.asarray(bars, dtype=float)
+    return figcache.figure(
+        co.right_but_liquidated_chart,
+        lev,
+        model.at_leverage(hr.leverage, hr.p_liquidation, lev),
+        model.at_leverage(hr.leverage, hr.p_right_but_liquidated, lev),
+        horizon_label=horizon_label,
+    )
+
+
+@st.cache_resource(max_entries=48, show_spinner=False)
+def heat_chart(
+    spec: Spec,
+    rows: tuple[tuple[str, float | None], ...],
+    file_vol: float,
+    side: str,
+    horizon_days: float,
+    n_steps: int,
+    mmr: float,
+    n_paths: int,
+    seed: int,
+    heat_lev: tuple[float, ...],
+    horizon_label: str,
+    _closes: pd.Series | None,
+) -> tuple[go.Figure | None, tuple[str, ...]]:
+    """Step 7's heatmap over ``rows`` ((label, volatility or None for the file's own, which is
+    ``file_vol``), calmest last) and the rows left out with why; no figure when no row or no
+    leverage is left."""
+    lev = np.asarray(heat_lev, dtype=float)
+    cells = heat_odds(
+        spec,
+        tuple(v for _, v in rows),
+        side,
+        horizon_days,
+        n_steps,
+        mmr,
+        n_paths,
+        seed,
+        lev,
+        _closes,
+    )
+    heat, labels, row_vols, left_out = [], [], [], []
+    for (row_label, row_vol), row in zip(rows, cells, strict=True):
+        if isinstance(row, str):
+            left_out.append(f"{row_label}: {row}")
+            continue
+        heat.append(row)
+        labels.append(row_label)
+        row_vols.append(file_vol if row_vol is None else row_vol)
+    fig = None
+    if heat and lev.size:
+        fig = figcache.figure(
+            co.odds_heatmap,
+            lev,
+            np.asarray(row_vols),
+            np.vstack(heat),
+            vol_labels=labels,
+            horizon_label=horizon_label,
+        )
+    return fig, tuple(left_out)
