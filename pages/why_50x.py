@@ -3,10 +3,12 @@ ordinary moves stay the same size. Distances, typical moves, odds by leverage an
 sample paths, "right but liquidated", a leverage x volatility heatmap, a teacher view and a
 guess to check one's intuition; four price models, one of them a bootstrap of the user's CSV.
 
-Caching: the odds and the sample paths are cached on the price model's parameters (model,
-volatility, fat-tail and jump settings, the CSV's SHA-256), the side, the horizon, the
-maintenance rate and the simulation settings. The leverage slider, the guess and the teacher
-toggle only read the cached results: the odds of every leverage come from one set of paths.
+Caching (``ui.lesson_odds``): the odds, the sample paths and the charts built from them are
+cached on the price model's parameters (model, volatility, fat-tail and jump settings, the CSV's
+SHA-256), the side, the horizon, the maintenance rate and the simulation settings, shared by
+every session. The leverage slider, the guess and the teacher toggle only read the cached
+results: the odds of every leverage come from one set of paths, and the sidebar's leverage is a
+marker added to the cached odds chart.
 
 Reruns: the teacher view (its toggle), the guess (its box and button) and steps 5 to 7 (the
 horizon) are fragments (``st.fragment``): their widgets rerun only the fragment, not the page.
