@@ -15,7 +15,9 @@ are warm); the students then join within one second.
 Reported: first load and per-move latency as the student sees it (request sent to
 ``script_finished`` received) as p50 (``median ms``), p95 and max; errors (connection failures,
 timeouts, exception boxes); the servers' resident memory growth per session (``/proc``, all
-workers summed). Only 127.0.0.1 is contacted.
+workers summed); the servers' CPU time per run (loads and moves together, all workers summed,
+from /proc: what one run costs whatever else runs on the machine, so the capacity arithmetic
+of docs/deploy.md does not depend on the machine being quiet). Only 127.0.0.1 is contacted.
 
 Run alone: ``.venv/bin/python -m bench.run classroom`` (``LL_CLASSROOM_SECONDS=45`` for longer
 scenarios, ``LL_CLASSROOM_ONLY=new`` for one configuration: old, new or nginx).
@@ -32,6 +34,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from bench.bench_pages import server_cpu_s
 from tools.appserver import free_port, start_streamlit, stop_process, wait_healthy
 from tools.serve import cluster
 from tools.stclient import ProtocolClient
@@ -118,6 +121,17 @@ def _rss_kb(pids: list[int]) -> int:
     return total
 
 
+def _cpu_s(pids: list[int]) -> float:
+    """CPU seconds used so far by the processes (all their threads), summed."""
+    total = 0.0
+    for pid in pids:
+        try:
+            total += server_cpu_s(pid)
+        except OSError:
+            continue
+    return total
+
+
 @contextmanager
 def _server(kind: str) -> Iterator[tuple[str, list[int]]]:
     """(base URL, pids of the Streamlit processes) for ``kind``: old, new or nginx."""
@@ -160,7 +174,10 @@ def rows() -> list[dict]:
             with _server(kind) as (url, pids):
                 asyncio.run(_class(url, 1, (0.5, 0.5), 2.0))  # the teacher opens it first
                 base_kb = _rss_kb(pids)
+                cpu0 = _cpu_s(pids)
                 t = asyncio.run(_class(url, students, think, seconds))
+                runs = len(t.loads_ms) + len(t.moves_ms)
+                cpu_ms = (_cpu_s(pids) - cpu0) * 1e3 / runs if runs else float("nan")
                 mb = (_rss_kb(pids) - base_kb) / 1024 / students
             name = f"{scenario}: {LABELS[kind]}"
             errs = f"{len(t.errors)} errors" + (f" (first: {t.errors[0][:60]})" if t.errors else "")
@@ -171,6 +188,7 @@ def rows() -> list[dict]:
                 if what == "move":
                     kb = statistics.median(t.move_bytes) / 1e3 if t.move_bytes else float("nan")
                     note += f"; {kb:.1f} KB/move; {errs}; RSS {mb:+.1f} MB/session"
+                    note += f"; server CPU {cpu_ms:.0f} ms/run"
                     if target is not None and p95 >= target:
                         note += "; OVER"
                     if mb >= MB_PER_SESSION_TARGET or t.errors:

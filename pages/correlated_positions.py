@@ -17,7 +17,7 @@ from risk.correlated import (
 )
 from risk.volatility import vol_presets
 from ui import charts_pitfalls as cp
-from ui import text
+from ui import figcache, text
 
 st.title("Correlated positions")
 st.caption(
@@ -302,8 +302,12 @@ if result is not None:
     probs.append(result.p_any_alone_independent)
     errs = [result.stderr_account, result.stderr_uncorrelated, *result.stderr_alone, np.nan]
     st.plotly_chart(
-        cp.probability_bars_chart(
-            labels, probs, errs, title="The account's odds beside the trader's guesses"
+        figcache.figure(
+            cp.probability_bars_chart,
+            labels,
+            probs,
+            errs,
+            title="The account's odds beside the trader's guesses",
         ),
         key="cp_bars",
         config={"displaylogo": False},
@@ -315,7 +319,8 @@ if result is not None:
         "positions that fall together use up the shared cushion together."
     )
     st.plotly_chart(
-        cp.account_paths_chart(
+        figcache.figure(
+            cp.account_paths_chart,
             result.time_hours,
             result.sample_equity,
             result.sample_liquidated_step,
@@ -340,7 +345,8 @@ if result is not None:
     )
     off = matrix[np.triu_indices(n, 1)]
     st.plotly_chart(
-        cp.odds_vs_correlation_chart(
+        figcache.figure(
+            cp.odds_vs_correlation_chart,
             curve.rho,
             curve.p_account,
             curve.stderr,

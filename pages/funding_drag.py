@@ -18,7 +18,7 @@ from risk.funding import (
     liquidation_price_path,
     rate_for_interval,
 )
-from ui import charts, inputs, model, text
+from ui import charts, figcache, inputs, model, text
 from ui.scenario import current_resolved, quote_currency
 from ui.tables import arrow
 
@@ -146,7 +146,9 @@ if leverages:
         for lv in sorted(leverages)
     }
     st.plotly_chart(
-        charts.funding_curves_chart(grid, curves), key="fd_curves", config={"displaylogo": False}
+        figcache.figure(charts.funding_curves_chart, grid, curves),
+        key="fd_curves",
+        config={"displaylogo": False},
     )
     rows = []
     for lv in sorted(leverages):
@@ -168,7 +170,8 @@ if res.ok:
     grid = model.funding_days_grid(days, float(interval))
     lp = np.asarray(liquidation_price_path(position, venue, rate, float(interval), grid))
     st.plotly_chart(
-        charts.liquidation_creep_chart(
+        figcache.figure(
+            charts.liquidation_creep_chart,
             grid,
             lp,
             np.asarray(distance_frac(lp, sc.entry_price)),

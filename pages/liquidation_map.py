@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 import streamlit as st
 
 from risk import bankruptcy_price, distance_frac, liquidation_price, maintenance_margin
 from risk.volatility import typical_move_frac, vol_presets
-from ui import calculator, charts, glossary, inputs, model, text
+from ui import calculator, charts, figcache, glossary, inputs, model, text
 from ui import format as fmt
 from ui.scenario import EXCHANGE_LABELS, current_resolved, quote_currency
 from ui.tables import arrow
@@ -111,19 +113,25 @@ with left:
     if venue is not None:
         curve = model.liquidation_curve(sc, venue)
         reach_day = model.leverage_at_distance(curve, move_1d)
-        fig = charts.liquidation_distance_chart(
+        # the curve does not depend on the sidebar's leverage: built once, the position is a
+        # marker added to the cached figure
+        fig = figcache.figure(
+            charts.liquidation_distance_chart,
             curve.leverage,
             curve.exact_frac,
             curve.naive_frac,
             exchange_label=EXCHANGE_LABELS[sc.exchange],
-            current_leverage=sc.leverage if position is not None else None,
-            current_frac=float(distance_frac(lp, sc.entry_price)) if position is not None else None,
             move_1h_frac=move_1h,
             move_1d_frac=move_1d,
             vol_label=f"{vol_name} {preset.vol_annual:.0%}/yr",
             max_leverage=curve.max_allowed_leverage,
             tier_changes=model.tier_changes(sc, venue),
         )
+        current_frac = float(distance_frac(lp, sc.entry_price)) if position is not None else None
+        if current_frac is not None and math.isfinite(current_frac):
+            fig = figcache.variant(
+                fig, traces=[charts.position_marker_trace(sc.leverage, current_frac)]
+            )
         st.plotly_chart(fig, key="lm_curve", config={"displaylogo": False})
         sized = (
             f"a fixed margin of {text.money(sc.margin, quote)}"
@@ -170,7 +178,8 @@ if position is not None and venue is not None:
             st.warning(check.warning, icon=":material/warning:")
     levels = model.price_levels(position, venue, stop_ok)
     st.plotly_chart(
-        charts.price_ladder_chart(
+        figcache.figure(
+            charts.price_ladder_chart,
             [(lv.name, lv.price, lv.move_frac, lv.pnl, lv.pnl_after_fees) for lv in levels],
             quote=quote,
         ),

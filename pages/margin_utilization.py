@@ -7,7 +7,7 @@ import streamlit as st
 
 from risk.account import account_state, collapse_comparison
 from risk.margin import adjust_margin
-from ui import charts, hedge, inputs, model, positions_link, text
+from ui import charts, figcache, hedge, inputs, model, positions_link, text
 from ui.scenario import (
     EXCHANGE_LABELS,
     LEVERAGE_CAP,
@@ -175,10 +175,14 @@ m[3].metric(
 
 g1, g2 = st.columns(2)
 g1.plotly_chart(
-    charts.utilization_gauge(state.utilization), key="mu_util", config={"displaylogo": False}
+    figcache.figure(charts.utilization_gauge, state.utilization),
+    key="mu_util",
+    config={"displaylogo": False},
 )
 g2.plotly_chart(
-    charts.margin_ratio_gauge(state.margin_ratio), key="mu_ratio", config={"displaylogo": False}
+    figcache.figure(charts.margin_ratio_gauge, state.margin_ratio),
+    key="mu_ratio",
+    config={"displaylogo": False},
 )
 if state.already_liquidatable:
     shown = "infinite" if state.margin_ratio == float("inf") else text.pct(state.margin_ratio, 1)
@@ -317,7 +321,8 @@ with b:
         delta_arrow="off",
     )
     st.plotly_chart(
-        charts.collapse_chart(
+        figcache.figure(
+            charts.collapse_chart,
             # already past its isolated liquidation: isolated, its whole margin was lost
             float(holdings[pick_c].position.isolated_margin) if past else out.isolated_loss,
             out.cross_loss,

@@ -15,7 +15,7 @@ from risk.journal.csvio import (
 from risk.journal.plan import EXIT_REASONS, Outcome, now_utc
 from risk.journal.stats import equity_curve, journal_stats, plans_table, trade_table
 from risk.journal.store import PlanHistory, default_db_path
-from ui import charts_journal, text, widgets
+from ui import charts_journal, figcache, text, widgets
 from ui import format as uifmt
 from ui.journal_faults import open_journal, read
 
@@ -220,16 +220,23 @@ else:
     m[7].metric("Total PnL", text.num(stats.total_pnl))
     if stats.trades:
         st.plotly_chart(
-            charts_journal.r_multiple_chart(
-                [f"#{i}" for i in trades["plan_id"]], trades["r"], trades["exit_reason"]
+            figcache.figure(
+                charts_journal.r_multiple_chart,
+                [f"#{i}" for i in trades["plan_id"]],
+                trades["r"],
+                trades["exit_reason"],
             ),
             key="rv_r_chart",
             config={"displaylogo": False},
         )
         curve = equity_curve(trades)
         st.plotly_chart(
-            charts_journal.equity_curve_chart(
-                curve["trade"], curve["cum_r"], curve["equity"], plan_ids=curve["plan_id"]
+            figcache.figure(
+                charts_journal.equity_curve_chart,
+                curve["trade"],
+                curve["cum_r"],
+                curve["equity"],
+                plan_ids=curve["plan_id"],
             ),
             key="rv_equity_chart",
             config={"displaylogo": False},

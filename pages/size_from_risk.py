@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import math
+
 import streamlit as st
 
 from risk import Position, distance_frac, liquidation_price
 from risk.liquidation import check_position
 from risk.reference import reference_price, round_down_to_lot, settable_leverage
 from risk.sizing import leverage_curve, loss_per_unit, size_from_risk, stop_respects_buffer
-from ui import charts, inputs, model, text
+from ui import charts, figcache, inputs, model, text
 from ui import format as fmt
 from ui.leverage_for_risk import max_leverage_block
 from ui.scenario import EXCHANGE_LABELS, current_resolved, quote_currency
@@ -232,17 +234,21 @@ verdict = model.sizing_verdict(
 VERDICT_BOX[verdict.level](verdict.message, icon=VERDICT_ICON[verdict.level])
 
 curve = leverage_curve(sc.side, sc.entry_price, sizing.quantity, venue, model.leverage_grid())
+tradeoff = figcache.figure(  # built once per size; the sidebar's leverage is a marker on it
+    charts.leverage_tradeoff_chart,
+    curve.leverage,
+    curve.margin,
+    curve.distance_frac,
+    stop_distance_frac=sizing.stop_distance_frac,
+    max_leverage=float(settable) if settable else sizing.max_leverage,
+    quote=quote,
+)
+if sidebar_frac is not None and math.isfinite(sidebar_frac):
+    tradeoff = figcache.variant(
+        tradeoff, traces=[charts.sidebar_leverage_trace(sc.leverage, sidebar_frac)]
+    )
 st.plotly_chart(
-    charts.leverage_tradeoff_chart(
-        curve.leverage,
-        curve.margin,
-        curve.distance_frac,
-        stop_distance_frac=sizing.stop_distance_frac,
-        max_leverage=float(settable) if settable else sizing.max_leverage,
-        current_leverage=sc.leverage,
-        current_frac=sidebar_frac,
-        quote=quote,
-    ),
+    tradeoff,
     key="sr_curve",
     config={"displaylogo": False},
 )

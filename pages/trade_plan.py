@@ -11,7 +11,7 @@ from risk.journal.plan import MAX_TEXT_CHARS, Plan
 from risk.journal.planning import plan_levels, plan_sizing
 from risk.journal.store import default_db_path
 from risk.reference import settable_leverage
-from ui import charts, inputs, text, widgets
+from ui import charts, figcache, inputs, text, widgets
 from ui import format as fmt
 from ui.journal_faults import open_journal, read
 from ui.scenario import EXCHANGE_LABELS, current_resolved, quote_currency
@@ -232,8 +232,10 @@ if sizing is not None:
     named = [("Stop", float(stop)), ("Liquidation", sizing.liquidation_price)]
     named += [(f"Target {k + 1}", float(p)) for k, (p, _) in enumerate(targets) if p]
     st.plotly_chart(
-        charts.price_ladder_chart(
-            plan_levels(side, float(entry), sizing.quantity, named, sc.taker_fee), quote=quote
+        figcache.figure(
+            charts.price_ladder_chart,
+            plan_levels(side, float(entry), sizing.quantity, named, sc.taker_fee),
+            quote=quote,
         ),
         key="tp_ladder",
         config={"displaylogo": False},

@@ -13,7 +13,7 @@ from risk.sequence import (
     simulate_sequences,
 )
 from ui import charts_pitfalls as cp
-from ui import text
+from ui import figcache, text
 
 st.title("A sequence of trades")
 st.caption(
@@ -215,7 +215,8 @@ if results is not None:
         "has to be rebuilt."
     )
     st.plotly_chart(
-        cp.equity_cones_chart(
+        figcache.figure(
+            cp.equity_cones_chart,
             np.arange(int(n_trades) + 1),
             {r.policy.name: r.cones[[0, 2, 4]] for r in results},
             floor=START * floor_pct / 100,
@@ -227,7 +228,8 @@ if results is not None:
         config={"displaylogo": False},
     )
     st.plotly_chart(
-        cp.probability_bars_chart(
+        figcache.figure(
+            cp.probability_bars_chart,
             [r.policy.name for r in results],
             [r.p_ruin for r in results],
             [r.stderr_ruin for r in results],
@@ -239,7 +241,7 @@ if results is not None:
         config={"displaylogo": False},
     )
     st.plotly_chart(
-        cp.drawdown_chart({r.policy.name: r.max_drawdown for r in results}),
+        figcache.figure(cp.drawdown_chart, {r.policy.name: r.max_drawdown for r in results}),
         key="sq_dd",
         config={"displaylogo": False},
     )

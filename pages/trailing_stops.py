@@ -11,12 +11,13 @@ from risk.trailing import (
     ExitComparison,
     ExitRules,
     PriceModel,
-    compare_exit_rules,
+    compare_on_prices,
     position_liquidation_price,
+    simulate_prices,
 )
 from risk.volatility import vol_presets
 from ui import charts_pitfalls as cp
-from ui import text
+from ui import figcache, text
 from ui.scenario import current_resolved
 from ui.tables import arrow
 
@@ -149,6 +150,29 @@ horizon_days = HORIZONS[horizon_label]
 step_minutes = 5.0 if horizon_days <= 1.0 else 15.0
 
 
+@st.cache_resource(max_entries=3, show_spinner="Simulating prices…")
+def simulated_prices(
+    model: tuple[float, float, float, float],
+    horizon_days: float,
+    step_minutes: float,
+    paths: int,
+    seed: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The price paths, which depend on neither the position nor the rules: a new leverage or
+    rule reuses them (shared, read-only; up to about 60 MB each, hence only 3 kept)."""
+    vol, jumps, jump_mean, jump_std = model
+    out = simulate_prices(
+        PriceModel(vol, jumps_per_year=jumps, jump_mean=jump_mean, jump_std=jump_std),
+        horizon_days,
+        paths=paths,
+        step_minutes=step_minutes,
+        seed=seed,
+    )
+    for a in out:
+        a.setflags(write=False)
+    return out
+
+
 @st.cache_data(max_entries=24, show_spinner="Simulating the exits…")
 def simulate(
     side: str,
@@ -164,18 +188,13 @@ def simulate(
 ) -> ExitComparison:
     """Keyed on the model's parameters only."""
     stop, target, trail, share = rules
-    vol, jumps, jump_mean, jump_std = model
-    return compare_exit_rules(
+    return compare_on_prices(
+        simulated_prices(model, horizon_days, step_minutes, paths, seed),
         side,
         leverage,
         ExitRules(stop, target, trail, partial_share=share),
-        PriceModel(vol, jumps_per_year=jumps, jump_mean=jump_mean, jump_std=jump_std),
-        horizon_days,
         mmr=mmr,
         entry_price=entry_price,
-        paths=paths,
-        step_minutes=step_minutes,
-        seed=seed,
         sample_paths=SAMPLE_PATHS,
     )
 
@@ -257,13 +276,14 @@ if result is not None:
         )
     st.dataframe(arrow(rows), hide_index=True, key="ts_table")
     st.plotly_chart(
-        cp.roi_distributions_chart({r: out[r].roi for r in RULES}),
+        figcache.figure(cp.roi_distributions_chart, {r: out[r].roi for r in RULES}),
         key="ts_roi",
         config={"displaylogo": False},
     )
     n = result.sample_prices.shape[0]
     st.plotly_chart(
-        cp.exit_paths_chart(
+        figcache.figure(
+            cp.exit_paths_chart,
             result.time_hours,
             result.sample_prices,
             {r: (out[r].exit_index[:n], out[r].exit_price[:n]) for r in RULES},

@@ -3,10 +3,12 @@ ordinary moves stay the same size. Distances, typical moves, odds by leverage an
 sample paths, "right but liquidated", a leverage x volatility heatmap, a teacher view and a
 guess to check one's intuition; four price models, one of them a bootstrap of the user's CSV.
 
-Caching: the odds and the sample paths are cached on the price model's parameters (model,
-volatility, fat-tail and jump settings, the CSV's SHA-256), the side, the horizon, the
-maintenance rate and the simulation settings. The leverage slider, the guess and the teacher
-toggle only read the cached results: the odds of every leverage come from one set of paths.
+Caching (``ui.lesson_odds``): the odds, the sample paths and the charts built from them are
+cached on the price model's parameters (model, volatility, fat-tail and jump settings, the CSV's
+SHA-256), the side, the horizon, the maintenance rate and the simulation settings, shared by
+every session. The leverage slider, the guess and the teacher toggle only read the cached
+results: the odds of every leverage come from one set of paths, and the sidebar's leverage is a
+marker added to the cached odds chart.
 
 Reruns: the teacher view (its toggle), the guess (its box and button) and steps 5 to 7 (the
 horizon) are fragments (``st.fragment``): their widgets rerun only the fragment, not the page.
@@ -31,13 +33,7 @@ import streamlit as st
 from risk import distance_frac
 from risk.odds import (
     OddsResult,
-    PriceModel,
-    SamplePaths,
     liquidation_barriers,
-    liquidation_odds,
-    load_price_csv,
-    price_model,
-    sample_price_paths,
 )
 from risk.volatility import hours_to_typical_move, typical_move_frac, vol_presets
 from ui import charts_odds as co
@@ -45,6 +41,20 @@ from ui import figcache, handout, lesson_screen, model, notices, text
 from ui import format as uifmt
 from ui import lesson_history as lh
 from ui import lesson_present as lp
+from ui.lesson_odds import (
+    PATH_LEVERAGES,
+    SAMPLE_PATHS,
+    Spec,
+    build_model,
+    heat_chart,
+    odds_by_horizon,
+    odds_chart,
+    odds_for,
+    paths_for,
+    read_prices,
+    right_chart,
+    sample_path_figures,
+)
 from ui.scenario import (
     EXCHANGE_LABELS,
     LINK_LABELS,
@@ -56,8 +66,7 @@ from ui.tables import arrow
 
 VOLS = vol_presets()
 CUSTOM = "Custom"
-HIGH = 50.0  # the lesson's leverage
-LOW = 5.0  # its sensible counterpart in the sample paths
+LOW, HIGH = PATH_LEVERAGES  # the lesson's leverage (50x) and its sensible counterpart (5x)
 TEACHER_LEVERAGES = (2.0, 10.0, 50.0)
 TABLE_LEVERAGES = (2.0, 5.0, 10.0, 20.0, 50.0, 100.0)
 BAR_LEVERAGES = (2.0, 5.0, 10.0, 20.0, 50.0, 100.0)
@@ -78,14 +87,8 @@ MODELS = {
     "bootstrap": "Your price history (CSV)",
 }
 MODEL_KINDS = {label: kind for kind, label in MODELS.items()}  # the label is in the page's link
-SAMPLE_PATHS = 30
-N_TIMES = 12  # survival checkpoints kept in the cached results (the page does not chart them)
 DEFAULT_MMR = 0.004  # Binance's first BTCUSDT tier, when the sidebar's exchange cannot be built
 CSV_MAX_MB = 5
-
-#: (model, vol_annual or None for the file's own, df, jumps a year, jump mean, jump std, CSV
-#: SHA-256): everything that decides the simulated prices, and nothing else.
-Spec = tuple[str, float | None, float, float, float, float, str | None]
 
 st.title("Why 50x is fragile")
 # presentation mode (?present=1&step=3): one step per screen, drawn by ui.lesson_screen below
@@ -144,83 +147,6 @@ teacher_box = st.container()  # the teacher toggle and view (a fragment, drawn f
 s1, s2, s3, s4, s567, s8 = (st.container() for _ in range(6))
 if present:  # the lesson's settings still come from the link, out of sight with the sidebar
     s2 = s8 = st.sidebar.container()
-
-
-def model_args(spec: Spec, closes: pd.Series | None) -> dict:
-    """The keyword arguments of :func:`risk.odds.price_model` (and of ``liquidation_odds``) that
-    ``spec`` stands for."""
-    kind, vol, df, jumps, jump_mean, jump_std, _ = spec
-    return {
-        "model": kind,
-        "vol_annual": vol,
-        "df": df,
-        "jump_rate_per_year": jumps,
-        "jump_mean_log": jump_mean,
-        "jump_std_log": jump_std,
-        "closes": closes,
-    }
-
-
-def build_model(spec: Spec, closes: pd.Series | None) -> PriceModel:
-    return price_model(**model_args(spec, closes))
-
-
-@st.cache_data(max_entries=4, show_spinner=False)
-def read_prices(sha: str, _data: bytes) -> pd.Series:
-    """Keyed on the file's SHA-256 (a bad file raises, and errors are not cached)."""
-    return load_price_csv(_data)
-
-
-@st.cache_data(max_entries=48, show_spinner="Simulating prices…")
-def odds_for(
-    spec: Spec,
-    side: str,
-    horizon_days: float,
-    n_steps: int,
-    mmr: float,
-    n_paths: int,
-    seed: int,
-    _closes: pd.Series | None,
-) -> OddsResult:
-    """Odds for every leverage of the grid from one set of paths (closed form for GBM); keyed
-    on the model's parameters only, never on a leverage."""
-    return liquidation_odds(
-        side,
-        model.odds_leverage_grid(mmr),
-        horizon_days=horizon_days,
-        mmr=mmr,
-        **model_args(spec, _closes),
-        n_paths=n_paths,
-        n_steps=n_steps,
-        seed=seed,
-        n_times=N_TIMES,
-        keep_roi=False,
-    )
-
-
-@st.cache_data(max_entries=24, show_spinner=False)
-def paths_for(
-    spec: Spec,
-    side: str,
-    horizon_days: float,
-    n_steps: int,
-    mmr: float,
-    seed: int,
-    entry_price: float,
-    _closes: pd.Series | None,
-) -> SamplePaths:
-    """A few paths for the charts, marked for 5x and 50x (the same paths for both)."""
-    return sample_price_paths(
-        build_model(spec, _closes),
-        side,
-        horizon_days,
-        (LOW, HIGH),
-        n_paths=SAMPLE_PATHS,
-        n_steps=n_steps,
-        seed=seed,
-        mmr=mmr,
-        entry_price=entry_price,
-    )
 
 
 # --- 2. widgets: the volatility ---------------------------------------------------------------
@@ -459,13 +385,14 @@ with s8:
     lh.default_model_note()
 
 # --- computations (cached on the model's parameters only) -------------------------------------
+horizons = tuple((label, days, steps) for label, (days, steps) in HORIZONS.items())
 results: dict[str, OddsResult] = {}
 problems: dict[str, str] = {}
-for label, (days, steps) in HORIZONS.items():
-    try:
-        results[label] = odds_for(spec, side, days, steps, mmr, n_paths, seed, closes)
-    except ValueError as exc:
-        problems[label] = f"{label}: {exc}."
+for label, r in odds_by_horizon(spec, side, mmr, n_paths, seed, horizons, closes).items():
+    if isinstance(r, str):
+        problems[label] = r
+    else:
+        results[label] = r
 day = results.get("1 day")
 
 
@@ -816,13 +743,13 @@ with s4:
         "liquidated within that time."
     )
     if results:
+        odds_fig = odds_chart(spec, side, mmr, n_paths, seed, horizons, closes)
+        if sc.leverage <= grid[-1]:  # the sidebar's leverage: a marker on the cached chart
+            odds_fig = figcache.variant(
+                odds_fig, traces=[co.current_leverage_trace(float(sc.leverage))]
+            )
         st.plotly_chart(
-            figcache.figure(
-                co.odds_vs_leverage_chart,
-                grid,
-                {label: r.p_liquidation for label, r in results.items()},
-                current_leverage=sc.leverage if sc.leverage <= grid[-1] else None,
-            ),
+            odds_fig,
             key="w50_odds",
             config={"displaylogo": False},
         )
@@ -864,36 +791,22 @@ def horizon_steps(
         bind="query-params",
     )
     h_days, h_steps = HORIZONS[horizon]
-    sp = None
+    path_figs = None
     if not high_ok:
         st.info(NO_HIGH, icon=":material/info:")
     else:
         try:
-            sp = paths_for(spec, side, h_days, h_steps, mmr, seed, float(sc.entry_price), closes)
+            path_figs = sample_path_figures(
+                spec, side, h_days, h_steps, mmr, seed, float(sc.entry_price), quote, closes
+            )
         except ValueError as exc:
             st.error(f"{exc}. Choose another horizon or model.", icon=":material/error:")
-    if sp is not None:
+    if path_figs is not None:
         left, right = st.columns(2)
-        # one y-axis for both charts: the same prices must look the same in both
-        shared_y = model.shared_price_range(sp.prices, sp.liquidation_price, sp.entry_price)
-        for col, i, key in ((left, 0, "w50_paths_low"), (right, 1, "w50_paths_high")):
-            col.plotly_chart(
-                model.with_y_range(
-                    figcache.figure(
-                        co.sample_paths_chart,
-                        sp.days,
-                        sp.prices,
-                        sp.liquidated_at[i],
-                        liquidation_price=float(sp.liquidation_price[i]),
-                        entry_price=sp.entry_price,
-                        leverage=float(sp.leverage[i]),
-                        quote=quote,
-                    ),
-                    shared_y,
-                ),
-                key=key,
-                config={"displaylogo": False},
-            )
+        for col, fig, key in zip(
+            (left, right), path_figs, ("w50_paths_low", "w50_paths_high"), strict=True
+        ):
+            col.plotly_chart(fig, key=key, config={"displaylogo": False})
         st.caption(
             f"{SAMPLE_PATHS} simulated {side}s over {horizon}, the SAME prices in both charts. "
             "Red: liquidated, cut where the price reached the liquidation price. The market "
@@ -912,15 +825,9 @@ def horizon_steps(
     if hr is None:
         missing(horizon)
     else:
-        bars = np.asarray([L for L in BAR_LEVERAGES if L in grid])
+        bars = tuple(float(L) for L in BAR_LEVERAGES if L in grid)
         st.plotly_chart(
-            figcache.figure(
-                co.right_but_liquidated_chart,
-                bars,
-                model.at_leverage(hr.leverage, hr.p_liquidation, bars),
-                model.at_leverage(hr.leverage, hr.p_right_but_liquidated, bars),
-                horizon_label=horizon,
-            ),
+            right_chart(spec, side, mmr, n_paths, seed, horizons, horizon, bars, closes),
             key="w50_right",
             config={"displaylogo": False},
         )
@@ -956,31 +863,12 @@ def horizon_steps(
     if spec[0] == "bootstrap" and spec[1] is None:
         rows.append((f"Your file ({vol:.0%})", None))
     rows.sort(key=lambda row: vol if row[1] is None else row[1])  # calmest at the bottom
-    heat_lev = np.asarray([lev for lev in HEAT_LEVERAGES if lev in grid])
-    heat, labels, row_vols, left_out = [], [], [], []
-    for row_label, row_vol in rows:
-        row_spec: Spec = (spec[0], row_vol, *spec[2:])
-        try:
-            r = odds_for(row_spec, side, h_days, h_steps, mmr, n_paths, seed, closes)
-        except ValueError as exc:
-            left_out.append(f"{row_label}: {exc}")
-            continue
-        heat.append(model.at_leverage(r.leverage, r.p_liquidation, heat_lev))
-        labels.append(row_label)
-        row_vols.append(vol if row_vol is None else row_vol)
-    if heat and heat_lev.size:
-        st.plotly_chart(
-            figcache.figure(
-                co.odds_heatmap,
-                heat_lev,
-                np.asarray(row_vols),
-                np.vstack(heat),
-                vol_labels=labels,
-                horizon_label=horizon,
-            ),
-            key="w50_heatmap",
-            config={"displaylogo": False},
-        )
+    heat_lev = tuple(float(lev) for lev in HEAT_LEVERAGES if lev in grid)
+    heat_fig, left_out = heat_chart(
+        spec, tuple(rows), vol, side, h_days, h_steps, mmr, n_paths, seed, heat_lev, horizon, closes
+    )
+    if heat_fig is not None:
+        st.plotly_chart(heat_fig, key="w50_heatmap", config={"displaylogo": False})
     for note in left_out:
         st.warning(f"Left out of the heatmap: {note}.", icon=":material/warning:")
     st.caption(f"Same model ({MODELS[spec[0]]}) and horizon ({horizon}) for every cell.")

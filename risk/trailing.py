@@ -443,11 +443,33 @@ def compare_exit_rules(
     """
     check_choice("side", side, SIDES)
     lev = float(check_range("leverage", leverage, 1.0, MAX_LEVERAGE))
+    position_liquidation_price(side, lev, mmr, 1.0)  # validates the margin at entry
+    _count("sample_paths", sample_paths, 0, 200)
+    prices = simulate_prices(model, horizon_days, paths=paths, step_minutes=step_minutes, seed=seed)
+    return compare_on_prices(
+        prices, side, lev, rules, mmr=mmr, entry_price=entry_price, sample_paths=sample_paths
+    )
+
+
+def compare_on_prices(
+    prices: tuple[np.ndarray, np.ndarray, np.ndarray],
+    side: str,
+    leverage: float,
+    rules: ExitRules,
+    *,
+    mmr: float = 0.004,
+    entry_price: float = 100.0,
+    sample_paths: int = 0,
+) -> ExitComparison:
+    """:func:`compare_exit_rules` on paths already simulated: ``prices`` is what
+    :func:`simulate_prices` returned (``(time_hours, log_prices, gap)``; read, never changed).
+    The paths do not depend on the position or the rules, so a page can simulate them once and
+    try every leverage and rule on the same paths."""
+    check_choice("side", side, SIDES)
+    lev = float(check_range("leverage", leverage, 1.0, MAX_LEVERAGE))
     lp = position_liquidation_price(side, lev, mmr, 1.0)  # validates the margin at entry
     ns = _count("sample_paths", sample_paths, 0, 200)
-    t, x, gap = simulate_prices(
-        model, horizon_days, paths=paths, step_minutes=step_minutes, seed=seed
-    )
+    t, x, gap = prices
     ns = min(ns, x.shape[0])
     parts: dict[str, list[RuleOutcome]] = {r: [] for r in RULES}
     for a in range(0, x.shape[0], _BLOCK_PATHS):

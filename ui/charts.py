@@ -256,20 +256,7 @@ def liquidation_distance_chart(
             )
         )
     if current_leverage is not None and current_frac is not None and np.isfinite(current_frac):
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "markers+text",
-                "name": "This position",
-                "x": [current_leverage],
-                "y": [current_frac],
-                "marker": {"color": RED, "size": 13, "line": {"color": "white", "width": 2}},
-                "text": [f"{current_leverage:g}x: {_pct_text(current_frac)}"],
-                "textposition": "top right",
-                "textfont": {"color": RED, "size": 13},
-                "hovertemplate": "This position: %{x:g}x, liquidated after %{y:.2%}<extra></extra>",
-            }
-        )
+        data.append(position_marker_trace(current_leverage, current_frac))
     layout = _layout(
         "How far the price can move before liquidation",
         height=460,
@@ -277,6 +264,23 @@ def liquidation_distance_chart(
         yaxis=_log_pct_axis(y_floor, y_top, "Adverse move to liquidation (% of entry, log scale)"),
     )
     return go.Figure(data=data, layout=layout)
+
+
+def position_marker_trace(current_leverage: float, current_frac: float) -> dict:
+    """The "This position" marker of :func:`liquidation_distance_chart`, on its own so that a
+    page can add it to the cached curve without rebuilding it (``ui.figcache.variant``)."""
+    return {
+        "type": "scatter",
+        "mode": "markers+text",
+        "name": "This position",
+        "x": [current_leverage],
+        "y": [current_frac],
+        "marker": {"color": RED, "size": 13, "line": {"color": "white", "width": 2}},
+        "text": [f"{current_leverage:g}x: {_pct_text(current_frac)}"],
+        "textposition": "top right",
+        "textfont": {"color": RED, "size": 13},
+        "hovertemplate": "This position: %{x:g}x, liquidated after %{y:.2%}<extra></extra>",
+    }
 
 
 def price_ladder_chart(
@@ -423,19 +427,6 @@ def leverage_tradeoff_chart(
                 f"{max_leverage:.1f}x<extra></extra>",
             )
         )
-    if current_leverage is not None and current_frac is not None and np.isfinite(current_frac):
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "markers",
-                "name": "Sidebar leverage",
-                "x": [current_leverage],
-                "y": [current_frac],
-                "marker": {"color": INK, "size": 11, "symbol": "diamond"},
-                "hovertemplate": "Sidebar leverage %{x:g}x: liquidated after %{y:.2%}"
-                "<extra></extra>",
-            }
-        )
     data.append(
         _line(
             "Margin required",
@@ -462,7 +453,23 @@ def leverage_tradeoff_chart(
             "anchor": "x",
         },
     )
+    if current_leverage is not None and current_frac is not None and np.isfinite(current_frac):
+        data.append(sidebar_leverage_trace(current_leverage, current_frac))
     return go.Figure(data=data, layout=layout)
+
+
+def sidebar_leverage_trace(current_leverage: float, current_frac: float) -> dict:
+    """The "Sidebar leverage" marker of :func:`leverage_tradeoff_chart` (top panel), on its own
+    so that a page can add it to the cached chart without rebuilding it."""
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "name": "Sidebar leverage",
+        "x": [current_leverage],
+        "y": [current_frac],
+        "marker": {"color": INK, "size": 11, "symbol": "diamond"},
+        "hovertemplate": "Sidebar leverage %{x:g}x: liquidated after %{y:.2%}<extra></extra>",
+    }
 
 
 def _gauge(

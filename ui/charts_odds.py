@@ -104,23 +104,28 @@ def odds_vs_leverage_chart(
     x0, x1 = float(lev.min()), float(lev.max())
     data.append(_hline("Coin flip (50%)", x0, x1, 50.0, GREY, "Half of the paths"))
     if current_leverage is not None:
-        data.append(
-            {
-                "type": "scatter",
-                "x": [current_leverage, current_leverage],
-                "y": [0.0, 100.0],
-                "mode": "lines",
-                "name": "Your leverage",
-                "line": {"color": INK, "dash": "dot", "width": 2},
-                "hovertemplate": f"Your leverage: {current_leverage:g}x<extra></extra>",
-            }
-        )
+        data.append(current_leverage_trace(current_leverage))
     layout = _layout(
         title,
         xaxis=_leverage_axis(lev),
         yaxis={"title": {"text": "Liquidated (% of paths)"}, "range": [0, 100], "ticksuffix": "%"},
     )
     return go.Figure(data=data, layout=layout)
+
+
+def current_leverage_trace(current_leverage: float) -> dict:
+    """The "Your leverage" vertical line of :func:`odds_vs_leverage_chart` (0% to 100%), on its
+    own so that a page can add it to the cached chart without rebuilding it
+    (``ui.figcache.variant``)."""
+    return {
+        "type": "scatter",
+        "x": [current_leverage, current_leverage],
+        "y": [0.0, 100.0],
+        "mode": "lines",
+        "name": "Your leverage",
+        "line": {"color": INK, "dash": "dot", "width": 2},
+        "hovertemplate": f"Your leverage: {current_leverage:g}x<extra></extra>",
+    }
 
 
 def _thinned(lines: list[tuple[np.ndarray, np.ndarray]]) -> tuple[list, list]:

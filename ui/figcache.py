@@ -16,7 +16,7 @@ shared by every session, so nothing may change it after it is built: pages only 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import plotly.graph_objects as go
@@ -44,7 +44,11 @@ class SpecFigure(go.Figure):
 @st.cache_resource(max_entries=MAX_FIGURES, show_spinner=False)
 def _cached(_builder: Callable[..., go.Figure], name: str, *args: Any, **kwargs: Any) -> go.Figure:
     fig = _builder(*args, **kwargs)
-    out = SpecFigure(fig)
+    if type(fig) is go.Figure:
+        fig.__class__ = SpecFigure  # the builder's own figure, not a validated copy of it
+        out = fig
+    else:
+        out = SpecFigure(fig)
     out.to_dict()
     return out
 
@@ -54,3 +58,74 @@ def figure(builder: Callable[..., go.Figure], *args: Any, **kwargs: Any) -> go.F
     arrays by content). Raises what the builder raises (errors are not cached)."""
     name = f"{builder.__module__}.{builder.__qualname__}"
     return _cached(builder, name, *args, **kwargs)
+
+
+class _Variant(SpecFigure):
+    """A cached figure with a few additions, for ``st.plotly_chart`` (which reads ``to_dict``):
+    the spec is the base's spec with the additions, built without re-validating the base. The
+    Plotly object graph (``data``, ``layout``, every other attribute) is built from that spec on
+    first access only, so a reader sees the same figure either way."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        # No go.Figure.__init__: that is the validation being skipped (see _full).
+        self.__dict__["_ll_spec"] = spec
+
+    def _full(self) -> go.Figure:
+        full = self.__dict__.get("_ll_full")
+        if full is None:
+            full = go.Figure(self.__dict__["_ll_spec"])
+            self.__dict__["_ll_full"] = full
+        return full
+
+    @property
+    def data(self):  # type: ignore[override]
+        return self._full().data
+
+    @property
+    def layout(self):  # type: ignore[override]
+        return self._full().layout
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_ll_"):
+            raise AttributeError(name)
+        return getattr(self._full(), name)
+
+    def __repr__(self) -> str:
+        return repr(self._full())
+
+
+def _merged(base: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:
+    """``base`` with ``update`` merged in recursively; only the dicts on the changed paths are
+    copied (the rest, e.g. encoded arrays, is shared with the cached base)."""
+    out = dict(base)
+    for key, value in update.items():
+        old = out.get(key)
+        both = isinstance(old, dict) and isinstance(value, dict)
+        out[key] = _merged(old, value) if both else value
+    return out
+
+
+def _trace_spec(trace: dict[str, Any]) -> dict[str, Any]:
+    """``trace`` (a plain dict with a ``type``) validated by its Plotly trace class."""
+    cls = getattr(go, str(trace.get("type", "scatter")).capitalize())
+    return cls(trace).to_plotly_json()
+
+
+def variant(
+    base: go.Figure,
+    *,
+    traces: Sequence[dict[str, Any]] = (),
+    layout: dict[str, Any] | None = None,
+) -> go.Figure:
+    """``base`` (a figure from :func:`figure`) with ``traces`` appended and ``layout`` merged
+    into its layout, for a chart whose only per-rerun input is small (a marker at the sidebar's
+    leverage, the y-range shared by two charts). The base stays cached and untouched; the
+    additions are validated by Plotly (``ValueError`` for a bad property), the base is not
+    validated again. Costs a shallow copy of the spec instead of a figure build."""
+    spec = base.to_dict()
+    out = dict(spec)
+    if traces:
+        out["data"] = [*spec.get("data", []), *(_trace_spec(t) for t in traces)]
+    if layout:
+        out["layout"] = _merged(spec.get("layout", {}), go.Layout(layout).to_plotly_json())
+    return _Variant(out)

@@ -30,7 +30,7 @@ from risk.calibration import (
 from risk.conditional_vol import DEFAULT_HALF_LIFE_DAYS, VolNow
 from risk.conditional_vol import vol_now as measure_vol_now
 from risk.vol_sources import csv_candles, history_candles, market_candles, now_history
-from ui import text
+from ui import figcache, text
 from ui.charts_calibration import truth_chart
 
 #: The lesson's default price model: the one the calibration scores best.
@@ -178,9 +178,10 @@ def default_model_note() -> None:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _shares(side: str, horizon_days: float, leverage: tuple[float, ...], mmr: float):
-    """Every leverage of the page's grid at once: the leverage slider only reads the result."""
-    return history_shares(side, horizon_days, list(leverage), mmr=mmr)
+def _shares(side: str, horizon_days: float, leverage: np.ndarray, mmr: float):
+    """Every leverage of the page's grid at once: the leverage slider only reads the result
+    (an array, hashed as one block of bytes: a tuple of 190 floats is hashed one by one)."""
+    return history_shares(side, horizon_days, leverage, mmr=mmr)
 
 
 def what_really_happened(
@@ -198,7 +199,7 @@ def what_really_happened(
     anyway."""
     try:
         h_all: HistoryShares = _shares(
-            side, float(horizon_days), tuple(float(x) for x in grid), float(mmr)
+            side, float(horizon_days), np.asarray(grid, dtype=float), float(mmr)
         )
     except ValueError as exc:
         st.error(f"History cannot answer this: {exc}.", icon=":material/error:")
@@ -246,7 +247,7 @@ def _truth_figure(side: str, horizon_days: float, horizon_label: str, log_y: boo
     """The truth chart from the shipped calibration, built once per (side, horizon, scale):
     its data never changes while the app runs, and a Plotly figure is slow to validate."""
     cells = _cells(side, horizon_days)
-    return truth_chart(
+    fig = truth_chart(
         np.array([c["leverage"] for c in cells]),
         np.array([c["observed"] for c in cells]),
         np.array([c["observed_lo"] for c in cells]),
@@ -256,6 +257,7 @@ def _truth_figure(side: str, horizon_days: float, horizon_label: str, log_y: boo
         side=side,
         log_y=log_y,
     )
+    return figcache.SpecFigure(fig)  # its wire form computed once, not copied on every rerun
 
 
 def truth_section(side: str, mmr: float, horizon_label: str, horizon_days: float) -> None:

@@ -481,11 +481,3 @@ def shared_price_range(
     lo, hi = float(values.min()), float(values.max())
     pad = (hi - lo) * pad_frac or abs(hi) * pad_frac
     return [lo - pad, hi + pad]
-
-
-def with_y_range(fig, y_range: list[float]):
-    """A copy of the (possibly cached and shared) figure ``fig`` with its y-axis fixed to
-    ``y_range``; the cached figure itself is left as it was."""
-    import plotly.graph_objects as go
-
-    return go.Figure(fig).update_yaxes(range=y_range, autorange=False)

@@ -92,3 +92,31 @@ def test_short_and_a_bad_sidebar_position() -> None:
     assert len(at.error) == 1 and "above the maximum 100x" in at.error[0].value
     assert not at.metric
     assert at.title[0].value == "Trailing stops"
+
+
+def test_a_new_leverage_reuses_the_simulated_prices(monkeypatch) -> None:
+    """The paths depend on the market model only: moving the sidebar leverage applies the rules
+    to the same paths again (the figures match the library at the new leverage), it does not
+    simulate new ones."""
+    import streamlit as st
+
+    import risk.trailing
+
+    calls = []
+    real = risk.trailing.simulate_prices
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(risk.trailing, "simulate_prices", counted)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = app_test(PAGE)
+    assert not at.exception and len(calls) == 1
+    for lev in (5, 20, 33):
+        at.slider(key="lev").set_value(lev).run()
+        assert not at.exception
+    assert len(calls) == 1, "a leverage move simulated the prices again"
+    kept = library(lev=33.0).outcomes["trailing"].winners_kept
+    assert metric(at, "Winners kept: trailing") == text.pct(kept, 1)

@@ -531,6 +531,7 @@ def test_simulations_are_cached_on_the_model_parameters_only(monkeypatch) -> Non
     monkeypatch.setattr(risk.paths, "simulate_paths", simulate)
     monkeypatch.setattr(risk.odds, "liquidation_odds", count_odds)
     st.cache_data.clear()
+    st.cache_resource.clear()  # the sample-path figures hold their paths
     at = gbm_page()
     clean(at)
     # GBM: 3 horizons + the heatmap's 6 other preset rows in closed form; only the sample

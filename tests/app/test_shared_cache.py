@@ -1,0 +1,103 @@
+"""The lesson's caches are shared by a whole class, counted, not timed (tests/app/counting_server.py
+records every simulation, every read of the shipped history and every chart build with a digest
+of its arguments):
+
+- students who open "Why 50x is fragile" at the same moment on a cold server compute each result
+  ONCE: concurrent identical cache misses wait for the one computation (Streamlit's per-key
+  compute lock) instead of each simulating the same prices;
+- a sidebar leverage move afterwards is a pure cache hit: no simulation, no read of the history,
+  no chart rebuilt (the marker at the sidebar's leverage is added to the cached chart).
+
+The app runs in a real Streamlit server; the students are protocol-level clients
+(tools/stclient.py) that send what a browser sends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tools.appserver import ROOT, free_port, wait_healthy
+from tools.stclient import ProtocolClient
+
+SERVER = Path(__file__).with_name("counting_server.py")
+STUDENTS = 6
+#: Counted with a digest of their arguments (tests/app/counting_server.py).
+SIMULATIONS = ("liquidation_odds", "sample_price_paths")
+HISTORY = ("history_shares",)
+BUILDERS = (
+    "odds_vs_leverage_chart",
+    "sample_paths_chart",
+    "right_but_liquidated_chart",
+    "odds_heatmap",
+    "truth_chart",
+)
+
+
+@pytest.fixture(scope="module")
+def cold_app(tmp_path_factory: pytest.TempPathFactory):
+    tmp = tmp_path_factory.mktemp("shared_cache")
+    counts = tmp / "counts.txt"
+    counts.touch()
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, str(SERVER), str(counts), str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        env={**os.environ, "LEVERAGE_LAB_DB": str(tmp / "journal.sqlite3")},
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, proc, 90.0)
+        yield url, counts
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
+
+
+def _calls(counts: Path, names: tuple[str, ...]) -> Counter[str]:
+    """``name:digest`` -> number of calls, for the counted functions in ``names``."""
+    lines = [ln for ln in counts.read_text().split() if ln.split(":", 1)[0] in names]
+    return Counter(lines)
+
+
+def test_a_class_shares_one_computation_and_a_leverage_move_recomputes_nothing(cold_app) -> None:
+    url, counts = cold_app
+    everything = SIMULATIONS + HISTORY + BUILDERS
+
+    async def scenario() -> None:
+        clients = [ProtocolClient(url, timeout_s=180.0) for _ in range(STUDENTS)]
+        try:
+            # The whole class opens the lesson at once on a server that has computed nothing.
+            loads = await asyncio.gather(*(c.open("why_50x") for c in clients))
+            for s in loads:
+                assert not s.exceptions, s.exceptions
+            assert all("lev" in c.widget_ids for c in clients), "a student got no sidebar"
+            first = _calls(counts, everything)
+            sims = _calls(counts, SIMULATIONS)
+            assert sum(sims.values()) >= 2, "the lesson simulated nothing: the counting is broken"
+            assert _calls(counts, HISTORY), "the lesson did not read the history"
+            assert _calls(counts, BUILDERS), "the lesson built no chart"
+            repeated = {k: n for k, n in first.items() if n > 1}
+            assert not repeated, f"computed more than once for {STUDENTS} students: {repeated}"
+
+            # Then every student drags the sidebar leverage: nothing is computed again.
+            for lev in (7, 33, 50, 88, 125):
+                moves = await asyncio.gather(*(c.set_widget("lev", lev) for c in clients))
+                for s in moves:
+                    assert not s.exceptions, s.exceptions
+            assert _calls(counts, everything) == first
+        finally:
+            for c in clients:
+                await c.close()
+
+    asyncio.run(scenario())
