@@ -206,14 +206,20 @@ def max_open(
         raise ValueError(f"side={side!r} is not known; allowed: long, short")
     cs = float(check_positive("contract_size", contract_size))
     lot = None if lot_size is None else float(check_positive("lot_size", lot_size))
+    cap, cap_kind = notional_cap_for_leverage(table, lev)  # refuses a leverage above the table
     one = Position(side, ep, 1.0, leverage=lev, contract=contract, contract_size=cs)
     unit = float(one.notional)  # notional of one unit of quantity
     if close_fee_at_bankruptcy:
         per_unit = float(order_cost(one, f))
     else:
         per_unit = unit / lev + float(open_fee(one, f))
+    if not (math.isfinite(per_unit) and per_unit > 0):
+        raise ValueError(
+            f"entry_price={ep:g} at leverage={lev:g} costs {per_unit:g} per unit, which cannot "
+            "size a position; allowed: an entry and leverage whose margin per unit is a "
+            "positive number"
+        )
     q_bal = bal / per_unit
-    cap, cap_kind = notional_cap_for_leverage(table, lev)
     # Tiers measure the notional, or the base quantity for a size-based table (OKX); the cap is
     # exclusive under the "floor" boundary (Binance: floor <= n < cap), inclusive under "cap"
     # (Bybit: n <= risk limit).

@@ -122,3 +122,21 @@ def test_a_refreshed_cache_table_is_used_as_liq_uses_it(capsys, market_dir) -> N
     d = as_json(capsys, ["max-open", "--exchange", "binance", "--symbol", "ZZZUSDT", "--entry", "2",
                          "--balance", "1000", "--leverage", "20"])  # fmt: skip
     assert d["notional"] <= 10_000.0 and d["notional"] == pytest.approx(10_000.0, rel=1e-6)
+
+
+def test_a_leverage_above_the_table_is_refused_before_any_arithmetic(capsys) -> None:
+    """Found by `make fuzz SCALE=10` (seed 20261203): 1e-200 / 1e308 underflowed to a cost of 0
+    per unit and the command died of ZeroDivisionError instead of naming the leverage."""
+    argv = ["max-open", "--exchange", "bybit-uta", "--side", "long", "--entry", "1e-200",
+            "--balance", "27.6568", "--leverage", "1e308"]  # fmt: skip
+    code, out, err = run(capsys, argv)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "leverage=1e+308 is above every tier" in err
+
+
+def test_a_cost_per_unit_that_underflows_is_refused(capsys) -> None:
+    argv = ["max-open", "--exchange", "generic", "--mmr", "0.004", "--side", "long", "--entry",
+            "5e-324", "--balance", "10", "--leverage", "100"]  # fmt: skip
+    code, out, err = run(capsys, argv)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "per unit" in err
