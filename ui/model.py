@@ -481,3 +481,12 @@ def shared_price_range(
     lo, hi = float(values.min()), float(values.max())
     pad = (hi - lo) * pad_frac or abs(hi) * pad_frac
     return [lo - pad, hi + pad]
+
+
+def with_y_range(fig, y_range: list[float]):
+    """A copy of the (possibly cached and shared) figure ``fig`` with its y-axis fixed to
+    ``y_range``; the cached figure itself is left as it was (the presentation mode's 5x and
+    50x path charts share one axis this way)."""
+    import plotly.graph_objects as go
+
+    return go.Figure(fig).update_yaxes(range=y_range, autorange=False)

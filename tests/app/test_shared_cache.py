@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from tools.appserver import ROOT, free_port, wait_healthy
-from tools.stclient import ProtocolClient
+from tools.stclient import ProtocolClient, run_in_fresh_loop
 
 SERVER = Path(__file__).with_name("counting_server.py")
 STUDENTS = 6
@@ -100,4 +100,4 @@ def test_a_class_shares_one_computation_and_a_leverage_move_recomputes_nothing(c
             for c in clients:
                 await c.close()
 
-    asyncio.run(scenario())
+    run_in_fresh_loop(scenario())  # Playwright may run a loop in this process already
