@@ -55,7 +55,11 @@ def test_the_lesson_opens_with_its_charts(open_page) -> None:
 def test_the_volatility_preset_changes_the_numbers(open_page) -> None:
     page = open_page("why_50x")
     before = metric_text(page, "Typical 1-day move")
-    page.locator('[data-testid="stSelectbox"]', has_text="Asset (annualized volatility)").click()
+    box = page.locator('[data-testid="stSelectbox"]', has_text="Asset (annualized volatility)")
+    # Scroll first: at the window's lower edge the click scrolls the page, and the scroll closes
+    # the list it opened (the lesson's new Present button moved the box down to that edge).
+    box.scroll_into_view_if_needed()
+    box.click()
     page.locator('[role="option"]', has_text="ETH").first.click()
     eth_day = text.pct(typical_move_frac(0.71, 1.0))
     wait_for_metric(page, "Typical 1-day move", eth_day)
