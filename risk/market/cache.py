@@ -165,12 +165,18 @@ def save_symbol(
             doc["contract_size"] = float(contract_size)
         _parse(exchange, symbol, doc, folder / "tiers.json")  # refuse a table that cannot load
         write_atomic(folder / "tiers.json", json.dumps(doc))
-    fund = "timestamp_ms,rate_per_interval\n" + "".join(f"{t},{r!r}\n" for t, r in funding_history)
+    # repr(float(x)): exact round trip, and plain digits for numpy floats too (their own repr is
+    # "np.float64(...)", which reads back as text)
+    fund = "timestamp_ms,rate_per_interval\n" + "".join(
+        f"{int(t)},{float(r)!r}\n" for t, r in funding_history
+    )
     write_atomic(folder / "funding.csv", fund)
     for tf, rows in candles.items():
         text = ",".join(CANDLE_COLUMNS) + "\n"
         text += "".join(
-            f"{int(r[0])},{r[1]!r},{r[2]!r},{r[3]!r},{r[4]!r},{(r[5] or 0.0)!r}\n" for r in rows
+            f"{int(r[0])},{float(r[1])!r},{float(r[2])!r},{float(r[3])!r},{float(r[4])!r},"
+            f"{float(r[5] or 0.0)!r}\n"
+            for r in rows
         )
         write_atomic(folder / f"candles_{tf}.csv", text)
     write_atomic(folder / "snapshot.json", json.dumps(asdict(snapshot), indent=1))

@@ -231,3 +231,23 @@ def test_okx_tiers_in_contracts_are_cached_with_their_contract_size(market_dir) 
     # 0-2,000 / 2,001-4,000 / 4,001-8,000 contracts of 0.1 ETH
     assert [t.cap for t in table.tiers] == [200.0, 400.0, 800.0]
     assert [t.mmr for t in table.tiers] == [0.01, 0.015, 0.02]
+
+
+def test_numpy_numbers_are_written_as_plain_digits() -> None:
+    """A caller that passes numpy values (a resampled frame, say) got "np.float64(100.0)" in the
+    CSV, which reads back as text."""
+    import numpy as np
+
+    cache.save_symbol(
+        "binance",
+        "BTCUSDT",
+        snapshot=snapshot(),
+        tiers_raw=CCXT_TIERS,
+        funding_history=[(np.int64(1764547200000), np.float64(0.0001))],
+        candles={"1h": [[np.int64(1764547200000), *np.array([100.0, 102.0, 99.0, 101.0, 5.0])]]},
+    )
+    folder = cache.symbol_dir("binance", "BTCUSDT")
+    assert "np." not in (folder / "candles_1h.csv").read_text()
+    assert "np." not in (folder / "funding.csv").read_text()
+    got = cache.read_candles("binance", "BTCUSDT", "1h")
+    assert got is not None and float(got["close"].iloc[0]) == 101.0
