@@ -30,14 +30,14 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from risk import distance_frac
+from risk import distance_frac, liquidation_price
 from risk.odds import (
     OddsResult,
     liquidation_barriers,
 )
 from risk.volatility import hours_to_typical_move, typical_move_frac, vol_presets
 from ui import charts_odds as co
-from ui import figcache, handout, lesson_screen, model, notices, text
+from ui import figcache, handout, inputs, lesson_screen, model, notices, text
 from ui import format as uifmt
 from ui import lesson_history as lh
 from ui import lesson_present as lp
@@ -176,18 +176,16 @@ with s2:
         help="Volatility is the size of the price's ordinary moves, scaled to a year.",
     )
     if vol_name == CUSTOM:
-        chosen_vol = (
-            v2.number_input(
-                "Volatility (% a year)",
-                min_value=5.0,
-                max_value=300.0,
-                value=60.0,
-                step=5.0,
-                key="w50_vol_pct",
-                bind="query-params",
-            )
-            / 100
+        vol_pct = inputs.number(
+            "Volatility (% a year)",
+            bounds=inputs.Bounds(5.0, 300.0),
+            container=v2,
+            value=60.0,
+            step=5.0,
+            key="w50_vol_pct",
+            bind="query-params",
         )
+        chosen_vol = None if vol_pct is None else vol_pct / 100
     elif vol_name == LIVE and live_vol is not None:
         chosen_vol = float(live_vol)
     elif vol_name == lh.VOL_NOW:
@@ -211,6 +209,7 @@ with s8:
         m1.selectbox("Price model", list(MODEL_KINDS), key="w50_model", bind="query-params")
     ]
     df, jumps, jump_mean, jump_std = 3.0, 0.0, 0.0, 0.0
+    typed: list[float | None] = [chosen_vol]
     own_vol = False
     if kind == "student-t":
         df = float(
@@ -227,44 +226,39 @@ with s8:
             )
         )
     elif kind == "jump":
-        jumps = float(
-            m2.number_input(
-                "Gaps per year",
-                min_value=0.0,
-                max_value=365.0,
-                value=12.0,
-                step=1.0,
-                key="w50_jumps",
-                bind="query-params",
-            )
+        jumps = inputs.number(
+            "Gaps per year",
+            bounds=inputs.Bounds(0.0, 365.0),
+            container=m2,
+            value=12.0,
+            step=1.0,
+            key="w50_jumps",
+            bind="query-params",
         )
-        jump_mean = (
-            m3.number_input(
-                "Average gap (%)",
-                min_value=-20.0,
-                max_value=20.0,
-                value=0.0,
-                step=0.5,
-                key="w50_jump_mean",
-                bind="query-params",
-                help="Negative = gaps down on average.",
-            )
-            / 100
+        jump_mean = inputs.number(
+            "Average gap (%)",
+            bounds=inputs.Bounds(-20.0, 20.0),
+            container=m3,
+            value=0.0,
+            step=0.5,
+            key="w50_jump_mean",
+            bind="query-params",
+            help="Negative = gaps down on average.",
         )
-        jump_std = (
-            m3.number_input(
-                "Gap size spread (%)",
-                min_value=0.5,
-                max_value=30.0,
-                value=4.0,
-                step=0.5,
-                key="w50_jump_std",
-                bind="query-params",
-                help="How large a typical gap is, up or down. The gaps take their share of the "
-                "volatility: the total stays at the asset's volatility.",
-            )
-            / 100
+        jump_std = inputs.number(
+            "Gap size spread (%)",
+            bounds=inputs.Bounds(0.5, 30.0),
+            container=m3,
+            value=4.0,
+            step=0.5,
+            key="w50_jump_std",
+            bind="query-params",
+            help="How large a typical gap is, up or down. The gaps take their share of the "
+            "volatility: the total stays at the asset's volatility.",
         )
+        typed += [jumps, jump_mean, jump_std]
+        if None not in typed:
+            jump_mean, jump_std = jump_mean / 100, jump_std / 100
     elif kind == "bootstrap":
         upload = m2.file_uploader(
             "Price history (CSV)",
@@ -320,17 +314,26 @@ with s8:
                 "simulation for the odds (exact formula).",
             )
         )
-        seed = int(
-            p2.number_input(
-                "Random seed",
-                min_value=0,
-                max_value=1_000_000,
-                value=0,
-                step=1,
-                key="w50_seed",
-                bind="query-params",
-            )
+        seed = inputs.number(
+            "Random seed",
+            bounds=inputs.Bounds(0, 1_000_000, integer=True),
+            container=p2,
+            value=0,
+            step=1,
+            key="w50_seed",
+            bind="query-params",
         )
+        typed.append(seed)
+
+    if None in typed:
+        # a typed value is out of range: no figure of the old value stays on screen, and the
+        # widgets drawn further down (in fragments) keep their values for the next run
+        for key in ("w50_teacher", "w50_guess", "w50_horizon"):
+            if key in st.session_state:
+                st.session_state[key] = st.session_state[key]
+        inputs.withheld("The odds, the paths and the heatmap")
+        st.stop()
+    seed = int(seed)
 
     gbm_spec: Spec = ("gbm", float(chosen_vol), 3.0, 0.0, 0.0, 0.0, None)
     spec: Spec = gbm_spec
@@ -587,10 +590,16 @@ with s1:
             if sc.size_by == "margin"
             else f"a quantity of {sc.quantity:g}"
         )
+        yours = (
+            f" At the sidebar's {text.lev(sc.leverage)} it is liquidated at "
+            f"**{text.price(float(liquidation_price(res.position, venue)))}**."
+            if res.ok
+            else ""
+        )
         st.caption(
             f"{side.capitalize()} with {sized} on {venue.table.name} (tiers as of "
-            f"{venue.table.as_of}), from the sidebar. The odds below use one maintenance rate "
-            f"for every leverage: {text.pct(mmr)}, {mmr_source}."
+            f"{venue.table.as_of}), from the sidebar.{yours} The odds below use one maintenance "
+            f"rate for every leverage: {text.pct(mmr)}, {mmr_source}."
         )
 
 # --- 2. normal moves --------------------------------------------------------------------------
@@ -681,10 +690,10 @@ def guess_first(day: OddsResult | None, market: str, vol: float) -> None:
         "day is out?"
     )
     g1, g2 = st.columns([2, 1], vertical_alignment="bottom")
-    guess = g1.number_input(
+    guess = inputs.number(
         "Your guess (% liquidated within a day)",
-        min_value=0.0,
-        max_value=100.0,
+        bounds=inputs.Bounds(0.0, 100.0),
+        container=g1,
         value=None,
         step=1.0,
         key="w50_guess",
