@@ -190,6 +190,6 @@ if res.ok:
             icon=":material/warning:",
         )
     st.caption(
-        "Isolated margin pays the funding, so the liquidation price creeps toward the "
-        "entry a little at every funding time."
+        f"Isolated margin pays the funding, so the liquidation price creeps from "
+        f"{text.price(float(lp[0]))} today toward the entry a little at every funding time."
     )
