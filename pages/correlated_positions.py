@@ -17,7 +17,7 @@ from risk.correlated import (
 )
 from risk.volatility import vol_presets
 from ui import charts_pitfalls as cp
-from ui import figcache, inputs, text, words
+from ui import figcache, glossary, inputs, text, words
 
 st.title("Correlated positions")
 st.caption(
@@ -105,7 +105,7 @@ wallet = inputs.number(
     step=100.0,
     key="cp_wallet",
     bind="query-params",
-    help="The cross-margin wallet that backs every position.",
+    help=glossary.helped("The cross-margin wallet that backs every position."),
 )
 mmr_pct = inputs.number(
     "Maintenance rate (%)",
@@ -116,7 +116,7 @@ mmr_pct = inputs.number(
     format="%.2f",
     key="cp_mmr",
     bind="query-params",
-    help="Binance's first BTCUSDT tier: 0.40% of the notional at the mark price.",
+    help=glossary.helped("Binance's first BTCUSDT tier: 0.40% of the notional at the mark price."),
 )
 
 if count is None:
@@ -302,18 +302,22 @@ if result is not None:
     m[2].metric(
         f"Guess: {names[worst]} alone",
         text.pct(float(result.p_alone[worst]), 1),
-        help="The riskiest position alone, isolated, with its share of the wallet in proportion "
-        "to its notional.",
+        help=glossary.helped(
+            "The riskiest position alone, isolated, with its share of the wallet in proportion "
+            "to its notional."
+        ),
     )
     m[3].metric(
         "Guess: any alone, independent",
         text.pct(result.p_any_alone_independent, 1),
-        help="1 − Π(1 − p_alone): at least one isolated position liquidated, if independent.",
+        help=glossary.helped(
+            "1 − Π(1 − p_alone): at least one isolated position liquidated, if independent.",
+        ),
     )
     m[4].metric(
         "Account leverage",
         text.lev(total / float(wallet)),
-        help="Total notional / wallet: what the account as a whole is levered.",
+        help=glossary.helped("Total notional / wallet: what the account as a whole is levered."),
     )
     ratio = result.p_account / result.p_uncorrelated if result.p_uncorrelated > 0 else np.inf
     sentence = (

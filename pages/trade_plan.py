@@ -11,7 +11,7 @@ from risk.journal.plan import MAX_TEXT_CHARS, Plan
 from risk.journal.planning import plan_levels, plan_sizing
 from risk.journal.store import default_db_path
 from risk.reference import settable_leverage
-from ui import charts, figcache, inputs, text, widgets
+from ui import charts, figcache, glossary, inputs, text, widgets
 from ui import format as fmt
 from ui.journal_faults import open_journal, read
 from ui.scenario import EXCHANGE_LABELS, current_resolved, quote_currency
@@ -136,7 +136,9 @@ risk_pct = inputs.number(
     step=0.25,
     format="%.2f",
     key="tp_risk",
-    help="The loss at the stop, taker fees included, equals this share of the equity.",
+    help=glossary.helped(
+        "The loss at the stop, taker fees included, equals this share of the equity."
+    ),
 )
 venue, venue_note = res.venue, None
 try:
@@ -191,8 +193,10 @@ if sizing is not None:
         "none"
         if math.isinf(sizing.stop_to_liquidation_frac)
         else text.pct(sizing.stop_to_liquidation_frac),
-        help="The further move past the stop that reaches the liquidation price, as a share of "
-        "the stop price. Negative: liquidation comes first.",
+        help=glossary.helped(
+            "The further move past the stop that reaches the liquidation price, as a share of "
+            "the stop price. Negative: liquidation comes first."
+        ),
     )
     tier_cap = (
         float(venue.table.max_leverage(sizing.notional))

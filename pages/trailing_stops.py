@@ -283,9 +283,11 @@ if result is not None:
     m[3].metric(
         "Liquidated before the stop",
         text.pct(out["fixed"].p_liquidated, 2),
-        help="Fixed rule: a gap jumped over the stop AND the liquidation price in one move, so "
-        "the whole margin was lost. Without gaps this cannot happen when the stop is inside "
-        "the liquidation price.",
+        help=glossary.helped(
+            "Fixed rule: a gap jumped over the stop AND the liquidation price in one move, so "
+            "the whole margin was lost. Without gaps this cannot happen when the stop is inside "
+            "the liquidation price."
+        ),
     )
     rows = []
     for rule in RULES:

@@ -37,7 +37,7 @@ from risk.odds import (
 )
 from risk.volatility import hours_to_typical_move, typical_move_frac, vol_presets
 from ui import charts_odds as co
-from ui import figcache, handout, inputs, lesson_screen, model, notices, text
+from ui import figcache, glossary, handout, inputs, lesson_screen, model, notices, text
 from ui import format as uifmt
 from ui import lesson_history as lh
 from ui import lesson_present as lp
@@ -173,7 +173,9 @@ with s2:
         format_func=lambda n: f"live: realized {live_vol:.0%} a year" if n == LIVE else n,
         key="w50_vol",
         bind="query-params",
-        help="Volatility is the size of the price's ordinary moves, scaled to a year.",
+        help=glossary.helped(
+            "Volatility is the size of the price's ordinary moves, scaled to a year."
+        ),
     )
     if vol_name == CUSTOM:
         vol_pct = inputs.number(
@@ -253,8 +255,10 @@ with s8:
             step=0.5,
             key="w50_jump_std",
             bind="query-params",
-            help="How large a typical gap is, up or down. The gaps take their share of the "
-            "volatility: the total stays at the asset's volatility.",
+            help=glossary.helped(
+                "How large a typical gap is, up or down. The gaps take their share of the "
+                "volatility: the total stays at the asset's volatility."
+            ),
         )
         typed += [jumps, jump_mean, jump_std]
         if None not in typed:
@@ -274,7 +278,9 @@ with s8:
             value=True,
             key="w50_own_vol",
             bind="query-params",
-            help="Off: the file's moves are rescaled to the volatility chosen in step 2.",
+            help=glossary.helped(
+                "Off: the file's moves are rescaled to the volatility chosen in step 2."
+            ),
         )
         if upload is None:
             st.info(
@@ -621,8 +627,10 @@ with s2:
     c[2].metric(
         f"Distance at {text.lev(HIGH)}",
         text.pct(high_dist),
-        help=f"The {fall} that liquidates a {text.lev(HIGH)} {side} at a maintenance rate of "
-        f"{text.pct(mmr)}.",
+        help=glossary.helped(
+            f"The {fall} that liquidates a {text.lev(HIGH)} {side} at a maintenance rate of "
+            f"{text.pct(mmr)}."
+        ),
     )
     if high_ok:
         hours = model.moves_in_distance(high_dist, move_1h)
@@ -767,8 +775,10 @@ with s4:
             col.metric(
                 f"Your {text.lev(sc.leverage)}: liquidated within {label}",
                 text.pct(odds_at(r, sc.leverage), 1),
-                help="At the sidebar's leverage. '—': that leverage is not possible at this "
-                "maintenance rate.",
+                help=glossary.helped(
+                    "At the sidebar's leverage. '—': that leverage is not possible at this "
+                    "maintenance rate."
+                ),
             )
     for label in problems:
         missing(label)

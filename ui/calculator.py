@@ -15,7 +15,7 @@ from risk import liquidation_price
 from risk.account import margin_status
 from risk.calculator import average_entry_price, exit_outcome, max_open, parse_fill
 from risk.margin import target_price
-from ui import text
+from ui import glossary, text
 from ui.scenario import Resolved, quote_currency
 
 #: Families whose order cost includes the fee to close at the bankruptcy price (Bybit "Order
@@ -57,14 +57,20 @@ def mark_block(res: Resolved) -> None:
         c[0].metric(
             "Move to liquidation from the mark",
             text.pct(dist),
-            help="Exact move from the mark price to the liquidation price.",
+            help=glossary.helped("Exact move from the mark price to the liquidation price."),
         )
     c[1].metric(f"Unrealized PnL ({quote})", text.num(status.unrealized_pnl))
-    c[2].metric("ROE at the mark", text.pct(status.roe), help="Unrealized PnL / initial margin.")
+    c[2].metric(
+        "ROE at the mark",
+        text.pct(status.roe),
+        help=glossary.helped("Unrealized PnL / initial margin."),
+    )
     c[3].metric(
         "Margin ratio",
         text.pct(status.margin_ratio) if math.isfinite(status.margin_ratio) else "over 100%",
-        help="Maintenance margin / margin balance at the mark; the exchange liquidates at 100%.",
+        help=glossary.helped(
+            "Maintenance margin / margin balance at the mark; the exchange liquidates at 100%."
+        ),
     )
 
 
@@ -109,11 +115,13 @@ def _pnl_tab(res: Resolved, quote: str) -> None:
     c[0].metric(
         f"PnL at exit ({quote})", text.num(out.pnl), help="side x quantity x (exit - entry)"
     )
-    c[1].metric("ROE at exit", text.pct(out.roe), help="PnL / initial margin, before fees.")
+    c[1].metric(
+        "ROE at exit", text.pct(out.roe), help=glossary.helped("PnL / initial margin, before fees.")
+    )
     c[2].metric(
         f"Fees open + close ({quote})",
         text.num(out.open_fee + out.close_fee),
-        help="Taker fee on the notional at the entry and at the exit.",
+        help=glossary.helped("Taker fee on the notional at the entry and at the exit."),
     )
     c[3].metric("ROE after fees", text.pct(out.roe_after_fees))
     st.caption(
@@ -133,7 +141,9 @@ def _target_tab(res: Resolved, quote: str) -> None:
         step=10.0,
         format="%.2f",
         key="calc_roe",
-        help="Return on the initial margin; negative for a loss (-100% = the whole margin).",
+        help=glossary.helped(
+            "Return on the initial margin; negative for a loss (-100% = the whole margin)."
+        ),
     )
     gross = float(target_price(position, roe_pct / 100.0))
     net = float(target_price(position, roe_pct / 100.0, sc.taker_fee))
@@ -182,7 +192,9 @@ def _max_open_tab(res: Resolved, quote: str) -> None:
     c = st.columns(3)
     c[0].metric("Max open (quantity)", f"{out.quantity:,.6g}")
     c[1].metric(f"Notional ({quote})", text.num(out.notional))
-    c[2].metric(f"Cost ({quote})", text.num(out.cost), help="Initial margin + fees.")
+    c[2].metric(
+        f"Cost ({quote})", text.num(out.cost), help=glossary.helped("Initial margin + fees.")
+    )
     why = _LIMIT_SENTENCE[out.limited_by].format(
         lev=text.lev(sc.leverage), cap=text.money(out.tier_notional_cap, quote)
     )

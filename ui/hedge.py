@@ -9,7 +9,7 @@ import streamlit as st
 
 from risk import Account, Position
 from risk.hedge import HEDGE_FAMILIES, HEDGE_REFUSED, HEDGE_RULES, hedge_liquidation
-from ui import text
+from ui import glossary, text
 from ui.scenario import EXCHANGE_LABELS, Scenario, quote_currency
 
 _HOW = {
@@ -77,7 +77,9 @@ def render(wallet_balance: float, scenario: Scenario) -> None:
     k[2].metric(
         "Hedge margin ratio",
         text.pct(h.margin_ratio) if h.margin_ratio < float("inf") else "over 100%",
-        help="Both legs' maintenance margin / (wallet + both legs' PnL) at the mark.",
+        help=glossary.helped(
+            "Both legs' maintenance margin / (wallet + both legs' PnL) at the mark."
+        ),
     )
     if h.already_liquidatable:
         st.error(

@@ -30,7 +30,7 @@ from risk.calibration import (
 from risk.conditional_vol import DEFAULT_HALF_LIFE_DAYS, VolNow
 from risk.conditional_vol import vol_now as measure_vol_now
 from risk.vol_sources import csv_candles, history_candles, market_candles, now_history
-from ui import figcache, text
+from ui import figcache, glossary, text
 from ui.charts_calibration import truth_chart
 
 #: The lesson's default price model: the one the calibration scores best.
@@ -223,7 +223,9 @@ def what_really_happened(
     c[2].metric(
         "History: right, and liquidated anyway",
         text.pct(float(h.right_and_liquidated[0]), 1),
-        help="The price ended in the position's favour, but touched the liquidation price first.",
+        help=glossary.helped(
+            "The price ended in the position's favour, but touched the liquidation price first."
+        ),
     )
     st.caption(
         f"Of all {h.n_entries:,} {side}s opened at every hour of {h.label} (realized "

@@ -381,8 +381,10 @@ def sidebar() -> Scenario:
         value=False,
         key=K_LIVE,
         bind="query-params",
-        help="Use the cached market data: the mark price as the entry, today's funding rate and "
-        "the Yang-Zhang realized volatility of the cached hourly candles. Off: presets only.",
+        help=glossary.helped(
+            "Use the cached market data: the mark price as the entry, today's funding rate and "
+            "the realized volatility of the cached hourly candles. Off: presets only."
+        ),
     )
     live = None
     if bool(_state(K_LIVE)):
@@ -454,8 +456,10 @@ def sidebar() -> Scenario:
         key=K_MARK,
         bind="query-params",
         placeholder="not open yet: the entry",
-        help="For a position that is already open: the exchange's current mark price. Distance "
-        "to liquidation, unrealized PnL, ROE and margin ratio are then measured from it.",
+        help=glossary.helped(
+            "For a position that is already open: the exchange's current mark price. Distance "
+            "to liquidation, unrealized PnL, ROE and margin ratio are then measured from it."
+        ),
     )
     sb.radio(
         "Size by",
