@@ -7,7 +7,7 @@ import streamlit as st
 
 from risk.account import account_state, collapse_comparison
 from risk.margin import adjust_margin
-from ui import charts, figcache, glossary, hedge, inputs, model, positions_link, text
+from ui import charts, figcache, glossary, hedge, inputs, model, positions_link, text, words
 from ui.scenario import (
     EXCHANGE_LABELS,
     LEVERAGE_CAP,
@@ -154,7 +154,7 @@ except ValueError as exc:
     st.error(
         f"The positions post {text.money(posted, quote)} of margin, more than the wallet "
         f"({text.money(wallet, quote)}). Raise the wallet balance, lower the quantities or raise "
-        f"the leverage. ({exc})",
+        f"the leverage. ({words.phrase(exc)})",
         icon=":material/error:",
     )
     st.stop()

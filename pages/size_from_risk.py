@@ -10,7 +10,7 @@ from risk import Position, distance_frac, liquidation_price
 from risk.liquidation import check_position
 from risk.reference import reference_price, round_down_to_lot, settable_leverage
 from risk.sizing import leverage_curve, loss_per_unit, size_from_risk, stop_respects_buffer
-from ui import charts, figcache, glossary, inputs, model, text
+from ui import charts, figcache, glossary, inputs, model, text, words
 from ui import format as fmt
 from ui.leverage_for_risk import max_leverage_block
 from ui.scenario import EXCHANGE_LABELS, current_resolved, quote_currency
@@ -141,7 +141,8 @@ try:
     )
 except ValueError as exc:
     st.error(
-        f"These inputs cannot be sized: {exc}. Change the value it names.", icon=":material/error:"
+        f"These inputs cannot be sized: {words.phrase(exc)}. Change the value it names.",
+        icon=":material/error:",
     )
     st.stop()
 
@@ -214,7 +215,7 @@ try:
     lp_sidebar = float(liquidation_price(at_sidebar, venue))
     sidebar_frac = float(distance_frac(lp_sidebar, sc.entry_price))
 except ValueError as exc:
-    sidebar_problem = str(exc)
+    sidebar_problem = words.phrase(exc)
 verdict = model.sizing_verdict(
     settable=settable,
     margin_at_settable=margin_settable,

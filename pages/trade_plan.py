@@ -11,7 +11,7 @@ from risk.journal.plan import MAX_TEXT_CHARS, Plan
 from risk.journal.planning import plan_levels, plan_sizing
 from risk.journal.store import default_db_path
 from risk.reference import settable_leverage
-from ui import charts, figcache, glossary, inputs, text, widgets
+from ui import charts, figcache, glossary, inputs, text, widgets, words
 from ui import format as fmt
 from ui.journal_faults import open_journal, read
 from ui.scenario import EXCHANGE_LABELS, current_resolved, quote_currency
@@ -177,7 +177,7 @@ else:
             taker_fee=sc.taker_fee,
         )
     except ValueError as exc:
-        st.error(f"This plan cannot be sized: {exc}.", icon=":material/error:")
+        st.error(f"This plan cannot be sized: {words.phrase(exc)}.", icon=":material/error:")
 
 if sizing is not None:
     m = st.columns(4) + st.columns(4)
@@ -290,7 +290,7 @@ if st.button("Save plan", type="primary", key="tp_save"):
             with open_journal(db_path) as journal:
                 plan_id = journal.save_plan(plan)
         except ValueError as exc:
-            st.error(f"Not saved: {exc}.", icon=":material/error:")
+            st.error(f"Not saved: {words.phrase(exc)}.", icon=":material/error:")
         else:
             st.session_state["tp_last_saved"] = (plan_id, fingerprint)
             st.session_state["tp_saved_msg"] = (
@@ -350,10 +350,9 @@ else:
         )
     else:
         now = getattr(current, field) * (100.0 if field == "max_loss_frac" else 1.0)
-        typed = st.number_input(
+        typed = inputs.number(
             f"New value (now {now:.6g})",
-            min_value=0.0,
-            max_value=1e10,
+            bounds=inputs.Bounds(0.0, 1e10, lo_open=True),
             value=None,
             format="%.6f",
             key="tp_am_num",
@@ -370,7 +369,7 @@ else:
                 with open_journal(db_path) as journal:
                     done = journal.amend(pid, {field: new_value}, reason)
             except ValueError as exc:
-                st.error(f"Not recorded: {exc}.", icon=":material/error:")
+                st.error(f"Not recorded: {words.phrase(exc)}.", icon=":material/error:")
             else:
                 a = done[0]
                 st.success(

@@ -37,7 +37,7 @@ from risk.odds import (
 )
 from risk.volatility import hours_to_typical_move, typical_move_frac, vol_presets
 from ui import charts_odds as co
-from ui import figcache, glossary, handout, inputs, lesson_screen, model, notices, text
+from ui import figcache, glossary, handout, inputs, lesson_screen, model, notices, text, words
 from ui import format as uifmt
 from ui import lesson_history as lh
 from ui import lesson_present as lp
@@ -127,7 +127,8 @@ try:
     liquidation_barriers(side, 1.0, mmr)
 except ValueError as exc:
     st.error(
-        f"The maintenance rate from the sidebar cannot be used for the odds: {exc}. They use "
+        "The maintenance rate from the sidebar cannot be used for the odds: "
+        f"{words.phrase(exc)}. They use "
         f"{text.pct(DEFAULT_MMR)} until you change it.",
         icon=":material/error:",
     )
@@ -201,8 +202,8 @@ csv_sha: str | None = None
 with s8:
     st.subheader("8. Which price model?")
     st.markdown(
-        "Everything above uses the model chosen here. **Normal moves** (geometric Brownian "
-        "motion) has an exact formula. Real prices have **fat tails** (big moves are more "
+        "Everything above uses the model chosen here. **Normal moves** (the bell curve) have "
+        "an exact formula. Real prices have **fat tails** (big moves are more "
         "frequent than the bell curve says) and **gaps** (the price jumps over levels). Or "
         "upload **your own price history**: the simulation replays blocks of its real moves."
     )
@@ -295,7 +296,8 @@ with s8:
                 closes = read_prices(csv_sha, data)
             except ValueError as exc:
                 st.error(
-                    f"{upload.name} cannot be used: {exc}. Fix the file and upload it again; "
+                    f"{upload.name} cannot be used: {words.phrase(exc)}. Fix the file and "
+                    "upload it again; "
                     "until then the page uses normal moves (GBM).",
                     icon=":material/error:",
                 )
@@ -357,7 +359,8 @@ with s8:
         built = build_model(spec, closes)
     except ValueError as exc:
         st.error(
-            f"These settings do not work: {exc}. The page uses normal moves (GBM) until you "
+            f"These settings do not work: {words.phrase(exc)}. The page uses normal moves "
+            "(GBM) until you "
             "change them.",
             icon=":material/error:",
         )
@@ -819,7 +822,9 @@ def horizon_steps(
                 spec, side, h_days, h_steps, mmr, seed, float(sc.entry_price), quote, closes
             )
         except ValueError as exc:
-            st.error(f"{exc}. Choose another horizon or model.", icon=":material/error:")
+            st.error(
+                f"{words.sentence(exc)} Choose another horizon or model.", icon=":material/error:"
+            )
     if path_figs is not None:
         left, right = st.columns(2)
         for col, fig, key in zip(

@@ -15,7 +15,7 @@ from risk import liquidation_price
 from risk.account import margin_status
 from risk.calculator import average_entry_price, exit_outcome, max_open, parse_fill
 from risk.margin import target_price
-from ui import glossary, text
+from ui import glossary, text, words
 from ui.scenario import Resolved, quote_currency
 
 #: Families whose order cost includes the fee to close at the bankruptcy price (Bybit "Order
@@ -187,7 +187,9 @@ def _max_open_tab(res: Resolved, quote: str) -> None:
             lot_size=float(lot),
         )
     except ValueError as exc:
-        st.error(f"Cannot compute the largest position: {exc}.", icon=":material/error:")
+        st.error(
+            f"Cannot compute the largest position: {words.phrase(exc)}.", icon=":material/error:"
+        )
         return
     c = st.columns(3)
     c[0].metric("Max open (quantity)", f"{out.quantity:,.6g}")
@@ -224,7 +226,7 @@ def _entry_tab(res: Resolved, quote: str) -> None:
     try:
         fills = [parse_fill(ln) for ln in lines]
     except ValueError as exc:
-        st.error(f"A fill is not valid: {exc}.", icon=":material/error:")
+        st.error(f"A fill is not valid: {words.phrase(exc)}.", icon=":material/error:")
         return
     avg = float(average_entry_price([p for p, _ in fills], [q for _, q in fills]))
     c = st.columns(2)

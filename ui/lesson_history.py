@@ -30,7 +30,7 @@ from risk.calibration import (
 from risk.conditional_vol import DEFAULT_HALF_LIFE_DAYS, VolNow
 from risk.conditional_vol import vol_now as measure_vol_now
 from risk.vol_sources import csv_candles, history_candles, market_candles, now_history
-from ui import figcache, glossary, text
+from ui import figcache, glossary, text, words
 from ui.charts_calibration import truth_chart
 
 #: The lesson's default price model: the one the calibration scores best.
@@ -202,7 +202,7 @@ def what_really_happened(
             side, float(horizon_days), np.asarray(grid, dtype=float), float(mmr)
         )
     except ValueError as exc:
-        st.error(f"History cannot answer this: {exc}.", icon=":material/error:")
+        st.error(f"History cannot answer this: {words.phrase(exc)}.", icon=":material/error:")
         return
     i = int(np.argmin(np.abs(h_all.leverage - leverage)))
     h = HistoryShares(

@@ -16,7 +16,7 @@ from risk import Position, Venue, bankruptcy_price, distance_frac, liquidation_p
 from risk.account import AccountState, Holding
 from risk.liquidation import check_position, maintenance_margin
 from risk.margin import fee, open_fee
-from ui import text
+from ui import text, words
 from ui.scenario import LEVERAGE_CAP, Scenario
 
 
@@ -274,7 +274,7 @@ def build_holdings(rows: list[dict], scenario: Scenario) -> tuple[list[Holding],
                     continue
             holdings.append(holding)
         except ValueError as exc:
-            problems.append(f"{label}: {exc}.")
+            problems.append(f"{label}: {words.phrase(exc)}.")
     return holdings, problems
 
 

@@ -26,7 +26,7 @@ from risk.reference import reference_price
 from risk.tiers import shipped_symbols
 from risk.venues import EXCHANGES, RULES, normalize_symbol
 from ui import format as fmt
-from ui import glossary, inputs, market
+from ui import glossary, inputs, market, words
 
 #: How each rule family is named in the sidebar (the labels live with the rules, risk/venues.py).
 EXCHANGE_LABELS: dict[str, str] = {name: rules.label for name, rules in RULES.items()}
@@ -263,11 +263,13 @@ def resolve(scenario: Scenario, venue: Venue | None = None) -> Resolved:
     try:
         venue = venue or scenario.venue()
     except ValueError as exc:
-        return Resolved(scenario, None, None, f"The exchange settings do not work: {exc}.")
+        return Resolved(
+            scenario, None, None, f"The exchange settings do not work: {words.phrase(exc)}."
+        )
     try:
         position = scenario.position()
     except ValueError as exc:
-        return Resolved(scenario, venue, None, f"The position is not valid: {exc}.")
+        return Resolved(scenario, venue, None, f"The position is not valid: {words.phrase(exc)}.")
     table = venue.table
     notional = float(position.notional)
     if notional >= table.max_notional:
@@ -293,7 +295,9 @@ def resolve(scenario: Scenario, venue: Venue | None = None) -> Resolved:
     try:
         check_position(position, venue)
     except ValueError as exc:
-        return Resolved(scenario, venue, None, f"This position cannot be opened: {exc}.")
+        return Resolved(
+            scenario, venue, None, f"This position cannot be opened: {words.phrase(exc)}."
+        )
     return Resolved(scenario, venue, position, None)
 
 

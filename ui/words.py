@@ -37,7 +37,25 @@ COMMON: dict[str, str] = {
     "seed": "the random seed",
     "targets": "the targets",
     "share": "the target's share",
+    "entry": "the entry price",
+    "stop": "the stop price",
+    "target": "the target",
+    "max_loss_frac": "the maximum loss per trade",
+    "plan_id": "the plan number",
+    "start_equity": "the starting equity",
+    "planned_risk": "the planned risk",
+    "exits": "the exits",
+    "reason": "the reason",
+    "contract_size": "the contract size",
+    "lot_size": "the lot size",
+    "balance": "the balance",
+    "position_notional": "the position's notional",
 }
+
+#: Names whose values are fractions that the app's fields show in percent.
+PERCENT: frozenset[str] = frozenset(
+    {"risk_frac", "buffer_frac", "max_loss_frac", "taker_fee", "mmr", "vol_annual"}
+)
 
 _SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 _OUT_OF_RANGE = re.compile(
@@ -47,7 +65,7 @@ _OUT_OF_RANGE = re.compile(
 )
 _NOT_KNOWN = re.compile(r"^(?P<name>\w+)=(?P<value>.+?) is not known; allowed: (?P<allowed>.*)$")
 _NOT_NUMBER = re.compile(r"^(?P<name>\w+)=(?P<value>.+?) is not (?:a number|finite); allowed: .*$")
-_ASSIGN = re.compile(r"\b(?P<name>[A-Za-z_]\w*)=")
+_ASSIGN = re.compile(r"\b(?P<name>[a-z_][a-z0-9_]*)=")
 
 
 def label(name: str, labels: Mapping[str, str] | None = None) -> str:
@@ -84,7 +102,7 @@ def _as_percent(x: str | None) -> str | None:
 def sentence(
     exc: BaseException | str,
     labels: Mapping[str, str] | None = None,
-    percent: frozenset[str] | set[str] = frozenset(),
+    percent: frozenset[str] | set[str] = PERCENT,
 ) -> str:
     """``exc``'s message as a sentence with the page's field names; ``labels`` maps library
     parameter names to the page's words ('stop_frac' -> 'the fixed stop'); the values of the
@@ -101,14 +119,38 @@ def sentence(
         return f"{_cap(name)} {m['value']} is not known; it must be one of: {m['allowed']}."
     if m := _NOT_NUMBER.match(msg):
         return f"{_cap(label(m['name'], labels))} must be a number."
+    head, sep, allowed = msg.partition("; allowed: ")
+    if sep:
+        name = a[1] if (a := re.match(r"^(\w+)=", head)) else None
+        rng = re.match(
+            r"^(?:(?P<lo>\S+) (?P<lo_op><=|<) )?(?P<name>\w+)(?: (?P<hi_op><=|<) (?P<hi>\S+))?$",
+            allowed,
+        )
+        if rng and rng["name"] == name and (rng["lo"] or rng["hi"]):
+            conv = _as_percent if name in percent else (lambda x: x)
+            words = _range_words(conv(rng["lo"]), rng["lo_op"], conv(rng["hi"]), rng["hi_op"])
+            return f"{_cap(_words(head, labels))}: it must be {words}."
+        return f"{_cap(_words(head, labels))}. Allowed: {_words(allowed, labels)}."
     return _cap(_words(msg, labels)) + "."
+
+
+def phrase(
+    exc: BaseException | str,
+    labels: Mapping[str, str] | None = None,
+    percent: frozenset[str] | set[str] = PERCENT,
+) -> str:
+    """:func:`sentence` to follow a colon inside another sentence: 'Not saved: the stop price
+    105000 is not below the entry ...' (lower-case start, no final period)."""
+    out = sentence(exc, labels, percent).rstrip(".")
+    return out[:1].lower() + out[1:] if out[:2] != out[:2].upper() else out
 
 
 def _words(msg: str, labels: Mapping[str, str] | None) -> str:
     """Replace ``name=`` by the name's words and any other snake_case name by its words."""
     out = _ASSIGN.sub(lambda m: label(m["name"], labels) + " ", msg)
     out = _SNAKE.sub(lambda m: label(m.group(0), labels), out)
-    return out.replace("the the ", "the ")
+    # 'a higher the volatility' -> 'a higher volatility': no article after a word that has one
+    return re.sub(r"\b(the|a|an|higher|lower|larger|smaller) the ", r"\1 ", out)
 
 
 def has_raw_name(message: str) -> bool:

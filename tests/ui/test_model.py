@@ -77,7 +77,7 @@ class TestBuildHoldings:
         assert len(holdings) == 1
         assert problems[0] == "Row 2 (BTCUSDT): fill in quantity."
         assert problems[1].startswith("Row 3 (BTCUSDT): leverage 151x is above the 150x")
-        assert problems[2].startswith("Row 4 (BTCUSDT): side='sideways'")
+        assert problems[2].startswith("Row 4 (BTCUSDT): the side 'sideways' is not known")
         assert "above the 100x maximum" in problems[3]
 
     def test_cross_on_an_isolated_only_exchange_says_what_to_change(self) -> None:
