@@ -95,4 +95,4 @@ def test_log_scale_toggle() -> None:
     at.toggle(key="sq_log").set_value(False).run()
     assert not at.exception
     assert chart_specs(at)[0]["layout"]["yaxis"].get("type") in (None, "-", "linear")
-    assert math.isfinite(float(chart_specs(at)[1]["data"][0]["y"][0]))
+    assert math.isfinite(float(chart_specs(at)[1]["data"][0]["x"][0]))
