@@ -98,9 +98,21 @@ def render(res: Resolved) -> None:
         _entry_tab(res, quote)
 
 
+def _follow(key: str, default: object) -> None:
+    """A field whose default comes from the sidebar (an exit 5% from the entry) follows the
+    sidebar until the user types in it: otherwise a new entry left the old exit on screen, and
+    the page's link (which carries only what differs from the default) opened other figures."""
+    mark = f"_{key}_default"
+    old = st.session_state.get(mark)
+    if old is not None and old != default and st.session_state.get(key) == old:
+        st.session_state[key] = default
+    st.session_state[mark] = default
+
+
 def _pnl_tab(res: Resolved, quote: str) -> None:
     sc, position = res.scenario, res.position
     up = 1.05 if sc.side == "long" else 0.95
+    _follow("calc_exit", round(sc.entry_price * up, 2))
     exit_price = st.number_input(
         f"Exit price ({quote})",
         min_value=1e-6,
@@ -109,6 +121,7 @@ def _pnl_tab(res: Resolved, quote: str) -> None:
         step=100.0,
         format="%.2f",
         key="calc_exit",
+        bind="query-params",  # in the link: a student sees the same figures
     )
     out = exit_outcome(position, float(exit_price), sc.taker_fee)
     c = st.columns(4)
@@ -141,6 +154,7 @@ def _target_tab(res: Resolved, quote: str) -> None:
         step=10.0,
         format="%.2f",
         key="calc_roe",
+        bind="query-params",  # in the link: a student sees the same figures
         help=glossary.helped(
             "Return on the initial margin; negative for a loss (-100% = the whole margin)."
         ),
@@ -156,6 +170,7 @@ def _target_tab(res: Resolved, quote: str) -> None:
 
 def _max_open_tab(res: Resolved, quote: str) -> None:
     sc, venue = res.scenario, res.venue
+    _follow("calc_balance", float(round(sc.margin, 2)))
     balance = st.number_input(
         f"Available balance ({quote})",
         min_value=0.01,
@@ -164,6 +179,7 @@ def _max_open_tab(res: Resolved, quote: str) -> None:
         step=100.0,
         format="%.2f",
         key="calc_balance",
+        bind="query-params",  # in the link: a student sees the same figures
     )
     lot = st.number_input(
         "Quantity step (lot)",
@@ -173,6 +189,7 @@ def _max_open_tab(res: Resolved, quote: str) -> None:
         step=0.001,
         format="%.6g",
         key="calc_lot",
+        bind="query-params",  # in the link: a student sees the same figures
         help="The exchange's order step for the symbol (0.001 BTC on Binance BTCUSDT).",
     )
     try:
@@ -211,11 +228,13 @@ def _entry_tab(res: Resolved, quote: str) -> None:
     sc = res.scenario
     step = 0.98 if sc.side == "long" else 1.02
     default = f"{sc.entry_price:.2f}:0.01\n{sc.entry_price * step:.2f}:0.02"
+    _follow("calc_fills", default)
     typed = st.text_area(
         "Fills, one PRICE:QUANTITY per line",
         value=default,
         height=100,
         key="calc_fills",
+        bind="query-params",  # in the link: a student sees the same figures
         help="Each fill of the position: its price and its quantity in base units, e.g. "
         "98000:0.02 (as `python -m risk entry --fill 98000:0.02`).",
     )

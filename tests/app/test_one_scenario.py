@@ -95,3 +95,23 @@ def test_the_funding_creep_starts_at_the_maps_price(scenario) -> None:
     value, half = shown_number(shown)
     (line,) = [t for t in creep["data"] if t["name"] == "Liquidation price"]
     assert math.isclose(float(line["y"][0]), value, abs_tol=half)
+
+
+def test_the_calculators_defaults_follow_the_sidebar_until_typed() -> None:
+    """An exit 5% from the entry follows a new entry (the old one left the first entry's exit
+    on screen, and a link, carrying only what differs from the default, opened other
+    figures); a typed exit stays."""
+    at = app_test("pages/liquidation_map.py")
+    assert at.number_input(key="calc_exit").value == 105_000.0
+    at.number_input(key="entry").set_value(95_000.0).run()
+    assert at.number_input(key="calc_exit").value == 99_750.0
+    at.number_input(key="calc_exit").set_value(97_000.0).run()
+    at.number_input(key="entry").set_value(90_000.0).run()
+    assert at.number_input(key="calc_exit").value == 97_000.0
+
+
+def test_a_link_choice_with_thousands_separators_is_honoured() -> None:
+    from ui.notices import check_link
+
+    assert check_link({"sq_paths": ["2,000"]}, {"sq_paths": 2000}) == []
+    assert check_link({"sq_paths": ["3,000"]}, {"sq_paths": 2000}) != []

@@ -187,7 +187,7 @@ SHARED = {
     "why_50x": {"side": "short", "w50_vol": "ETH", "w50_horizon": "1 week"},
     "correlated_positions": {"cp_wallet": 3_000, "cp_horizon": "3 days"},
     "trailing_stops": {"lev": 20, "ts_stop": 3, "ts_horizon": "3 days", "ts_gaps": "False"},
-    "trade_sequence": {"sq_win": 55, "sq_n": 50, "sq_paths": 2_000},
+    "trade_sequence": {"sq_win": 55, "sq_n": 50, "sq_paths": "2,000"},
     "trade_plan": {"lev": 15, "side": "short"},
     "review": {"lev": 15},
     "glossary": {"lev": 30},
