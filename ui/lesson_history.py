@@ -146,8 +146,8 @@ def vol_now_input(box: Any, sc: Any) -> tuple[float, str]:
             )
     except ValueError as exc:
         st.error(
-            f"Volatility now cannot be measured there: {exc}. The figure below uses the "
-            "shipped history instead.",
+            f"Volatility now cannot be measured there: {words.phrase(exc)}. The figure below "
+            "uses the shipped history instead.",
             icon=":material/error:",
         )
     vol, note = shipped_vol_now(sc.asset, method)
