@@ -17,7 +17,7 @@ from risk.correlated import (
 )
 from risk.volatility import vol_presets
 from ui import charts_pitfalls as cp
-from ui import figcache, text
+from ui import figcache, glossary, inputs, text, words
 
 st.title("Correlated positions")
 st.caption(
@@ -40,6 +40,15 @@ HORIZONS = {
 }
 SAMPLE_PATHS = 40
 QUOTE = "USDT"
+#: The library's parameter names, in the words of this page's fields (for its error messages).
+FIELD_WORDS = {
+    "vol_annual": "a position's volatility",
+    "mmr": "the maintenance rate",
+    "wallet_balance": "the wallet",
+    "notional": "a position's notional",
+    "horizon_days": "the horizon",
+    "n_assets": "the number of positions",
+}
 
 
 def _apply_preset() -> None:
@@ -77,10 +86,10 @@ preset = c1.selectbox(
     "below); the SOL figures are assumptions because no SOL data ships with the app.",
 )
 if preset == CUSTOM:
-    count = c2.number_input(
+    count = inputs.number(
         "Positions",
-        min_value=2,
-        max_value=MAX_POSITIONS,
+        bounds=inputs.Bounds(2, MAX_POSITIONS, integer=True),
+        container=c2,
         value=3,
         step=1,
         key="cp_count",
@@ -88,27 +97,31 @@ if preset == CUSTOM:
     )
 else:
     count = len(PRESETS[preset].assets)
-wallet = c3.number_input(
+wallet = inputs.number(
     f"Wallet ({QUOTE})",
-    min_value=10.0,
-    max_value=10_000_000.0,
+    bounds=inputs.Bounds(10.0, 10_000_000.0),
+    container=c3,
     value=1_000.0,
     step=100.0,
     key="cp_wallet",
     bind="query-params",
-    help="The cross-margin wallet that backs every position.",
+    help=glossary.helped("The cross-margin wallet that backs every position."),
 )
-mmr_pct = c4.number_input(
+mmr_pct = inputs.number(
     "Maintenance rate (%)",
-    min_value=0.0,
-    max_value=10.0,
+    bounds=inputs.Bounds(0.0, 10.0),
+    container=c4,
     value=0.4,
     step=0.1,
     format="%.2f",
     key="cp_mmr",
     bind="query-params",
-    help="Binance's first BTCUSDT tier: 0.40% of the notional at the mark price.",
+    help=glossary.helped("Binance's first BTCUSDT tier: 0.40% of the notional at the mark price."),
 )
+
+if count is None:
+    inputs.withheld("The positions and the account's odds")
+    st.stop()
 
 st.markdown("##### Positions")
 specs = []
@@ -123,24 +136,32 @@ for i in range(int(count)):
         key=f"cp_side{i}",
         bind="query-params",
     )
-    notional = n.number_input(
+    notional = inputs.number(
         f"Notional ({QUOTE})",
-        min_value=10.0,
-        max_value=10_000_000.0,
+        bounds=inputs.Bounds(10.0, 10_000_000.0),
+        container=n,
         value=DEFAULT_NOTIONALS[i],
         step=500.0,
         key=f"cp_notional{i}",
         bind="query-params",
     )
-    vol_pct = v.number_input(
+    vol_pct = inputs.number(
         "Volatility (% a year)",
-        min_value=5.0,
-        max_value=300.0,
+        bounds=inputs.Bounds(5.0, 300.0),
+        container=v,
+        value=None,  # from session state (the preset)
         step=5.0,
         key=f"cp_vol{i}",
         bind="query-params",
     )
-    specs.append((asset.strip() or f"#{i + 1}", side, float(notional), float(vol_pct) / 100))
+    specs.append(
+        (
+            asset.strip() or f"#{i + 1}",
+            side,
+            None if notional is None else float(notional),
+            None if vol_pct is None else float(vol_pct) / 100,
+        )
+    )
 names = [sp[0] for sp in specs]
 
 with st.expander("Correlations between the assets", expanded=preset == CUSTOM):
@@ -153,21 +174,22 @@ with st.expander("Correlations between the assets", expanded=preset == CUSTOM):
     k = 0
     for i in range(int(count)):
         for j in range(i + 1, int(count)):
-            r = pair_cols[k % 3].number_input(
+            r = inputs.number(
                 f"{names[i]} / {names[j]}",
-                min_value=-1.0,
-                max_value=1.0,
+                bounds=inputs.Bounds(-1.0, 1.0),
+                container=pair_cols[k % 3],
+                value=None,  # from session state (the preset)
                 step=0.05,
                 format="%.2f",
                 key=f"cp_rho{i}{j}",
                 bind="query-params",
             )
-            matrix[i, j] = matrix[j, i] = float(r)
+            matrix[i, j] = matrix[j, i] = float("nan") if r is None else float(r)
             k += 1
     if preset != CUSTOM:
         st.caption(f"Source: {PRESETS[preset].source} (as of {PRESETS[preset].as_of}).")
 
-h1, h2, h3 = st.columns([2, 1, 1])
+h1, h2 = st.columns([2, 1])
 horizon_label = h1.select_slider(
     "Horizon", list(HORIZONS), value="1 day", key="cp_horizon", bind="query-params"
 )
@@ -180,15 +202,21 @@ paths = h2.segmented_control(
     key="cp_paths",
     bind="query-params",
 )
-seed = h3.number_input(
-    "Random seed",
-    min_value=0,
-    max_value=1_000_000,
-    value=0,
-    step=1,
-    key="cp_seed",
-    bind="query-params",
-)
+with st.expander("Advanced: method and random seed"):
+    st.caption(
+        "Geometric Brownian motion with correlated shocks; between two checks the barrier "
+        "is shifted by the Broadie-Glasserman-Kou continuity correction, so a touch between "
+        "checks still counts. The random seed fixes the simulated prices: the same settings "
+        "always give the same figures."
+    )
+    seed = inputs.number(
+        "Random seed",
+        bounds=inputs.Bounds(0, 1_000_000, integer=True),
+        value=0,
+        step=1,
+        key="cp_seed",
+        bind="query-params",
+    )
 horizon_days = HORIZONS[horizon_label]
 # At most 576 checks per path: every 5 minutes up to two days, then a longer step.
 step_minutes = max(5.0, 5.0 * np.ceil(horizon_days * 1440 / 576 / 5))
@@ -234,6 +262,10 @@ def sweep(
     )
 
 
+typed = [wallet, mmr_pct, seed, *(x for sp in specs for x in sp[2:])]
+if any(v is None for v in typed) or np.isnan(matrix).any():
+    inputs.withheld("The account's odds")
+    st.stop()
 mmr = float(mmr_pct) / 100
 key_positions = tuple((a, s, n, v, mmr) for a, s, n, v in specs)
 result: AccountOdds | None = None
@@ -250,7 +282,7 @@ try:
         int(seed),
     )
 except ValueError as exc:
-    st.error(str(exc), icon=":material/error:")
+    st.error(words.sentence(exc, FIELD_WORDS), icon=":material/error:")
 
 total = sum(sp[2] for sp in specs)
 if result is not None:
@@ -270,18 +302,22 @@ if result is not None:
     m[2].metric(
         f"Guess: {names[worst]} alone",
         text.pct(float(result.p_alone[worst]), 1),
-        help="The riskiest position alone, isolated, with its share of the wallet in proportion "
-        "to its notional.",
+        help=glossary.helped(
+            "The riskiest position alone, isolated, with its share of the wallet in proportion "
+            "to its notional."
+        ),
     )
     m[3].metric(
         "Guess: any alone, independent",
         text.pct(result.p_any_alone_independent, 1),
-        help="1 − Π(1 − p_alone): at least one isolated position liquidated, if independent.",
+        help=glossary.helped(
+            "1 − Π(1 − p_alone): at least one isolated position liquidated, if independent.",
+        ),
     )
     m[4].metric(
         "Account leverage",
         text.lev(total / float(wallet)),
-        help="Total notional / wallet: what the account as a whole is levered.",
+        help=glossary.helped("Total notional / wallet: what the account as a whole is levered."),
     )
     ratio = result.p_account / result.p_uncorrelated if result.p_uncorrelated > 0 else np.inf
     sentence = (
@@ -363,9 +399,3 @@ if result is not None:
         f"{step_minutes:g} minutes; no fees or funding, one flat maintenance rate. The account "
         "counts as liquidated when its equity reaches the total maintenance margin."
     )
-    with st.expander("Advanced: method"):
-        st.caption(
-            "Geometric Brownian motion with correlated shocks; between two checks the barrier "
-            "is shifted by the Broadie-Glasserman-Kou continuity correction, so a touch between "
-            "checks still counts."
-        )

@@ -18,7 +18,7 @@ from risk.funding import (
     liquidation_price_path,
     rate_for_interval,
 )
-from ui import charts, figcache, inputs, model, text
+from ui import charts, figcache, glossary, inputs, model, text
 from ui.scenario import current_resolved, quote_currency
 from ui.tables import arrow
 
@@ -117,17 +117,21 @@ else:
     m[2].metric(
         "Break-even move",
         text.pct(be),
-        help="Favourable move needed to cover the fees to open and close and the funding.",
+        help=glossary.helped(
+            "Favourable move needed to cover the fees to open and close and the funding."
+        ),
     )
     m[3].metric(
         "Annualized (simple)",
         text.pct(float(simple), 1),
-        help="Rate x fundings per year: what exchanges quote.",
+        help=glossary.helped("Rate x fundings per year: what exchanges quote."),
     )
     m[4].metric(
         "Annualized (compound)",
         text.pct(float(compound), 1),
-        help="(1 + rate)^fundings − 1: what a holder who keeps re-levering pays.",
+        help=glossary.helped(
+            "(1 + rate)^fundings − 1: what a holder who keeps re-levering pays.",
+        ),
     )
     who = "pays" if paid > 0 else "receives"
     st.markdown(
@@ -190,6 +194,6 @@ if res.ok:
             icon=":material/warning:",
         )
     st.caption(
-        "Isolated margin pays the funding, so the liquidation price creeps toward the "
-        "entry a little at every funding time."
+        f"Isolated margin pays the funding, so the liquidation price creeps from "
+        f"{text.price(float(lp[0]))} today toward the entry a little at every funding time."
     )

@@ -47,14 +47,18 @@ if position is not None and venue is not None:
     c[1].metric(
         f"{text.adverse_word(sc.side).capitalize()} to liquidation",
         text.pct(dist),
-        help="Exact move from the entry price to the liquidation price, with this exchange's "
-        "maintenance tiers.",
+        help=glossary.helped(
+            "Exact move from the entry price to the liquidation price, with this exchange's "
+            "maintenance tiers."
+        ),
     )
     c[2].metric(
         f"Rule of thumb: 1 / {text.lev(sc.leverage)}",
         text.pct(naive, 1),
-        help="What '1 / leverage' promises. The exact figure is smaller: the maintenance margin "
-        "must stay in the position.",
+        help=glossary.helped(
+            "What '1 / leverage' promises. The exact figure is smaller: the maintenance margin "
+            "must stay in the position."
+        ),
     )
     c[3].metric(
         f"Bankruptcy price ({quote})",
@@ -96,8 +100,10 @@ with right:
         index=names.index(default_vol),
         key="lm_vol",
         bind="query-params",
-        help="Annualized volatility used for the typical 1-hour and 1-day move (one standard "
-        "deviation).",
+        help=glossary.helped(
+            "Annualized volatility used for the typical 1-hour and 1-day move (one standard "
+            "deviation)."
+        ),
     )
     preset = presets[vol_name]
     move_1h = float(typical_move_frac(preset.vol_annual, 1.0 / 24.0))
@@ -163,8 +169,10 @@ stop = inputs.number(
     key="stop",
     bind="query-params",
     placeholder="no stop",
-    help="Where you would close the position yourself. It must sit between the entry and the "
-    "liquidation price to protect you.",
+    help=glossary.helped(
+        "Where you would close the position yourself. It must sit between the entry and the "
+        "liquidation price to protect you."
+    ),
 )
 if position is not None and venue is not None:
     stop_ok = None

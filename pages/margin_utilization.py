@@ -7,7 +7,7 @@ import streamlit as st
 
 from risk.account import account_state, collapse_comparison
 from risk.margin import adjust_margin
-from ui import charts, figcache, hedge, inputs, model, positions_link, text
+from ui import charts, figcache, glossary, hedge, inputs, model, positions_link, text, words
 from ui.scenario import (
     EXCHANGE_LABELS,
     LEVERAGE_CAP,
@@ -66,7 +66,7 @@ wallet = inputs.number(
     format="%.2f",
     key="wallet",
     bind="query-params",
-    help="The cross wallet: it funds every position's margin.",
+    help=glossary.helped("The cross wallet: it funds every position's margin."),
 )
 left.caption(f"Exchange rules from the sidebar: {EXCHANGE_LABELS[sc.exchange]}.")
 with right:
@@ -154,7 +154,7 @@ except ValueError as exc:
     st.error(
         f"The positions post {text.money(posted, quote)} of margin, more than the wallet "
         f"({text.money(wallet, quote)}). Raise the wallet balance, lower the quantities or raise "
-        f"the leverage. ({exc})",
+        f"the leverage. ({words.phrase(exc)})",
         icon=":material/error:",
     )
     st.stop()
@@ -170,7 +170,7 @@ m[2].metric(f"Maintenance margin ({quote})", text.num(state.maintenance_margin))
 m[3].metric(
     f"Available ({quote})",
     text.num(model.available_margin(state)),
-    help="Margin balance not tied up as initial margin.",
+    help=glossary.helped("Margin balance not tied up as initial margin."),
 )
 
 g1, g2 = st.columns(2)

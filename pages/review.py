@@ -15,7 +15,7 @@ from risk.journal.csvio import (
 from risk.journal.plan import EXIT_REASONS, Outcome, now_utc
 from risk.journal.stats import equity_curve, journal_stats, plans_table, trade_table
 from risk.journal.store import PlanHistory, default_db_path
-from ui import charts_journal, figcache, text, widgets
+from ui import charts_journal, figcache, text, widgets, words
 from ui import format as uifmt
 from ui.journal_faults import open_journal, read
 
@@ -145,7 +145,7 @@ else:
                 with open_journal(db_path) as journal:
                     journal.record_outcome(pid, outcome)
             except ValueError as exc:
-                st.error(f"Not recorded: {exc}.", icon=":material/error:")
+                st.error(f"Not recorded: {words.phrase(exc)}.", icon=":material/error:")
             else:
                 st.session_state["rv_last_recorded"] = pid
                 st.session_state["rv_recorded_msg"] = (
@@ -357,7 +357,7 @@ if upload is not None and c2.button("Import", key="rv_import"):
             icon=":material/error:",
         )
     except ValueError as exc:
-        st.error(f"Not imported: {exc}.", icon=":material/error:")
+        st.error(f"Not imported: {words.phrase(exc)}.", icon=":material/error:")
     else:
         # rerun so the table and statistics above include the imported plans
         st.session_state["rv_imported"] = added.summary(upload.name)

@@ -10,7 +10,7 @@ from risk import Position, distance_frac, liquidation_price
 from risk.liquidation import check_position
 from risk.reference import reference_price, round_down_to_lot, settable_leverage
 from risk.sizing import leverage_curve, loss_per_unit, size_from_risk, stop_respects_buffer
-from ui import charts, figcache, inputs, model, text
+from ui import charts, figcache, glossary, inputs, model, text, words
 from ui import format as fmt
 from ui.leverage_for_risk import max_leverage_block
 from ui.scenario import EXCHANGE_LABELS, current_resolved, quote_currency
@@ -103,8 +103,10 @@ buffer_pct = c4.slider(
     format="%d%%",
     key="buf",
     bind="query-params",
-    help="The stop must sit at least this share of the entry-to-liquidation distance inside the "
-    "liquidation price (freqtrade's default is 5%).",
+    help=glossary.helped(
+        "The stop must sit at least this share of the entry-to-liquidation distance inside the "
+        "liquidation price (freqtrade's default is 5%)."
+    ),
 )
 st.caption(
     f"Entry {text.price(sc.entry_price)} {quote}, {sc.side}, {sc.symbol_label} on "
@@ -139,7 +141,8 @@ try:
     )
 except ValueError as exc:
     st.error(
-        f"These inputs cannot be sized: {exc}. Change the value it names.", icon=":material/error:"
+        f"These inputs cannot be sized: {words.phrase(exc)}. Change the value it names.",
+        icon=":material/error:",
     )
     st.stop()
 
@@ -156,23 +159,25 @@ m[1].metric(f"Notional ({quote})", text.num(sizing.notional))
 m[2].metric(
     "Highest safe leverage",
     "none" if settable is None else f"{settable}x",
-    help="Highest whole leverage (what the exchange lets you set, within the tier's maximum) "
-    "whose liquidation price stays beyond the stop with the buffer.",
+    help=glossary.helped(
+        "Highest whole leverage (what the exchange lets you set, within the tier's maximum) "
+        "whose liquidation price stays beyond the stop with the buffer."
+    ),
 )
 m[3].metric(
     f"Margin to post ({quote})",
     text.num(margin_settable),
-    help="Isolated margin at the highest safe leverage.",
+    help=glossary.helped("Isolated margin at the highest safe leverage."),
 )
 m[4].metric(
     f"Loss at the stop ({quote})",
     text.num(sizing.loss_at_stop),
-    help="Price loss plus the taker fees to open and to close at the stop.",
+    help=glossary.helped("Price loss plus the taker fees to open and to close at the stop."),
 )
 m[5].metric(
     "Account leverage",
     text.lev(sizing.account_leverage),
-    help="Notional / equity: the leverage that matters for the account.",
+    help=glossary.helped("Notional / equity: the leverage that matters for the account."),
 )
 
 if settable is not None:
@@ -210,7 +215,7 @@ try:
     lp_sidebar = float(liquidation_price(at_sidebar, venue))
     sidebar_frac = float(distance_frac(lp_sidebar, sc.entry_price))
 except ValueError as exc:
-    sidebar_problem = str(exc)
+    sidebar_problem = words.phrase(exc)
 verdict = model.sizing_verdict(
     settable=settable,
     margin_at_settable=margin_settable,

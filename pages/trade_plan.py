@@ -11,7 +11,7 @@ from risk.journal.plan import MAX_TEXT_CHARS, Plan
 from risk.journal.planning import plan_levels, plan_sizing
 from risk.journal.store import default_db_path
 from risk.reference import settable_leverage
-from ui import charts, figcache, inputs, text, widgets
+from ui import charts, figcache, glossary, inputs, text, widgets, words
 from ui import format as fmt
 from ui.journal_faults import open_journal, read
 from ui.scenario import EXCHANGE_LABELS, current_resolved, quote_currency
@@ -136,7 +136,9 @@ risk_pct = inputs.number(
     step=0.25,
     format="%.2f",
     key="tp_risk",
-    help="The loss at the stop, taker fees included, equals this share of the equity.",
+    help=glossary.helped(
+        "The loss at the stop, taker fees included, equals this share of the equity."
+    ),
 )
 venue, venue_note = res.venue, None
 try:
@@ -175,7 +177,7 @@ else:
             taker_fee=sc.taker_fee,
         )
     except ValueError as exc:
-        st.error(f"This plan cannot be sized: {exc}.", icon=":material/error:")
+        st.error(f"This plan cannot be sized: {words.phrase(exc)}.", icon=":material/error:")
 
 if sizing is not None:
     m = st.columns(4) + st.columns(4)
@@ -191,8 +193,10 @@ if sizing is not None:
         "none"
         if math.isinf(sizing.stop_to_liquidation_frac)
         else text.pct(sizing.stop_to_liquidation_frac),
-        help="The further move past the stop that reaches the liquidation price, as a share of "
-        "the stop price. Negative: liquidation comes first.",
+        help=glossary.helped(
+            "The further move past the stop that reaches the liquidation price, as a share of "
+            "the stop price. Negative: liquidation comes first."
+        ),
     )
     tier_cap = (
         float(venue.table.max_leverage(sizing.notional))
@@ -286,7 +290,7 @@ if st.button("Save plan", type="primary", key="tp_save"):
             with open_journal(db_path) as journal:
                 plan_id = journal.save_plan(plan)
         except ValueError as exc:
-            st.error(f"Not saved: {exc}.", icon=":material/error:")
+            st.error(f"Not saved: {words.phrase(exc)}.", icon=":material/error:")
         else:
             st.session_state["tp_last_saved"] = (plan_id, fingerprint)
             st.session_state["tp_saved_msg"] = (
@@ -346,10 +350,9 @@ else:
         )
     else:
         now = getattr(current, field) * (100.0 if field == "max_loss_frac" else 1.0)
-        typed = st.number_input(
+        typed = inputs.number(
             f"New value (now {now:.6g})",
-            min_value=0.0,
-            max_value=1e10,
+            bounds=inputs.Bounds(0.0, 1e10, lo_open=True),
             value=None,
             format="%.6f",
             key="tp_am_num",
@@ -366,7 +369,7 @@ else:
                 with open_journal(db_path) as journal:
                     done = journal.amend(pid, {field: new_value}, reason)
             except ValueError as exc:
-                st.error(f"Not recorded: {exc}.", icon=":material/error:")
+                st.error(f"Not recorded: {words.phrase(exc)}.", icon=":material/error:")
             else:
                 a = done[0]
                 st.success(

@@ -13,7 +13,7 @@ from risk.sequence import (
     simulate_sequences,
 )
 from ui import charts_pitfalls as cp
-from ui import figcache, text
+from ui import figcache, inputs, text, words
 
 st.title("A sequence of trades")
 st.caption(
@@ -27,10 +27,10 @@ c1, c2, c3, c4 = st.columns(4)
 win_pct = c1.slider(
     "Win rate (%)", min_value=5, max_value=95, value=45, step=1, key="sq_win", bind="query-params"
 )
-reward = c2.number_input(
+reward = inputs.number(
     "Reward-to-risk",
-    min_value=0.2,
-    max_value=10.0,
+    bounds=inputs.Bounds(0.2, 10.0),
+    container=c2,
     value=1.5,
     step=0.1,
     key="sq_rr",
@@ -53,70 +53,70 @@ floor_pct = c4.slider(
 
 st.markdown("##### Policies")
 p1, p2, p3 = st.columns(3)
-small_pct = p1.number_input(
+small_pct = inputs.number(
     "Fixed small risk: % of equity lost per losing trade",
-    min_value=0.1,
-    max_value=10.0,
+    bounds=inputs.Bounds(0.1, 10.0),
+    container=p1,
     value=1.0,
     step=0.25,
     key="sq_small",
     bind="query-params",
 )
-lev = p2.number_input(
+lev = inputs.number(
     "Fixed high leverage: leverage",
-    min_value=1.0,
-    max_value=125.0,
+    bounds=inputs.Bounds(1.0, 125.0),
+    container=p2,
     value=20.0,
     step=1.0,
     key="sq_lev",
     bind="query-params",
 )
-margin_pct = p2.number_input(
+margin_pct = inputs.number(
     "Margin posted (% of equity)",
-    min_value=1.0,
-    max_value=100.0,
+    bounds=inputs.Bounds(1.0, 100.0),
+    container=p2,
     value=25.0,
     step=5.0,
     key="sq_margin",
     bind="query-params",
 )
-stop_pct = p2.number_input(
+stop_pct = inputs.number(
     "Stop distance (%)",
-    min_value=0.1,
-    max_value=50.0,
+    bounds=inputs.Bounds(0.1, 50.0),
+    container=p2,
     value=2.0,
     step=0.25,
     key="sq_stop",
     bind="query-params",
 )
-base_pct = p3.number_input(
+base_pct = inputs.number(
     "Raise after a loss: first risk (% of equity)",
-    min_value=0.1,
-    max_value=50.0,
+    bounds=inputs.Bounds(0.1, 50.0),
+    container=p3,
     value=2.0,
     step=0.5,
     key="sq_base",
     bind="query-params",
 )
-mult = p3.number_input(
+mult = inputs.number(
     "Stake multiplier after each loss",
-    min_value=1.0,
-    max_value=5.0,
+    bounds=inputs.Bounds(1.0, 5.0),
+    container=p3,
     value=2.0,
     step=0.25,
     key="sq_mult",
     bind="query-params",
 )
-cap_pct = p3.number_input(
+cap_pct = inputs.number(
     "At most (% of equity at risk)",
-    min_value=0.1,
-    max_value=100.0,
+    bounds=inputs.Bounds(0.1, 100.0),
+    container=p3,
     value=100.0,
     step=5.0,
     key="sq_cap",
     bind="query-params",
 )
-s1, s2, s3 = st.columns(3)
+s1, s3 = st.columns(2)
 paths = s1.segmented_control(
     "Simulated accounts",
     [2_000, 10_000],
@@ -124,15 +124,6 @@ paths = s1.segmented_control(
     required=True,
     format_func=lambda n: f"{n:,}",
     key="sq_paths",
-    bind="query-params",
-)
-seed = s2.number_input(
-    "Random seed",
-    min_value=0,
-    max_value=1_000_000,
-    value=0,
-    step=1,
-    key="sq_seed",
     bind="query-params",
 )
 log_y = s3.toggle(
@@ -143,7 +134,36 @@ log_y = s3.toggle(
     help="Shows the small-risk cone beside the wild ones; an account at zero is drawn at the "
     "bottom of the axis.",
 )
+with st.expander("Advanced: random seed"):
+    st.caption(
+        "The seed fixes the simulated wins and losses: the same settings always give the same "
+        "figures, and another seed shows how much they move by chance."
+    )
+    seed = inputs.number(
+        "Random seed",
+        bounds=inputs.Bounds(0, 1_000_000, integer=True),
+        value=0,
+        step=1,
+        key="sq_seed",
+        bind="query-params",
+    )
 START = 1_000.0
+#: The library's parameter names, in the words of this page's fields (for its error messages).
+FIELD_WORDS = {
+    "risk_frac": "the fixed small risk",
+    "reward_to_risk": "the reward-to-risk",
+    "leverage": "the high leverage",
+    "margin_frac": "the margin posted",
+    "stop_frac": "the stop distance",
+    "base_risk_frac": "the first risk after a loss",
+    "multiplier": "the stake multiplier",
+    "max_risk_frac": "the 'at most' share of equity at risk",
+    "floor_frac": "the ruin floor",
+    "n_trades": "the number of trades",
+}
+PERCENT_WORDS = frozenset(
+    {"risk_frac", "margin_frac", "stop_frac", "base_risk_frac", "max_risk_frac", "floor_frac"}
+)
 
 
 @st.cache_data(max_entries=24, show_spinner="Simulating the trade sequences…")
@@ -176,6 +196,10 @@ def simulate(
 
 
 results: list[SequenceResult] | None = None
+typed = (reward, small_pct, lev, margin_pct, stop_pct, base_pct, mult, cap_pct, seed)
+if any(v is None for v in typed):
+    inputs.withheld("The simulated accounts")
+    st.stop()
 try:
     results = simulate(
         win_pct / 100,
@@ -189,7 +213,7 @@ try:
         int(seed),
     )
 except ValueError as exc:
-    st.error(str(exc), icon=":material/error:")
+    st.error(words.sentence(exc, FIELD_WORDS, PERCENT_WORDS), icon=":material/error:")
 
 if results is not None:
     edge = win_pct / 100 * float(reward) - (1 - win_pct / 100)

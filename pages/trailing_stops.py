@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from risk import liquidation_price
 from risk.trailing import (
     RULES,
     ExitComparison,
@@ -17,7 +18,7 @@ from risk.trailing import (
 )
 from risk.volatility import vol_presets
 from ui import charts_pitfalls as cp
-from ui import figcache, text
+from ui import figcache, glossary, inputs, model, text, words
 from ui.scenario import current_resolved
 from ui.tables import arrow
 
@@ -33,33 +34,46 @@ VOLS = vol_presets()
 CUSTOM = "custom"
 HORIZONS = {"4 hours": 4 / 24, "1 day": 1.0, "3 days": 3.0, "7 days": 7.0}
 SAMPLE_PATHS = 5
+#: The library's parameter names, in the words of this page's fields (for its error messages).
+FIELD_WORDS = {
+    "stop_frac": "the fixed stop",
+    "target_frac": "the target",
+    "trail_frac": "the trailing distance",
+    "partial_share": "the share closed at the target",
+    "vol_annual": "the volatility",
+    "jumps_per_year": "the gaps per year",
+    "jump_mean": "the average gap",
+    "horizon_days": "the horizon",
+    "mmr": "the maintenance rate",
+    "seed": "the random seed",
+}
 
 res = current_resolved()
 sc = res.scenario
 
 c1, c2, c3, c4 = st.columns(4)
-stop_pct = c1.number_input(
+stop_pct = inputs.number(
     "Fixed stop (% from entry)",
-    min_value=0.1,
-    max_value=50.0,
+    bounds=inputs.Bounds(0.1, 50.0),
+    container=c1,
     value=2.0,
     step=0.25,
     key="ts_stop",
     bind="query-params",
 )
-target_pct = c2.number_input(
+target_pct = inputs.number(
     "Target (% from entry)",
-    min_value=0.1,
-    max_value=99.0,
+    bounds=inputs.Bounds(0.1, 99.0),
+    container=c2,
     value=4.0,
     step=0.25,
     key="ts_target",
     bind="query-params",
 )
-trail_pct = c3.number_input(
+trail_pct = inputs.number(
     "Trailing distance (%)",
-    min_value=0.1,
-    max_value=50.0,
+    bounds=inputs.Bounds(0.1, 50.0),
+    container=c3,
     value=2.0,
     step=0.25,
     key="ts_trail",
@@ -84,37 +98,37 @@ vol_name = v1.selectbox(
     format_func=lambda n: n if n == CUSTOM else f"{n} ({VOLS[n].vol_annual:.0%} a year)",
     key="ts_vol",
     bind="query-params",
+    help=glossary.helped("How large the simulated price's ordinary moves are.", "volatility"),
 )
+vol: float | None
 if vol_name == CUSTOM:
-    vol = (
-        v1.number_input(
-            "Volatility (% a year)",
-            min_value=5.0,
-            max_value=300.0,
-            value=60.0,
-            step=5.0,
-            key="ts_vol_pct",
-            bind="query-params",
-        )
-        / 100
+    vol_pct = inputs.number(
+        "Volatility (% a year)",
+        bounds=inputs.Bounds(5.0, 300.0),
+        container=v1,
+        value=60.0,
+        step=5.0,
+        key="ts_vol_pct",
+        bind="query-params",
     )
+    vol = None if vol_pct is None else vol_pct / 100
 else:
     vol = VOLS[vol_name].vol_annual
 gaps_on = v2.toggle("Gaps (jumps)", value=True, key="ts_gaps", bind="query-params")
-jumps = v3.number_input(
+jumps = inputs.number(
     "Gaps per year",
-    min_value=0.0,
-    max_value=2_000.0,
+    bounds=inputs.Bounds(0.0, 2_000.0),
+    container=v3,
     value=50.0,
     step=10.0,
     key="ts_jumps",
     bind="query-params",
     disabled=not gaps_on,
 )
-gap_pct = v4.number_input(
+gap_pct = inputs.number(
     "Average gap (%)",
-    min_value=-30.0,
-    max_value=30.0,
+    bounds=inputs.Bounds(-30.0, 30.0),
+    container=v4,
     value=-3.0,
     step=0.5,
     key="ts_gap_mean",
@@ -124,7 +138,7 @@ gap_pct = v4.number_input(
     "standard deviation of 3%.",
 )
 
-h1, h2, h3 = st.columns([2, 1, 1])
+h1, h2 = st.columns([2, 1])
 horizon_label = h1.select_slider(
     "Horizon", list(HORIZONS), value="1 day", key="ts_horizon", bind="query-params"
 )
@@ -137,15 +151,20 @@ paths = h2.segmented_control(
     key="ts_paths",
     bind="query-params",
 )
-seed = h3.number_input(
-    "Random seed",
-    min_value=0,
-    max_value=1_000_000,
-    value=0,
-    step=1,
-    key="ts_seed",
-    bind="query-params",
-)
+with st.expander("Advanced: method and random seed"):
+    st.caption(
+        "Prices follow geometric Brownian motion with Poisson-timed gaps (a Merton "
+        "jump-diffusion). The random seed fixes the simulated prices: the same settings always "
+        "give the same figures, and another seed shows how much they move by chance."
+    )
+    seed = inputs.number(
+        "Random seed",
+        bounds=inputs.Bounds(0, 1_000_000, integer=True),
+        value=0,
+        step=1,
+        key="ts_seed",
+        bind="query-params",
+    )
 horizon_days = HORIZONS[horizon_label]
 step_minutes = 5.0 if horizon_days <= 1.0 else 15.0
 
@@ -200,18 +219,28 @@ def simulate(
 
 
 result: ExitComparison | None = None
+needed = [stop_pct, target_pct, trail_pct, vol, seed] + ([jumps, gap_pct] if gaps_on else [])
 if not res.ok:
     st.error(res.error, icon=":material/error:")
+elif any(v is None for v in needed):
+    inputs.withheld("The exits")
 else:
     notional = float(res.position.notional)
-    mmr = float(res.venue.table.tier(notional).mmr)
+    tier_mmr = float(res.venue.table.tier(notional).mmr)
     side, lev = sc.side, float(sc.leverage)
+    # the sidebar position's exact liquidation price (the Liquidation map's), and the one flat
+    # rate that makes the simulation liquidate there
+    lp = float(liquidation_price(res.position, res.venue))
+    mmr = model.flat_rate_for_liquidation(side, lev, lp / sc.entry_price)
+    if not 0.0 <= mmr < 0.5:
+        mmr = tier_mmr
     try:
         lp_frac = position_liquidation_price(side, lev, mmr)
         st.caption(
             f"Position from the sidebar: {side} {text.lev(lev)} at {text.price(sc.entry_price)}, "
-            f"maintenance rate {text.pct(mmr)} (its tier), isolated: liquidated after a "
-            f"{text.pct(abs(1 - lp_frac))} {text.adverse_word(side)}."
+            f"isolated, maintenance rate {text.pct(tier_mmr)} (its tier): liquidation price "
+            f"**{text.price(lp)}**, after a {text.pct(abs(1 - lp_frac))} "
+            f"{text.adverse_word(side)}."
         )
         if stop_pct / 100 >= abs(1 - lp_frac):
             st.warning(
@@ -228,7 +257,7 @@ else:
             (
                 float(vol),
                 float(jumps) if gaps_on else 0.0,
-                float(gap_pct) / 100,
+                float(gap_pct) / 100 if gap_pct is not None else 0.0,
                 0.03 if gaps_on else 0.0,
             ),
             horizon_days,
@@ -238,7 +267,7 @@ else:
             float(sc.entry_price),
         )
     except ValueError as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(words.sentence(exc, FIELD_WORDS), icon=":material/error:")
 
 if result is not None:
     out = result.outcomes
@@ -254,9 +283,11 @@ if result is not None:
     m[3].metric(
         "Liquidated before the stop",
         text.pct(out["fixed"].p_liquidated, 2),
-        help="Fixed rule: a gap jumped over the stop AND the liquidation price in one move, so "
-        "the whole margin was lost. Without gaps this cannot happen when the stop is inside "
-        "the liquidation price.",
+        help=glossary.helped(
+            "Fixed rule: a gap jumped over the stop AND the liquidation price in one move, so "
+            "the whole margin was lost. Without gaps this cannot happen when the stop is inside "
+            "the liquidation price."
+        ),
     )
     rows = []
     for rule in RULES:
@@ -297,7 +328,7 @@ if result is not None:
         config={"displaylogo": False},
     )
     st.caption(
-        f"{result.paths:,} paths of geometric Brownian motion ({vol:.0%} a year)"
+        f"{result.paths:,} simulated price paths ({vol:.0%} a year)"
         + (
             f" with about {jumps:g} gaps a year (average {gap_pct:g}%, spread 3%)"
             if gaps_on and jumps > 0

@@ -30,14 +30,14 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from risk import distance_frac
+from risk import distance_frac, liquidation_price
 from risk.odds import (
     OddsResult,
     liquidation_barriers,
 )
 from risk.volatility import hours_to_typical_move, typical_move_frac, vol_presets
 from ui import charts_odds as co
-from ui import figcache, handout, lesson_screen, model, notices, text
+from ui import figcache, glossary, handout, inputs, lesson_screen, model, notices, text, words
 from ui import format as uifmt
 from ui import lesson_history as lh
 from ui import lesson_present as lp
@@ -127,7 +127,8 @@ try:
     liquidation_barriers(side, 1.0, mmr)
 except ValueError as exc:
     st.error(
-        f"The maintenance rate from the sidebar cannot be used for the odds: {exc}. They use "
+        "The maintenance rate from the sidebar cannot be used for the odds: "
+        f"{words.phrase(exc)}. They use "
         f"{text.pct(DEFAULT_MMR)} until you change it.",
         icon=":material/error:",
     )
@@ -173,21 +174,21 @@ with s2:
         format_func=lambda n: f"live: realized {live_vol:.0%} a year" if n == LIVE else n,
         key="w50_vol",
         bind="query-params",
-        help="Volatility is the size of the price's ordinary moves, scaled to a year.",
+        help=glossary.helped(
+            "Volatility is the size of the price's ordinary moves, scaled to a year."
+        ),
     )
     if vol_name == CUSTOM:
-        chosen_vol = (
-            v2.number_input(
-                "Volatility (% a year)",
-                min_value=5.0,
-                max_value=300.0,
-                value=60.0,
-                step=5.0,
-                key="w50_vol_pct",
-                bind="query-params",
-            )
-            / 100
+        vol_pct = inputs.number(
+            "Volatility (% a year)",
+            bounds=inputs.Bounds(5.0, 300.0),
+            container=v2,
+            value=60.0,
+            step=5.0,
+            key="w50_vol_pct",
+            bind="query-params",
         )
+        chosen_vol = None if vol_pct is None else vol_pct / 100
     elif vol_name == LIVE and live_vol is not None:
         chosen_vol = float(live_vol)
     elif vol_name == lh.VOL_NOW:
@@ -201,8 +202,8 @@ csv_sha: str | None = None
 with s8:
     st.subheader("8. Which price model?")
     st.markdown(
-        "Everything above uses the model chosen here. **Normal moves** (geometric Brownian "
-        "motion) has an exact formula. Real prices have **fat tails** (big moves are more "
+        "Everything above uses the model chosen here. **Normal moves** (the bell curve) have "
+        "an exact formula. Real prices have **fat tails** (big moves are more "
         "frequent than the bell curve says) and **gaps** (the price jumps over levels). Or "
         "upload **your own price history**: the simulation replays blocks of its real moves."
     )
@@ -211,6 +212,7 @@ with s8:
         m1.selectbox("Price model", list(MODEL_KINDS), key="w50_model", bind="query-params")
     ]
     df, jumps, jump_mean, jump_std = 3.0, 0.0, 0.0, 0.0
+    typed: list[float | None] = [chosen_vol]
     own_vol = False
     if kind == "student-t":
         df = float(
@@ -227,44 +229,41 @@ with s8:
             )
         )
     elif kind == "jump":
-        jumps = float(
-            m2.number_input(
-                "Gaps per year",
-                min_value=0.0,
-                max_value=365.0,
-                value=12.0,
-                step=1.0,
-                key="w50_jumps",
-                bind="query-params",
-            )
+        jumps = inputs.number(
+            "Gaps per year",
+            bounds=inputs.Bounds(0.0, 365.0),
+            container=m2,
+            value=12.0,
+            step=1.0,
+            key="w50_jumps",
+            bind="query-params",
         )
-        jump_mean = (
-            m3.number_input(
-                "Average gap (%)",
-                min_value=-20.0,
-                max_value=20.0,
-                value=0.0,
-                step=0.5,
-                key="w50_jump_mean",
-                bind="query-params",
-                help="Negative = gaps down on average.",
-            )
-            / 100
+        jump_mean = inputs.number(
+            "Average gap (%)",
+            bounds=inputs.Bounds(-20.0, 20.0),
+            container=m3,
+            value=0.0,
+            step=0.5,
+            key="w50_jump_mean",
+            bind="query-params",
+            help="Negative = gaps down on average.",
         )
-        jump_std = (
-            m3.number_input(
-                "Gap size spread (%)",
-                min_value=0.5,
-                max_value=30.0,
-                value=4.0,
-                step=0.5,
-                key="w50_jump_std",
-                bind="query-params",
-                help="How large a typical gap is, up or down. The gaps take their share of the "
-                "volatility: the total stays at the asset's volatility.",
-            )
-            / 100
+        jump_std = inputs.number(
+            "Gap size spread (%)",
+            bounds=inputs.Bounds(0.5, 30.0),
+            container=m3,
+            value=4.0,
+            step=0.5,
+            key="w50_jump_std",
+            bind="query-params",
+            help=glossary.helped(
+                "How large a typical gap is, up or down. The gaps take their share of the "
+                "volatility: the total stays at the asset's volatility."
+            ),
         )
+        typed += [jumps, jump_mean, jump_std]
+        if None not in typed:
+            jump_mean, jump_std = jump_mean / 100, jump_std / 100
     elif kind == "bootstrap":
         upload = m2.file_uploader(
             "Price history (CSV)",
@@ -280,7 +279,9 @@ with s8:
             value=True,
             key="w50_own_vol",
             bind="query-params",
-            help="Off: the file's moves are rescaled to the volatility chosen in step 2.",
+            help=glossary.helped(
+                "Off: the file's moves are rescaled to the volatility chosen in step 2."
+            ),
         )
         if upload is None:
             st.info(
@@ -295,7 +296,8 @@ with s8:
                 closes = read_prices(csv_sha, data)
             except ValueError as exc:
                 st.error(
-                    f"{upload.name} cannot be used: {exc}. Fix the file and upload it again; "
+                    f"{upload.name} cannot be used: {words.phrase(exc)}. Fix the file and "
+                    "upload it again; "
                     "until then the page uses normal moves (GBM).",
                     icon=":material/error:",
                 )
@@ -320,17 +322,26 @@ with s8:
                 "simulation for the odds (exact formula).",
             )
         )
-        seed = int(
-            p2.number_input(
-                "Random seed",
-                min_value=0,
-                max_value=1_000_000,
-                value=0,
-                step=1,
-                key="w50_seed",
-                bind="query-params",
-            )
+        seed = inputs.number(
+            "Random seed",
+            bounds=inputs.Bounds(0, 1_000_000, integer=True),
+            container=p2,
+            value=0,
+            step=1,
+            key="w50_seed",
+            bind="query-params",
         )
+        typed.append(seed)
+
+    if None in typed:
+        # a typed value is out of range: no figure of the old value stays on screen, and the
+        # widgets drawn further down (in fragments) keep their values for the next run
+        for key in ("w50_teacher", "w50_guess", "w50_horizon"):
+            if key in st.session_state:
+                st.session_state[key] = st.session_state[key]
+        inputs.withheld("The odds, the paths and the heatmap")
+        st.stop()
+    seed = int(seed)
 
     gbm_spec: Spec = ("gbm", float(chosen_vol), 3.0, 0.0, 0.0, 0.0, None)
     spec: Spec = gbm_spec
@@ -348,7 +359,8 @@ with s8:
         built = build_model(spec, closes)
     except ValueError as exc:
         st.error(
-            f"These settings do not work: {exc}. The page uses normal moves (GBM) until you "
+            f"These settings do not work: {words.phrase(exc)}. The page uses normal moves "
+            "(GBM) until you "
             "change them.",
             icon=":material/error:",
         )
@@ -587,10 +599,16 @@ with s1:
             if sc.size_by == "margin"
             else f"a quantity of {sc.quantity:g}"
         )
+        yours = (
+            f" At the sidebar's {text.lev(sc.leverage)} it is liquidated at "
+            f"**{text.price(float(liquidation_price(res.position, venue)))}**."
+            if res.ok
+            else ""
+        )
         st.caption(
             f"{side.capitalize()} with {sized} on {venue.table.name} (tiers as of "
-            f"{venue.table.as_of}), from the sidebar. The odds below use one maintenance rate "
-            f"for every leverage: {text.pct(mmr)}, {mmr_source}."
+            f"{venue.table.as_of}), from the sidebar.{yours} The odds below use one maintenance "
+            f"rate for every leverage: {text.pct(mmr)}, {mmr_source}."
         )
 
 # --- 2. normal moves --------------------------------------------------------------------------
@@ -612,8 +630,10 @@ with s2:
     c[2].metric(
         f"Distance at {text.lev(HIGH)}",
         text.pct(high_dist),
-        help=f"The {fall} that liquidates a {text.lev(HIGH)} {side} at a maintenance rate of "
-        f"{text.pct(mmr)}.",
+        help=glossary.helped(
+            f"The {fall} that liquidates a {text.lev(HIGH)} {side} at a maintenance rate of "
+            f"{text.pct(mmr)}."
+        ),
     )
     if high_ok:
         hours = model.moves_in_distance(high_dist, move_1h)
@@ -681,10 +701,10 @@ def guess_first(day: OddsResult | None, market: str, vol: float) -> None:
         "day is out?"
     )
     g1, g2 = st.columns([2, 1], vertical_alignment="bottom")
-    guess = g1.number_input(
+    guess = inputs.number(
         "Your guess (% liquidated within a day)",
-        min_value=0.0,
-        max_value=100.0,
+        bounds=inputs.Bounds(0.0, 100.0),
+        container=g1,
         value=None,
         step=1.0,
         key="w50_guess",
@@ -758,8 +778,10 @@ with s4:
             col.metric(
                 f"Your {text.lev(sc.leverage)}: liquidated within {label}",
                 text.pct(odds_at(r, sc.leverage), 1),
-                help="At the sidebar's leverage. '—': that leverage is not possible at this "
-                "maintenance rate.",
+                help=glossary.helped(
+                    "At the sidebar's leverage. '—': that leverage is not possible at this "
+                    "maintenance rate."
+                ),
             )
     for label in problems:
         missing(label)
@@ -800,7 +822,9 @@ def horizon_steps(
                 spec, side, h_days, h_steps, mmr, seed, float(sc.entry_price), quote, closes
             )
         except ValueError as exc:
-            st.error(f"{exc}. Choose another horizon or model.", icon=":material/error:")
+            st.error(
+                f"{words.sentence(exc)} Choose another horizon or model.", icon=":material/error:"
+            )
     if path_figs is not None:
         left, right = st.columns(2)
         for col, fig, key in zip(

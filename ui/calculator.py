@@ -15,7 +15,7 @@ from risk import liquidation_price
 from risk.account import margin_status
 from risk.calculator import average_entry_price, exit_outcome, max_open, parse_fill
 from risk.margin import target_price
-from ui import text
+from ui import glossary, text, words
 from ui.scenario import Resolved, quote_currency
 
 #: Families whose order cost includes the fee to close at the bankruptcy price (Bybit "Order
@@ -57,14 +57,20 @@ def mark_block(res: Resolved) -> None:
         c[0].metric(
             "Move to liquidation from the mark",
             text.pct(dist),
-            help="Exact move from the mark price to the liquidation price.",
+            help=glossary.helped("Exact move from the mark price to the liquidation price."),
         )
     c[1].metric(f"Unrealized PnL ({quote})", text.num(status.unrealized_pnl))
-    c[2].metric("ROE at the mark", text.pct(status.roe), help="Unrealized PnL / initial margin.")
+    c[2].metric(
+        "ROE at the mark",
+        text.pct(status.roe),
+        help=glossary.helped("Unrealized PnL / initial margin."),
+    )
     c[3].metric(
         "Margin ratio",
         text.pct(status.margin_ratio) if math.isfinite(status.margin_ratio) else "over 100%",
-        help="Maintenance margin / margin balance at the mark; the exchange liquidates at 100%.",
+        help=glossary.helped(
+            "Maintenance margin / margin balance at the mark; the exchange liquidates at 100%."
+        ),
     )
 
 
@@ -92,9 +98,21 @@ def render(res: Resolved) -> None:
         _entry_tab(res, quote)
 
 
+def _follow(key: str, default: object) -> None:
+    """A field whose default comes from the sidebar (an exit 5% from the entry) follows the
+    sidebar until the user types in it: otherwise a new entry left the old exit on screen, and
+    the page's link (which carries only what differs from the default) opened other figures."""
+    mark = f"_{key}_default"
+    old = st.session_state.get(mark)
+    if old is not None and old != default and st.session_state.get(key) == old:
+        st.session_state[key] = default
+    st.session_state[mark] = default
+
+
 def _pnl_tab(res: Resolved, quote: str) -> None:
     sc, position = res.scenario, res.position
     up = 1.05 if sc.side == "long" else 0.95
+    _follow("calc_exit", round(sc.entry_price * up, 2))
     exit_price = st.number_input(
         f"Exit price ({quote})",
         min_value=1e-6,
@@ -103,17 +121,20 @@ def _pnl_tab(res: Resolved, quote: str) -> None:
         step=100.0,
         format="%.2f",
         key="calc_exit",
+        bind="query-params",  # in the link: a student sees the same figures
     )
     out = exit_outcome(position, float(exit_price), sc.taker_fee)
     c = st.columns(4)
     c[0].metric(
         f"PnL at exit ({quote})", text.num(out.pnl), help="side x quantity x (exit - entry)"
     )
-    c[1].metric("ROE at exit", text.pct(out.roe), help="PnL / initial margin, before fees.")
+    c[1].metric(
+        "ROE at exit", text.pct(out.roe), help=glossary.helped("PnL / initial margin, before fees.")
+    )
     c[2].metric(
         f"Fees open + close ({quote})",
         text.num(out.open_fee + out.close_fee),
-        help="Taker fee on the notional at the entry and at the exit.",
+        help=glossary.helped("Taker fee on the notional at the entry and at the exit."),
     )
     c[3].metric("ROE after fees", text.pct(out.roe_after_fees))
     st.caption(
@@ -133,7 +154,10 @@ def _target_tab(res: Resolved, quote: str) -> None:
         step=10.0,
         format="%.2f",
         key="calc_roe",
-        help="Return on the initial margin; negative for a loss (-100% = the whole margin).",
+        bind="query-params",  # in the link: a student sees the same figures
+        help=glossary.helped(
+            "Return on the initial margin; negative for a loss (-100% = the whole margin)."
+        ),
     )
     gross = float(target_price(position, roe_pct / 100.0))
     net = float(target_price(position, roe_pct / 100.0, sc.taker_fee))
@@ -146,6 +170,7 @@ def _target_tab(res: Resolved, quote: str) -> None:
 
 def _max_open_tab(res: Resolved, quote: str) -> None:
     sc, venue = res.scenario, res.venue
+    _follow("calc_balance", float(round(sc.margin, 2)))
     balance = st.number_input(
         f"Available balance ({quote})",
         min_value=0.01,
@@ -154,6 +179,7 @@ def _max_open_tab(res: Resolved, quote: str) -> None:
         step=100.0,
         format="%.2f",
         key="calc_balance",
+        bind="query-params",  # in the link: a student sees the same figures
     )
     lot = st.number_input(
         "Quantity step (lot)",
@@ -163,6 +189,7 @@ def _max_open_tab(res: Resolved, quote: str) -> None:
         step=0.001,
         format="%.6g",
         key="calc_lot",
+        bind="query-params",  # in the link: a student sees the same figures
         help="The exchange's order step for the symbol (0.001 BTC on Binance BTCUSDT).",
     )
     try:
@@ -177,12 +204,16 @@ def _max_open_tab(res: Resolved, quote: str) -> None:
             lot_size=float(lot),
         )
     except ValueError as exc:
-        st.error(f"Cannot compute the largest position: {exc}.", icon=":material/error:")
+        st.error(
+            f"Cannot compute the largest position: {words.phrase(exc)}.", icon=":material/error:"
+        )
         return
     c = st.columns(3)
     c[0].metric("Max open (quantity)", f"{out.quantity:,.6g}")
     c[1].metric(f"Notional ({quote})", text.num(out.notional))
-    c[2].metric(f"Cost ({quote})", text.num(out.cost), help="Initial margin + fees.")
+    c[2].metric(
+        f"Cost ({quote})", text.num(out.cost), help=glossary.helped("Initial margin + fees.")
+    )
     why = _LIMIT_SENTENCE[out.limited_by].format(
         lev=text.lev(sc.leverage), cap=text.money(out.tier_notional_cap, quote)
     )
@@ -197,11 +228,13 @@ def _entry_tab(res: Resolved, quote: str) -> None:
     sc = res.scenario
     step = 0.98 if sc.side == "long" else 1.02
     default = f"{sc.entry_price:.2f}:0.01\n{sc.entry_price * step:.2f}:0.02"
+    _follow("calc_fills", default)
     typed = st.text_area(
         "Fills, one PRICE:QUANTITY per line",
         value=default,
         height=100,
         key="calc_fills",
+        bind="query-params",  # in the link: a student sees the same figures
         help="Each fill of the position: its price and its quantity in base units, e.g. "
         "98000:0.02 (as `python -m risk entry --fill 98000:0.02`).",
     )
@@ -212,7 +245,7 @@ def _entry_tab(res: Resolved, quote: str) -> None:
     try:
         fills = [parse_fill(ln) for ln in lines]
     except ValueError as exc:
-        st.error(f"A fill is not valid: {exc}.", icon=":material/error:")
+        st.error(f"A fill is not valid: {words.phrase(exc)}.", icon=":material/error:")
         return
     avg = float(average_entry_price([p for p, _ in fills], [q for _, q in fills]))
     c = st.columns(2)

@@ -32,15 +32,92 @@ SERIES = ("#1f5fbf", "#ef6c00", "#2e7d32", "#c62828", "#6a1b9a", "#00838f", "#8d
 
 LEVERAGE_TICKS = (1, 2, 3, 5, 10, 20, 50, 100, 150)
 PCT_TICKS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
+#: For a short log axis (a panel of a chart): evenly spaced, half a decade apart, where the
+#: 1-2-5 labels collided on a phone.
+PCT_TICKS_SPARSE = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 
 
-def _layout(title: str, *, height: int = 420, **extra: object) -> dict:
-    """The layout every chart shares, plus ``extra`` keys."""
+#: Room above the title for Plotly's toolbar (the modebar, about 30 px at the top right): the
+#: title starts below it, so the toolbar never covers it, on a phone neither.
+TOOLBAR_ROOM_PX = 34
+
+
+#: Longest title line, in characters: a phone's chart is about 350 px wide, 16 px type about
+#: 8.5 px a character. Plotly does not wrap titles itself; a longer line was cut at the edge.
+TITLE_CHARS = 40
+#: Height of one more title line, px.
+TITLE_LINE_PX = 21
+
+
+def wrap(text: str, width: int) -> str:
+    """``text`` broken into lines of at most ``width`` characters at spaces (``<br>``); a word
+    longer than ``width`` keeps its own line. Existing ``<br>`` breaks are kept."""
+    out = []
+    for part in text.split("<br>"):
+        line = ""
+        for word in part.split(" "):
+            if line and len(line) + 1 + len(word) > width:
+                out.append(line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        out.append(line)
+    return "<br>".join(out)
+
+
+def title_margin(text: str, base: int = 60 + 34, chars: int = TITLE_CHARS) -> int:
+    """Top margin for ``text`` wrapped at :data:`TITLE_CHARS`: ``base`` for one line, 1.25
+    :data:`TITLE_LINE_PX` more per further line (the line itself and the pad that keeps it
+    below the toolbar, :func:`title_block`)."""
+    return base + round(1.25 * TITLE_LINE_PX * wrap(text, chars).count("<br>"))
+
+
+def title_block(text: str, chars: int = TITLE_CHARS) -> dict:
+    """A chart title at the top left, below the toolbar's row (pixels from the top of the
+    figure, not a share of the plot: the same gap at every height), wrapped so that a phone
+    shows it whole."""
+    wrapped = wrap(text, chars)
+    # Plotly raises a title of several lines by about a line per extra line, whatever its
+    # anchor: the pad gives that back, so the first line still starts below the toolbar
+    extra_lines = wrapped.count("<br>")
+    return {
+        "text": wrapped,
+        "x": 0.0,
+        "xanchor": "left",
+        "xref": "container",
+        "y": 1.0,
+        "yanchor": "top",
+        "yref": "container",
+        "pad": {"t": TOOLBAR_ROOM_PX + TITLE_LINE_PX * extra_lines, "l": 8},
+        "font": {"size": 16},
+    }
+
+
+#: The legend in a row along the bottom edge of the figure, under the x-axis title (Plotly
+#: grows the bottom margin to hold it): a legend placed as a share of the plot's height below
+#: the axis landed on the axis title once the plot got short or the legend wrapped (phones).
+LEGEND = {
+    "orientation": "h",
+    "x": 0.0,
+    "xanchor": "left",
+    "y": 0.0,
+    "yanchor": "bottom",
+    "yref": "container",
+}
+#: Margins: the title's row and the toolbar's above the plot.
+MARGIN = {"l": 60, "r": 20, "t": 60 + TOOLBAR_ROOM_PX, "b": 50}
+
+
+def _layout(
+    title: str, *, height: int = 420, title_chars: int = TITLE_CHARS, **extra: object
+) -> dict:
+    """The layout every chart shares, plus ``extra`` keys; ``title_chars``: the longest title
+    line (shorter for a chart drawn in a column)."""
     layout = {
-        "title": {"text": title, "x": 0.0, "xanchor": "left", "font": {"size": 16}},
+        "title": title_block(title, title_chars),
         "height": height,
-        "margin": {"l": 60, "r": 20, "t": 60, "b": 50},
-        "legend": {"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0.0},
+        "margin": {**MARGIN, "t": title_margin(title, chars=title_chars)},
+        "legend": dict(LEGEND),
         "hoverlabel": {"namelength": -1},
         "font": {"size": 13},
     }
@@ -62,8 +139,10 @@ def _log_leverage_axis(x_lo: float, x_hi: float, title: str | None, **extra: obj
     return axis
 
 
-def _log_pct_axis(y_lo: float, y_hi: float, title: str, **extra: object) -> dict:
-    ticks = [t for t in PCT_TICKS if y_lo <= t <= y_hi]
+def _log_pct_axis(
+    y_lo: float, y_hi: float, title: str, ticks_from: Sequence[float] = PCT_TICKS, **extra: object
+) -> dict:
+    ticks = [t for t in ticks_from if y_lo <= t <= y_hi]
     axis = {
         "type": "log",
         "title": {"text": title},
@@ -261,7 +340,9 @@ def liquidation_distance_chart(
         "How far the price can move before liquidation",
         height=460,
         xaxis=_log_leverage_axis(x_lo, x_hi, "Leverage (log scale)"),
-        yaxis=_log_pct_axis(y_floor, y_top, "Adverse move to liquidation (% of entry, log scale)"),
+        yaxis=_log_pct_axis(
+            y_floor, y_top, "Adverse move to liquidation<br>(% of entry, log scale)"
+        ),
     )
     return go.Figure(data=data, layout=layout)
 
@@ -354,11 +435,12 @@ def price_ladder_chart(
         lo, hi = ordered[0][1], ordered[-1][1]
         span = (hi - lo) or hi * 0.01
         xaxis["range"] = [lo - 0.08 * span, hi + 0.35 * span]
+    ladder_title = "Price ladder: each level and the PnL there"
     layout = _layout(
-        "Price ladder: each level and the PnL there",
+        ladder_title,
         height=330,
         showlegend=False,
-        margin={"l": 30, "r": 20, "t": 60, "b": 50},
+        margin={"l": 30, "r": 20, "t": title_margin(ladder_title), "b": 50},
         xaxis=xaxis,
         yaxis={"visible": False, "range": [0, 1.05]},
         annotations=annotations,
@@ -444,7 +526,9 @@ def leverage_tradeoff_chart(
         "Leverage is an output: for this size, what each leverage costs and risks",
         height=520,
         xaxis=_log_leverage_axis(x_lo, x_hi, "Leverage (log scale)", anchor="y2"),
-        yaxis=_log_pct_axis(y_lo, y_hi, "Move to liquidation", domain=[0.42, 1.0]),
+        yaxis=_log_pct_axis(
+            y_lo, y_hi, "Move to liquidation", PCT_TICKS_SPARSE, domain=[0.42, 1.0]
+        ),
         yaxis2={
             "title": {"text": f"Margin ({quote})"},
             "tickformat": ",.0f",
@@ -657,6 +741,7 @@ def collapse_chart(
     layout = _layout(
         "What the collapse costs in each margin mode",
         height=360,
+        title_chars=26,  # drawn in a column beside the controls
         showlegend=False,
         bargap=0.45,
         xaxis={"title": {"text": "Margin mode"}},

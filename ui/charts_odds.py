@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from ui import charts
 from ui.charts import GREY, INK, ORANGE, RED, SERIES, joined_lines, thin_line
 
 SURVIVED_LINE = "rgba(46,125,50,0.45)"
@@ -33,10 +34,10 @@ LEVERAGE_TICKS = (1, 2, 3, 5, 10, 20, 50, 100, 150)
 
 def _layout(title: str, *, height: int = 420, **extra: object) -> dict:
     layout: dict = {
-        "title": {"text": title, "x": 0.0, "xanchor": "left", "font": {"size": 16}},
+        "title": charts.title_block(title),
         "height": height,
-        "margin": {"l": 60, "r": 20, "t": 60, "b": 60},
-        "legend": {"orientation": "h", "yanchor": "top", "y": -0.24, "x": 0.0},
+        "margin": {**charts.MARGIN, "t": charts.title_margin(title), "b": 60},
+        "legend": dict(charts.LEGEND),
         "hoverlabel": {"namelength": -1},
         "font": {"size": 13, "color": INK},
     }

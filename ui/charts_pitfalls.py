@@ -13,7 +13,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.charts import BLUE, GREEN, GREY, INK, ORANGE, RED, SERIES, joined_lines
+from ui import charts
+from ui.charts import BLUE, GREEN, GREY, INK, ORANGE, RED, SERIES, joined_lines, wrap
 
 SAFE_LINE = "rgba(46,125,50,0.35)"
 LIQ_LINE = "rgba(198,40,40,0.75)"
@@ -30,11 +31,11 @@ RULE_SIZES = {"fixed": 15, "trailing": 11, "partial": 8}
 
 def _layout(fig: go.Figure, title: str, *, height: int = 420) -> go.Figure:
     fig.update_layout(
-        title={"text": title, "x": 0.0, "xanchor": "left", "font": {"size": 16}},
+        title=charts.title_block(title),
         template="plotly_white",
         height=height,
-        margin={"l": 60, "r": 20, "t": 60, "b": 50},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0.0},
+        margin={**charts.MARGIN, "t": charts.title_margin(title)},
+        legend=dict(charts.LEGEND),
         hoverlabel={"namelength": -1},
         font={"size": 13, "color": INK},
     )
@@ -144,11 +145,13 @@ def probability_bars_chart(
     highlight: int | None = 0,
     y_title: str = "Probability",
 ) -> go.Figure:
-    """Bars of probabilities (fractions) with +-2 standard-error whiskers.
+    """Bars of probabilities (fractions) with +-2 standard-error whiskers, drawn across
+    (horizontal): the categories' labels sit one under the other on the left, so six of them
+    fit a phone's width without colliding, as they did side by side.
 
-    One trace, ``"Probability"``; the bar at ``highlight`` is red, the others grey. Each
-    category label carries its value (``"Account<br>4.6%"``), so no text collides with the
-    whiskers.
+    One trace, ``"Probability"`` (``x``: the probabilities; ``y``: the labels, first at the
+    top); the bar at ``highlight`` is red, the others grey. Each label carries its value
+    (``"Account<br>4.6%"``), so no text collides with the whiskers.
     """
     p = np.asarray(probability, dtype=float)
     colours = [RED if i == highlight else GREY for i in range(p.size)]
@@ -158,17 +161,19 @@ def probability_bars_chart(
         err = {"type": "data", "array": (2 * se).tolist(), "visible": True, "color": INK}
     fig = go.Figure(
         go.Bar(
-            x=[f"{lab}<br><b>{v:.1%}</b>" for lab, v in zip(labels, p, strict=True)],
-            y=p.tolist(),
+            x=p.tolist(),
+            y=[f"{wrap(lab, 18)}<br><b>{v:.1%}</b>" for lab, v in zip(labels, p, strict=True)],
+            orientation="h",
             name="Probability",
             marker={"color": colours},
-            error_y=err,
-            hovertemplate="%{y:.2%}<extra></extra>",
+            error_x=err,
+            hovertemplate="%{x:.2%}<extra></extra>",
         )
     )
     _layout(fig, title)
     top = float(np.nanmax(p)) if p.size else 0.0
-    fig.update_yaxes(title=y_title, tickformat=".0%", range=[0, max(0.05, min(1.0, top * 1.25))])
+    fig.update_xaxes(title=y_title, tickformat=".0%", range=[0, max(0.05, min(1.0, top * 1.25))])
+    fig.update_yaxes(autorange="reversed", automargin=True)
     return fig
 
 
@@ -421,6 +426,7 @@ def equity_cones_chart(
             title=f"Equity ({quote}, log scale)",
             type="log",
             tickformat=",.0f",
+            dtick=1,  # powers of ten: 1-2-5 labels collided on a phone's shorter plot
             range=[np.log10(bottom), np.log10(top * 1.3)],
         )
     else:
@@ -437,6 +443,7 @@ def drawdown_chart(max_drawdown: Mapping[str, np.ndarray]) -> go.Figure:
             go.Box(
                 y=np.asarray(dd, dtype=float).tolist(),
                 name=name,
+                x0=wrap(name, 12),  # the category's label, wrapped (the name stays whole)
                 marker={"color": SERIES[i % len(SERIES)]},
                 boxpoints=False,
                 hoverinfo="y",

@@ -3,6 +3,8 @@ the pointer every help icon ends with (:func:`helped`)."""
 
 from __future__ import annotations
 
+import re
+
 #: anchor -> (term, definition). Definitions follow the exchanges' own help pages (Binance
 #: "Leverage and Margin of USDⓈ-M Futures", Bybit "Liquidation Price", Hyperliquid docs
 #: "Margining"), in plain words.
@@ -88,8 +90,35 @@ def link(anchor: str) -> str:
     return f"[{term.split(' (')[0].lower()}]({PAGE}#{anchor})"
 
 
+#: anchor -> how a help text names the term (case-insensitive). "Leverage" is in nearly every
+#: text, so it is linked only where a text asks for it by name.
+MENTIONS: dict[str, str] = {
+    "notional": r"\bnotional",
+    "initial-margin": r"\binitial margin",
+    "mark-price": r"\bmark price|\bthe mark\b",
+    "maintenance-margin": r"\bmaintenance (?:margin|rate|tier)",
+    "liquidation-price": r"\bliquidation price",
+    "bankruptcy-price": r"\bbankruptcy",
+    "roe": r"\bROE\b",
+    "funding": r"\bfunding",
+    "isolated-margin": r"\bisolated\b",
+    "cross-margin": r"\bcross(?:[- ]margin| wallet)",
+    "taker-fee": r"\btaker fee",
+    "volatility": r"\bvolatil",
+}
+
+
+def mentioned(text: str) -> list[str]:
+    """The anchors of the glossary terms ``text`` names, in glossary order."""
+    return [a for a, pattern in MENTIONS.items() if re.search(pattern, text, flags=re.I)]
+
+
 def helped(text: str, *anchors: str) -> str:
-    """A help text that ends with a pointer to the glossary: '... See notional in the
-    glossary.'"""
-    words = " and ".join(link(a) for a in anchors)
+    """A help text that ends with a pointer to the glossary for ``anchors`` and for every term
+    the text names: '... See notional and taker fee in the glossary.' A text that names no term
+    and asks for none comes back as it is."""
+    wanted = list(dict.fromkeys([*anchors, *mentioned(text)]))
+    if not wanted:
+        return text
+    words = " and ".join(link(a) for a in wanted)
     return f"{text.rstrip()} See {words} in the glossary."

@@ -9,7 +9,7 @@ import streamlit as st
 
 from risk import Account, Position
 from risk.hedge import HEDGE_FAMILIES, HEDGE_REFUSED, HEDGE_RULES, hedge_liquidation
-from ui import text
+from ui import glossary, text, words
 from ui.scenario import EXCHANGE_LABELS, Scenario, quote_currency
 
 _HOW = {
@@ -37,7 +37,9 @@ def render(wallet_balance: float, scenario: Scenario) -> None:
     try:
         venue = replace(scenario, leverage=1.0).venue()
     except ValueError as exc:
-        st.error(f"The exchange settings do not work: {exc}.", icon=":material/error:")
+        st.error(
+            f"The exchange settings do not work: {words.phrase(exc)}.", icon=":material/error:"
+        )
         return
     quote = quote_currency(venue)
     c = st.columns(5)
@@ -69,7 +71,7 @@ def render(wallet_balance: float, scenario: Scenario) -> None:
         short_leg = Position("short", short_entry, short_qty, leverage=lev, margin_mode="cross")
         h = hedge_liquidation(long_leg, short_leg, venue, Account(wallet_balance), mark)
     except ValueError as exc:
-        st.error(f"These legs cannot be valued: {exc}.", icon=":material/error:")
+        st.error(f"These legs cannot be valued: {words.phrase(exc)}.", icon=":material/error:")
         return
     k = st.columns(3)
     k[0].metric(f"Hedge liq. price below ({quote})", text.price(h.below))
@@ -77,7 +79,9 @@ def render(wallet_balance: float, scenario: Scenario) -> None:
     k[2].metric(
         "Hedge margin ratio",
         text.pct(h.margin_ratio) if h.margin_ratio < float("inf") else "over 100%",
-        help="Both legs' maintenance margin / (wallet + both legs' PnL) at the mark.",
+        help=glossary.helped(
+            "Both legs' maintenance margin / (wallet + both legs' PnL) at the mark."
+        ),
     )
     if h.already_liquidatable:
         st.error(

@@ -30,7 +30,7 @@ from risk.calibration import (
 from risk.conditional_vol import DEFAULT_HALF_LIFE_DAYS, VolNow
 from risk.conditional_vol import vol_now as measure_vol_now
 from risk.vol_sources import csv_candles, history_candles, market_candles, now_history
-from ui import figcache, text
+from ui import figcache, glossary, text, words
 from ui.charts_calibration import truth_chart
 
 #: The lesson's default price model: the one the calibration scores best.
@@ -146,8 +146,8 @@ def vol_now_input(box: Any, sc: Any) -> tuple[float, str]:
             )
     except ValueError as exc:
         st.error(
-            f"Volatility now cannot be measured there: {exc}. The figure below uses the "
-            "shipped history instead.",
+            f"Volatility now cannot be measured there: {words.phrase(exc)}. The figure below "
+            "uses the shipped history instead.",
             icon=":material/error:",
         )
     vol, note = shipped_vol_now(sc.asset, method)
@@ -202,7 +202,7 @@ def what_really_happened(
             side, float(horizon_days), np.asarray(grid, dtype=float), float(mmr)
         )
     except ValueError as exc:
-        st.error(f"History cannot answer this: {exc}.", icon=":material/error:")
+        st.error(f"History cannot answer this: {words.phrase(exc)}.", icon=":material/error:")
         return
     i = int(np.argmin(np.abs(h_all.leverage - leverage)))
     h = HistoryShares(
@@ -223,7 +223,9 @@ def what_really_happened(
     c[2].metric(
         "History: right, and liquidated anyway",
         text.pct(float(h.right_and_liquidated[0]), 1),
-        help="The price ended in the position's favour, but touched the liquidation price first.",
+        help=glossary.helped(
+            "The price ended in the position's favour, but touched the liquidation price first."
+        ),
     )
     st.caption(
         f"Of all {h.n_entries:,} {side}s opened at every hour of {h.label} (realized "

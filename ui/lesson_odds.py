@@ -19,7 +19,7 @@ import streamlit as st
 from risk import odds as risk_odds  # looked up at call time (tests count the calls)
 from risk.odds import OddsResult, PriceModel, SamplePaths
 from ui import charts_odds as co
-from ui import figcache, model
+from ui import figcache, model, words
 
 #: The page's two leverages for the sample paths: the sensible one and the lesson's.
 PATH_LEVERAGES = (5.0, 50.0)
@@ -105,7 +105,7 @@ def heat_odds(
         try:
             r = odds_for(row_spec, side, horizon_days, n_steps, mmr, n_paths, seed, _closes)
         except ValueError as exc:
-            out.append(str(exc))
+            out.append(words.phrase(exc))
             continue
         out.append(np.asarray(model.at_leverage(r.leverage, r.p_liquidation, heat_lev)))
     return out
@@ -193,7 +193,7 @@ def odds_by_horizon(
         try:
             out[label] = odds_for(spec, side, days, steps, mmr, n_paths, seed, _closes)
         except ValueError as exc:
-            out[label] = f"{label}: {exc}."
+            out[label] = f"{label}: {words.phrase(exc)}."
     return out
 
 

@@ -13,7 +13,7 @@ import streamlit as st
 
 from risk.calibration import MaxLeverage, max_leverage_for
 from risk.volatility import vol_presets
-from ui import text
+from ui import text, words
 
 TARGETS = {"1%": 0.01, "5%": 0.05}
 HORIZONS = {"1 hour": 1 / 24, "1 day": 1.0, "1 week": 7.0}
@@ -55,7 +55,7 @@ def max_leverage_block(side: str, mmr: float, asset: str) -> None:
     try:
         r = _search(target, side, HORIZONS[str(horizon)], vol, float(mmr))
     except ValueError as exc:
-        st.error(f"This cannot be computed: {exc}.", icon=":material/error:")
+        st.error(f"This cannot be computed: {words.phrase(exc)}.", icon=":material/error:")
         return
     if not math.isfinite(r.max_leverage):
         st.warning(

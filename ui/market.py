@@ -17,6 +17,7 @@ import streamlit as st
 
 from risk.market import cache as market_cache
 from risk.venues import normalize_symbol
+from ui import glossary
 
 URL_ENV = "LEVERAGE_LAB_MARKET_URL"
 #: What the button fetches: a month of hourly candles (enough for the realized volatility and
@@ -84,8 +85,10 @@ def refresh_controls(exchange: str, symbol: str) -> None:
         key="mk_refresh",
         icon=":material/refresh:",
         disabled=not can,
-        help="Fetch today's tiers, mark price, funding and a month of hourly candles from the "
-        "exchange (network). Nothing is fetched unless you press it.",
+        help=glossary.helped(
+            "Fetch today's tiers, mark price, funding and a month of hourly candles from the "
+            "exchange (network). Nothing is fetched unless you press it."
+        ),
     ):
         with st.spinner("Fetching market data..."):
             ok, msg = refresh_now(exchange, symbol)

@@ -16,7 +16,7 @@ from risk import Position, Venue, bankruptcy_price, distance_frac, liquidation_p
 from risk.account import AccountState, Holding
 from risk.liquidation import check_position, maintenance_margin
 from risk.margin import fee, open_fee
-from ui import text
+from ui import text, words
 from ui.scenario import LEVERAGE_CAP, Scenario
 
 
@@ -274,7 +274,7 @@ def build_holdings(rows: list[dict], scenario: Scenario) -> tuple[list[Holding],
                     continue
             holdings.append(holding)
         except ValueError as exc:
-            problems.append(f"{label}: {exc}.")
+            problems.append(f"{label}: {words.phrase(exc)}.")
     return holdings, problems
 
 
@@ -490,3 +490,17 @@ def with_y_range(fig, y_range: list[float]):
     import plotly.graph_objects as go
 
     return go.Figure(fig).update_yaxes(range=y_range, autorange=False)
+
+
+def flat_rate_for_liquidation(side: str, leverage: float, liquidation_ratio: float) -> float:
+    """The flat maintenance rate ``m`` whose simple isolated liquidation price (initial margin
+    ``1 / leverage``, no maintenance amount, no fee) lands on ``liquidation_ratio`` (the exact
+    liquidation price / entry), so a simulation with one flat rate liquidates where the exchange
+    does: long ``r = (1 - 1/L) / (1 - m)`` gives ``m = 1 - (1 - 1/L) / r``; short
+    ``r = (1 + 1/L) / (1 + m)`` gives ``m = (1 + 1/L) / r - 1``. NaN when ``r`` is not positive
+    and finite."""
+    r = float(liquidation_ratio)
+    if not (r > 0 and np.isfinite(r)):
+        return float("nan")
+    inv = 1.0 / float(leverage)
+    return 1.0 - (1.0 - inv) / r if side == "long" else (1.0 + inv) / r - 1.0

@@ -39,7 +39,9 @@ def _honoured(raw: str, value: object, label: Callable[[object], str] | None) ->
         return raw.strip().lower() == str(value).lower()
     if isinstance(value, int | float):
         try:
-            return math.isclose(float(raw), float(value), rel_tol=1e-12, abs_tol=1e-12)
+            # a choice shown with thousands separators ("2,000") is written so in the link
+            number = float(raw.replace(",", ""))
+            return math.isclose(number, float(value), rel_tol=1e-12, abs_tol=1e-12)
         except ValueError:
             return False
     if value is None:

@@ -26,7 +26,7 @@ from risk.reference import reference_price
 from risk.tiers import shipped_symbols
 from risk.venues import EXCHANGES, RULES, normalize_symbol
 from ui import format as fmt
-from ui import glossary, inputs, market
+from ui import glossary, inputs, market, words
 
 #: How each rule family is named in the sidebar (the labels live with the rules, risk/venues.py).
 EXCHANGE_LABELS: dict[str, str] = {name: rules.label for name, rules in RULES.items()}
@@ -263,11 +263,13 @@ def resolve(scenario: Scenario, venue: Venue | None = None) -> Resolved:
     try:
         venue = venue or scenario.venue()
     except ValueError as exc:
-        return Resolved(scenario, None, None, f"The exchange settings do not work: {exc}.")
+        return Resolved(
+            scenario, None, None, f"The exchange settings do not work: {words.phrase(exc)}."
+        )
     try:
         position = scenario.position()
     except ValueError as exc:
-        return Resolved(scenario, venue, None, f"The position is not valid: {exc}.")
+        return Resolved(scenario, venue, None, f"The position is not valid: {words.phrase(exc)}.")
     table = venue.table
     notional = float(position.notional)
     if notional >= table.max_notional:
@@ -293,7 +295,9 @@ def resolve(scenario: Scenario, venue: Venue | None = None) -> Resolved:
     try:
         check_position(position, venue)
     except ValueError as exc:
-        return Resolved(scenario, venue, None, f"This position cannot be opened: {exc}.")
+        return Resolved(
+            scenario, venue, None, f"This position cannot be opened: {words.phrase(exc)}."
+        )
     return Resolved(scenario, venue, position, None)
 
 
@@ -381,8 +385,10 @@ def sidebar() -> Scenario:
         value=False,
         key=K_LIVE,
         bind="query-params",
-        help="Use the cached market data: the mark price as the entry, today's funding rate and "
-        "the Yang-Zhang realized volatility of the cached hourly candles. Off: presets only.",
+        help=glossary.helped(
+            "Use the cached market data: the mark price as the entry, today's funding rate and "
+            "the realized volatility of the cached hourly candles. Off: presets only."
+        ),
     )
     live = None
     if bool(_state(K_LIVE)):
@@ -454,8 +460,10 @@ def sidebar() -> Scenario:
         key=K_MARK,
         bind="query-params",
         placeholder="not open yet: the entry",
-        help="For a position that is already open: the exchange's current mark price. Distance "
-        "to liquidation, unrealized PnL, ROE and margin ratio are then measured from it.",
+        help=glossary.helped(
+            "For a position that is already open: the exchange's current mark price. Distance "
+            "to liquidation, unrealized PnL, ROE and margin ratio are then measured from it."
+        ),
     )
     sb.radio(
         "Size by",

@@ -44,7 +44,7 @@ def test_defaults_btc_eth_measured_preset() -> None:
     assert res.p_account > 2 * res.p_uncorrelated
     assert at.metric[4].value == "16x"  # 16,000 of positions on a 1,000 wallet
     bars = chart_specs(at)[0]["data"][0]
-    shown = np.asarray(bars["y"], dtype=float)
+    shown = np.asarray(bars["x"], dtype=float)
     assert shown[0] == res.p_account and shown[1] == res.p_uncorrelated
     assert np.allclose(shown[2:4], res.p_alone)
 

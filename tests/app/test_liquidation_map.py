@@ -227,7 +227,7 @@ def test_average_entry_tab_reads_typed_fills_and_names_a_bad_one() -> None:
     shows(at, "Total quantity", 3.0)
     at.text_area(key="calc_fills").set_value("10000:1\n13000").run()
     assert not at.exception
-    assert any("fill='13000' is not PRICE:QTY" in e.value for e in at.error)
+    assert any("the fill '13000' is not PRICE:QTY" in e.value for e in at.error)
     assert metric(at, "Fall to liquidation") == "9.64%"  # the rest of the page still works
 
 

@@ -136,7 +136,7 @@ def test_recording_an_outcome(five_trades) -> None:
 @pytest.mark.parametrize(
     ("second_share", "price", "message"),
     [
-        (30.0, 96.0, "exits share sum=0.8"),
+        (30.0, 96.0, "exits share the sum 0.8"),
         (50.0, None, "type a price for every exit fill"),
     ],
 )

@@ -61,9 +61,11 @@ def test_without_what_proves_me_wrong_saving_is_refused(db) -> None:
 def test_a_stop_on_the_wrong_side_is_a_message(db) -> None:
     at = fill(app_test(PAGE), stop=101_000.0)
     assert not at.exception and not at.metric
-    assert "stop_price=101000 is not below the entry 100000" in at.error[0].value
+    assert "the stop price 101000 is not below the entry 100000" in at.error[0].value
     at.button(key="tp_save").click().run()
-    assert any("stop=101000 is not below the entry 100000" in e.value for e in at.error)
+    assert any(
+        "Not saved: the stop price 101000 is not below the entry" in e.value for e in at.error
+    )
     assert not db.exists()
 
 
@@ -145,7 +147,7 @@ def test_targets_over_100_percent_are_refused(db) -> None:
     at.number_input(key="tp_t1").set_value(120_000.0)
     fill(at)
     at.button(key="tp_save").click().run()
-    assert any("targets share sum=1.2" in e.value for e in at.error)
+    assert any("targets share the sum 1.2" in e.value for e in at.error)
     assert not db.exists()
 
 
@@ -169,7 +171,7 @@ def test_an_amendment_keeps_the_plan_row(db) -> None:
     at.number_input(key="tp_am_num").set_value(97_000.0)
     at.button(key="tp_am_save").click().run()
     assert [e.value for e in at.error] == [
-        "Not recorded: reason='' is empty; allowed: why the plan changed."
+        "Not recorded: the reason '' is empty. Allowed: why the plan changed."
     ]
     at.text_input(key="tp_am_reason").input("tighter after the retest")
     at.button(key="tp_am_save").click().run()

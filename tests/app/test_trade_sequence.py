@@ -80,7 +80,10 @@ def test_cap_below_the_first_stake_is_an_error_and_the_page_keeps_working() -> N
     at = app_test(PAGE)
     at.number_input(key="sq_cap").set_value(1.0).run()
     assert not at.exception
-    assert len(at.error) == 1 and "max_risk_frac=0.01 is out of range" in at.error[0].value
+    (error,) = at.error
+    # the field's own words and unit, never the library's parameter name or fraction
+    assert "'at most' share of equity at risk is 1%" in error.value, error.value
+    assert "at least 2%" in error.value and "max_risk_frac" not in error.value
     assert not at.metric
     at.number_input(key="sq_cap").set_value(50.0).run()
     assert not at.error and len(at.metric) == 9
@@ -92,4 +95,4 @@ def test_log_scale_toggle() -> None:
     at.toggle(key="sq_log").set_value(False).run()
     assert not at.exception
     assert chart_specs(at)[0]["layout"]["yaxis"].get("type") in (None, "-", "linear")
-    assert math.isfinite(float(chart_specs(at)[1]["data"][0]["y"][0]))
+    assert math.isfinite(float(chart_specs(at)[1]["data"][0]["x"][0]))

@@ -228,7 +228,7 @@ def test_a_jump_model_heavier_than_the_volatility_falls_back_to_gbm() -> None:
     at.number_input(key="w50_jump_std").set_value(30.0).run()  # 12 x 0.3^2 > 0.54^2
     assert not at.exception
     assert len(at.error) == 1
-    assert "jump_rate_per_year=12" in at.error[0].value
+    assert "the jump rate per year 12" in at.error[0].value
     assert "uses normal moves (GBM)" in at.error[0].value
     check_odds(at)  # the closed form again
     assert len(at.get("plotly_chart")) == 6  # five lesson charts + the truth chart
@@ -504,7 +504,7 @@ def test_daily_closes_cannot_answer_one_hour_and_say_so() -> None:
     at = upload(gbm_page(), data)
     assert not at.exception
     assert len(at.error) == 1
-    assert at.error[0].value.startswith("1 hour: horizon_days=0.0416667 is shorter than the data")
+    assert at.error[0].value.startswith("1 hour: the horizon 0.0416667 is shorter than the data")
     closes = load_price_csv(data)
     r = odds([50.0], "1 week", vol=None, kind="bootstrap", closes=closes)
     at.select_slider(key="w50_horizon").set_value("1 week").run()

@@ -74,10 +74,12 @@ def test_probability_bars_with_whiskers() -> None:
         ["Account", "Uncorrelated"], [0.2, 0.05], [0.01, 0.005], title="t"
     )
     bar = trace(fig, "Probability")
-    assert list(bar.y) == [0.2, 0.05]
-    assert list(bar.error_y.array) == pytest.approx([0.02, 0.01])
+    assert bar.orientation == "h"  # labels one under the other: they never collide on a phone
+    assert list(bar.x) == [0.2, 0.05]
+    assert list(bar.error_x.array) == pytest.approx([0.02, 0.01])
     assert bar.marker.color[0] != bar.marker.color[1]
-    assert list(bar.x) == ["Account<br><b>20.0%</b>", "Uncorrelated<br><b>5.0%</b>"]
+    assert list(bar.y) == ["Account<br><b>20.0%</b>", "Uncorrelated<br><b>5.0%</b>"]
+    assert fig.layout.yaxis.autorange == "reversed"  # the first category at the top
 
 
 def test_odds_vs_correlation_band_and_marker() -> None:

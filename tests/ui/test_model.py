@@ -77,7 +77,7 @@ class TestBuildHoldings:
         assert len(holdings) == 1
         assert problems[0] == "Row 2 (BTCUSDT): fill in quantity."
         assert problems[1].startswith("Row 3 (BTCUSDT): leverage 151x is above the 150x")
-        assert problems[2].startswith("Row 4 (BTCUSDT): side='sideways'")
+        assert problems[2].startswith("Row 4 (BTCUSDT): the side 'sideways' is not known")
         assert "above the 100x maximum" in problems[3]
 
     def test_cross_on_an_isolated_only_exchange_says_what_to_change(self) -> None:
@@ -148,3 +148,23 @@ class TestWhy50xHelpers:
         assert model.check_guess(0.22, 0.25).verdict == "about right"  # within 20% of 25%
         assert model.check_guess(0.01, 0.02).verdict == "about right"  # within 2 points
         assert model.check_guess(0.0, 0.3).ratio == float("inf")
+
+
+@pytest.mark.parametrize("exchange", ["binance", "bybit", "hyperliquid"])
+@pytest.mark.parametrize(("side", "lev", "margin"), [("long", 10, 500.0), ("short", 20, 700.0)])
+def test_the_flat_rate_lands_the_simple_liquidation_on_the_exchanges_price(
+    exchange, side, lev, margin
+) -> None:
+    from risk import Position, get_venue, liquidation_price
+    from risk.trailing import position_liquidation_price
+
+    pos = Position(side, 100_000.0, margin * lev / 100_000.0, leverage=lev)
+    exact = float(liquidation_price(pos, get_venue(exchange, "BTCUSDT", taker_fee=0.0005)))
+    m = model.flat_rate_for_liquidation(side, lev, exact / 100_000.0)
+    assert 0.0 <= m < 0.5
+    # the library's flat-rate price (a generic venue) with that rate is the exchange's price
+    assert position_liquidation_price(side, lev, m, 100_000.0) == pytest.approx(exact, rel=1e-12)
+
+
+def test_the_flat_rate_is_nan_without_a_liquidation_price() -> None:
+    assert np.isnan(model.flat_rate_for_liquidation("long", 1.0, float("nan")))
