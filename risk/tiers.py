@@ -360,10 +360,18 @@ def _short(value: Any, limit: int = 60) -> str:
 
 
 @cache
-def shipped_symbols(exchange: str) -> tuple[str, ...]:
+def shipped_symbols(exchange: str, contract: str | None = None) -> tuple[str, ...]:
     """Every symbol with a shipped tier table for an exchange, in app notation (BTCUSDT; the coin
-    on Hyperliquid), linear first then inverse; empty if none."""
-    return tuple(sym for doc in _shipped_docs(exchange) for sym in doc["symbols"])
+    on Hyperliquid), linear first then inverse; empty if none. ``contract`` ("linear" or
+    "inverse") keeps only that kind."""
+    if contract not in (None, "linear", "inverse"):
+        raise ValueError(f"contract={contract!r} is not known; allowed: linear, inverse")
+    files = {
+        None: [SHIPPED_FILES.get(exchange), SHIPPED_INVERSE_FILES.get(exchange)],
+        "linear": [SHIPPED_FILES.get(exchange)],
+        "inverse": [SHIPPED_INVERSE_FILES.get(exchange)],
+    }[contract]
+    return tuple(sym for fn in files if fn for sym in _load_file(fn)["symbols"])
 
 
 def _allowed_symbols(exchange: str, limit: int = 8) -> str:

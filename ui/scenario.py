@@ -163,7 +163,15 @@ class Scenario:
             )
         sym = normalize_symbol(self.exchange, self.symbol)
         table = market_cache.tier_table(RULES[self.exchange].tier_exchange, sym)
-        return get_venue(self.exchange, self.symbol, taker_fee=self.taker_fee, table=table)
+        venue = get_venue(self.exchange, self.symbol, taker_fee=self.taker_fee, table=table)
+        if venue.table.notional_unit == "coin":
+            # a link or a cached table can still name one (the picker lists linear symbols)
+            raise ValueError(
+                f"symbol={self.symbol!r} is an inverse (coin-margined) contract and the sidebar "
+                "prices linear positions, margined in USDT or USDC; allowed: a linear symbol "
+                "such as BTCUSDT (for inverse contracts: python -m risk liq --contract inverse)"
+            )
+        return venue
 
     def quantity_for(self) -> float:
         """Base units: typed, or ``margin * leverage / entry`` when sized by margin (the notional
@@ -208,7 +216,9 @@ def symbol_options(exchange: str) -> list[str]:
     more: set[str] = set()
     if exchange != "generic":
         tiers_of = RULES[exchange].tier_exchange
-        more = set(shipped_symbols(tiers_of)) | set(market_cache.cached_symbols(tiers_of))
+        # linear only: the sidebar's position is margined in the quote currency (an inverse
+        # table such as Bybit's BTCUSD counts coin; the command line prices those)
+        more = set(shipped_symbols(tiers_of, "linear")) | set(market_cache.cached_symbols(tiers_of))
     return [*first, *_others(exchange, frozenset(more), frozenset(taken)), "custom"]
 
 

@@ -26,3 +26,10 @@ def test_the_leverage_slider_follows_a_lower_maximum(steps) -> None:
     # 49% typed: 0.999 / 0.49 -> at most 2x
     assert at.slider(key="lev").value <= 2
     assert not [w.value for w in at.warning if "Session State" in w.value]
+
+
+@pytest.mark.parametrize("page", ["pages/liquidation_map.py", "pages/why_50x.py"])
+def test_a_link_to_an_inverse_symbol_opens_without_a_traceback(page) -> None:
+    at = app_test(page, query_params={"ex": "bybit", "sym": "BTCUSD"})
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.slider(key="lev").value >= 1

@@ -83,3 +83,22 @@ def test_quote_currency_follows_the_table() -> None:
     assert quote_currency(get_venue("binance", "BTCUSDT")) == "USDT"
     assert quote_currency(Scenario(exchange="okx").venue()) == "USDT"  # typed rate
     assert quote_currency(None) == "USDT"
+
+
+def test_the_sidebar_lists_no_inverse_symbol() -> None:
+    """Bybit ships inverse tables (BTCUSD, counted in coin) for the command line; the sidebar's
+    position is linear, and picking one crashed the Liquidation map and the 50x lesson
+    (`make fuzz SCALE=10`, seed 20261208)."""
+    from risk.tiers import shipped_symbols, shipped_table
+    from ui.scenario import symbol_options
+
+    inverse = set(shipped_symbols("bybit", "inverse"))
+    assert inverse and all(shipped_table("bybit", s).notional_unit == "coin" for s in inverse)
+    assert not inverse & set(symbol_options("bybit"))
+    assert set(shipped_symbols("bybit", "linear")) <= set(symbol_options("bybit"))
+
+
+def test_an_inverse_symbol_in_the_sidebar_is_a_sentence_not_a_crash() -> None:
+    res = resolve(Scenario(exchange="bybit", symbol="BTCUSD"))
+    assert not res.ok and res.venue is None
+    assert "inverse (coin-margined)" in res.error and "BTCUSDT" in res.error
