@@ -208,6 +208,14 @@ def _typed_entry(page) -> None:
     field.fill("95000")
     field.press("Enter")
     page.wait_for_function("() => new URL(location.href).searchParams.get('entry') === '95000'")
+    # The link changes before the rerun starts, so "idle" alone could still be the old run (it
+    # was, once, on the Trade plan): wait for the run that shows the new entry.
+    page.wait_for_function(
+        """() => [...document.querySelectorAll(
+                '[data-testid="stMain"] [data-testid="stCaptionContainer"]')]
+            .some((c) => c.innerText.includes('95,000'))""",
+        timeout=120_000,
+    )
     wait_until_idle(page, timeout_ms=120_000)
 
 
