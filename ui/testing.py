@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -21,6 +22,11 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
+#: Every page of the app by its address ("liquidation_map", ...), in app.py's order, so a test
+#: that walks every page also walks a page added there.
+PAGE_NAMES: tuple[str, ...] = tuple(
+    dict.fromkeys(re.findall(r'"pages/([A-Za-z0-9_]+)\.py"', APP.read_text()))
+)
 
 
 class _NavigationPagesManager(PagesManager):

@@ -10,43 +10,14 @@ every fragment) and ``check_guess`` (inside the guess fragment). A protocol-leve
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from tools.appserver import ROOT, free_port, wait_healthy
 from tools.stclient import ProtocolClient, run_in_fresh_loop
 
-SERVER = Path(__file__).with_name("counting_server.py")
 FRAGMENT_DONE = ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
-
-
-@pytest.fixture(scope="module")
-def counted_app(tmp_path_factory: pytest.TempPathFactory):
-    tmp = tmp_path_factory.mktemp("fragments")
-    counts = tmp / "counts.txt"
-    counts.touch()
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, str(SERVER), str(counts), str(port)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-        env={**os.environ, "LEVERAGE_LAB_DB": str(tmp / "journal.sqlite3")},
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, proc, 90.0)
-        yield url, counts
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=20)
 
 
 def _count(counts: Path, name: str) -> int:

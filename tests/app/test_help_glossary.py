@@ -10,20 +10,9 @@ import re
 import pytest
 
 from ui.glossary import TERMS
-from ui.testing import app_test
+from ui.testing import PAGE_NAMES, app_test
 
-PAGES = [
-    "liquidation_map",
-    "size_from_risk",
-    "margin_utilization",
-    "funding_drag",
-    "why_50x",
-    "correlated_positions",
-    "trailing_stops",
-    "trade_sequence",
-    "trade_plan",
-    "review",
-]
+PAGES = [p for p in PAGE_NAMES if p != "glossary"]  # the glossary page explains the terms
 #: anchor -> how a beginner meets the term in a sentence
 WORDS = {
     "notional": r"notional",

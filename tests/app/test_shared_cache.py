@@ -15,19 +15,11 @@ The app runs in a real Streamlit server; the students are protocol-level clients
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
-import pytest
-
-from tools.appserver import ROOT, free_port, wait_healthy
 from tools.stclient import ProtocolClient, run_in_fresh_loop
 
-SERVER = Path(__file__).with_name("counting_server.py")
 STUDENTS = 6
 #: Counted with a digest of their arguments (tests/app/counting_server.py).
 SIMULATIONS = ("liquidation_odds", "sample_price_paths")
@@ -41,37 +33,14 @@ BUILDERS = (
 )
 
 
-@pytest.fixture(scope="module")
-def cold_app(tmp_path_factory: pytest.TempPathFactory):
-    tmp = tmp_path_factory.mktemp("shared_cache")
-    counts = tmp / "counts.txt"
-    counts.touch()
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, str(SERVER), str(counts), str(port)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-        env={**os.environ, "LEVERAGE_LAB_DB": str(tmp / "journal.sqlite3")},
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, proc, 90.0)
-        yield url, counts
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=20)
-
-
 def _calls(counts: Path, names: tuple[str, ...]) -> Counter[str]:
     """``name:digest`` -> number of calls, for the counted functions in ``names``."""
     lines = [ln for ln in counts.read_text().split() if ln.split(":", 1)[0] in names]
     return Counter(lines)
 
 
-def test_a_class_shares_one_computation_and_a_leverage_move_recomputes_nothing(cold_app) -> None:
-    url, counts = cold_app
+def test_a_class_shares_one_computation_and_a_leverage_move_recomputes_nothing(counted_app) -> None:
+    url, counts = counted_app
     everything = SIMULATIONS + HISTORY + BUILDERS
 
     async def scenario() -> None:

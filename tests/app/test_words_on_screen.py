@@ -8,21 +8,9 @@ import re
 
 import pytest
 
-from ui.testing import app_test
+from ui.testing import PAGE_NAMES, app_test
 
-PAGES = [
-    "liquidation_map",
-    "size_from_risk",
-    "margin_utilization",
-    "funding_drag",
-    "why_50x",
-    "correlated_positions",
-    "trailing_stops",
-    "trade_sequence",
-    "trade_plan",
-    "review",
-    "glossary",
-]
+PAGES = PAGE_NAMES
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 #: what a beginner should not have to read: the seed and the methods' names
 ADVANCED = re.compile(

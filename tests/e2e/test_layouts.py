@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from tools.appserver import metric_text, wait_until_idle
+from ui.testing import PAGE_NAMES
 
 pytestmark = pytest.mark.browser
 
@@ -21,19 +22,7 @@ VIEWPORTS = {
     "phone": ({"width": 390, "height": 844}, 3.0),
     "projector": ({"width": 853, "height": 480}, 1.5),
 }
-PAGES = (
-    "liquidation_map",
-    "size_from_risk",
-    "margin_utilization",
-    "funding_drag",
-    "why_50x",
-    "correlated_positions",
-    "trailing_stops",
-    "trade_sequence",
-    "trade_plan",
-    "review",
-    "glossary",
-)
+PAGES = PAGE_NAMES
 #: pages that show metrics on their defaults (the plan needs a stop, the journal trades)
 WITH_METRICS = PAGES[:8]
 

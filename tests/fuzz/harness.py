@@ -15,7 +15,6 @@ import ast
 import contextlib
 import io
 import random
-import re
 import sqlite3
 import tempfile
 from collections.abc import Callable
@@ -25,13 +24,11 @@ from pathlib import Path
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1.element_tree import Selectbox
 
-from ui.testing import ROOT, app_test
+from ui.testing import PAGE_NAMES, ROOT, app_test
 
 SEED = 20_261_202
 #: Every page, from app.py's list (so a page added there is fuzzed too).
-PAGES: tuple[str, ...] = tuple(
-    dict.fromkeys(re.findall(r'"(pages/[A-Za-z0-9_]+\.py)"', (ROOT / "app.py").read_text()))
-)
+PAGES: tuple[str, ...] = tuple(f"pages/{name}.py" for name in PAGE_NAMES)
 #: Per AppTest run: longer means a hang.
 RUN_TIMEOUT_S = 60.0
 
