@@ -198,11 +198,12 @@ def _typed_entry(page) -> None:
     field.press("Enter")
     page.wait_for_function("() => new URL(location.href).searchParams.get('entry') === '95000'")
     # The link changes before the rerun starts, so "idle" alone could still be the old run (it
-    # was, once, on the Trade plan): wait for the run that shows the new entry.
+    # was, once, on the Trade plan): wait for the run whose scenario line (the caption SHOWN
+    # reads: the first in the main area, not any caption) shows the new entry.
     page.wait_for_function(
-        """() => [...document.querySelectorAll(
-                '[data-testid="stMain"] [data-testid="stCaptionContainer"]')]
-            .some((c) => c.innerText.includes('95,000'))""",
+        """() => (document.querySelector(
+                '[data-testid="stMain"] [data-testid="stCaptionContainer"]')
+            ?.innerText || '').includes('95,000')""",
         timeout=120_000,
     )
     wait_until_idle(page, timeout_ms=120_000)
