@@ -21,7 +21,14 @@ from risk.sequence import (
     martingale_policy,
     simulate_sequences,
 )
-from risk.trailing import ExitRules, PriceModel, compare_exit_rules
+from risk.trailing import (
+    ExitRules,
+    PriceModel,
+    compare_exit_rules,
+    exits_at_leverage,
+    prepare_exit_paths,
+    simulate_prices,
+)
 
 
 def _median_ms(fn, repeat: int = 7) -> float:
@@ -62,6 +69,10 @@ def rows() -> list[dict]:
     exits = _median_ms(
         lambda: compare_exit_rules("long", 10, rules, gappy, 1.0, paths=5_000, seed=1), repeat=5
     )
+    _, x, gap = simulate_prices(gappy, 1.0, paths=5_000, seed=1)
+    prepared = prepare_exit_paths(x, gap, "long", rules)
+    levs = iter(np.linspace(2.0, 125.0, 1_000))
+    new_lev = _median_ms(lambda: exits_at_leverage(prepared, float(next(levs))), repeat=9)
     pols = [
         fixed_risk_policy(0.01, 1.5),
         fixed_leverage_policy(20, 0.25, 0.02, 1.5),
@@ -98,6 +109,14 @@ def rows() -> list[dict]:
             "name": "exit rules, 5,000 gappy paths x 288 steps x 3 rules",
             "median_ms": exits,
             "target": "page",
+            "note": "simulation + every barrier's first crossing + the outcomes",
+        },
+        {
+            "name": "same paths and rules, a new leverage (prepared paths)",
+            "median_ms": new_lev,
+            "target": "page",
+            "ratio": new_lev / exits,
+            "note": "what a Trailing stops leverage move computes; ratio = / the row above",
         },
         {
             "name": "trade sequences, 3 policies x 10,000 paths x 100 trades",

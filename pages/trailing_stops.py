@@ -10,10 +10,12 @@ from risk import liquidation_price
 from risk.trailing import (
     RULES,
     ExitComparison,
+    ExitPaths,
     ExitRules,
     PriceModel,
-    compare_on_prices,
+    compare_on_prepared,
     position_liquidation_price,
+    prepare_exit_paths,
     simulate_prices,
 )
 from risk.volatility import vol_presets
@@ -192,6 +194,26 @@ def simulated_prices(
     return out
 
 
+@st.cache_resource(max_entries=2, show_spinner="Simulating the exits…")
+def prepared_paths(
+    side: str,
+    rules: tuple[float, float, float, float],
+    model: tuple[float, float, float, float],
+    horizon_days: float,
+    step_minutes: float,
+    paths: int,
+    seed: int,
+) -> ExitPaths:
+    """Where each path first crosses the stop, the target and the trailing stop: depends on
+    the paths, the side and the rules, not on the leverage, so a leverage move only searches
+    the liquidation barrier (shared, read-only; about as large as the paths, hence only 2)."""
+    stop, target, trail, share = rules
+    _, x, gap = simulated_prices(model, horizon_days, step_minutes, paths, seed)
+    out = prepare_exit_paths(x, gap, side, ExitRules(stop, target, trail, partial_share=share))
+    out.best.setflags(write=False)
+    return out
+
+
 @st.cache_data(max_entries=24, show_spinner="Simulating the exits…")
 def simulate(
     side: str,
@@ -206,12 +228,10 @@ def simulate(
     entry_price: float,
 ) -> ExitComparison:
     """Keyed on the model's parameters only."""
-    stop, target, trail, share = rules
-    return compare_on_prices(
-        simulated_prices(model, horizon_days, step_minutes, paths, seed),
-        side,
+    return compare_on_prepared(
+        simulated_prices(model, horizon_days, step_minutes, paths, seed)[0],
+        prepared_paths(side, rules, model, horizon_days, step_minutes, paths, seed),
         leverage,
-        ExitRules(stop, target, trail, partial_share=share),
         mmr=mmr,
         entry_price=entry_price,
         sample_paths=SAMPLE_PATHS,

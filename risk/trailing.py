@@ -212,22 +212,65 @@ def _first(mask: np.ndarray) -> np.ndarray:
     return np.where(mask.any(axis=-1), np.argmax(mask, axis=-1), m)
 
 
-def apply_exit_rules(
-    log_prices: np.ndarray,
-    gap: np.ndarray | None,
-    side: str,
-    leverage: float,
-    rules: ExitRules,
-    *,
-    mmr: float = 0.004,
-    entry_price: float = 1.0,
-) -> dict[str, RuleOutcome]:
-    """Apply the three rules to given paths.
+def _first_after_entry(mask: np.ndarray) -> np.ndarray:
+    """:func:`_first` of ``mask`` over observations 1.. (observation 0 is the entry, where no
+    rule acts), as an index into the full row; the row length when none."""
+    return _first(mask) + 1
 
-    ``log_prices``: ``(paths, observations)`` of ``ln(P / entry)``, observation 0 the entry
-    (must be 0). ``gap``: same shape, True where an observation was reached by a gap (a jump);
-    None = no gaps. See the module docstring for the fills.
+
+@dataclass(frozen=True, eq=False)
+class ExitPaths:
+    """Paths made ready for the three rules: everything that depends on the paths, the side and
+    the rules but not on the leverage, whose only part in the rules is the liquidation barrier.
+    Built by :func:`prepare_exit_paths`; :func:`exits_at_leverage` then costs one search of the
+    liquidation barrier per leverage.
+
+    ``log_prices`` and ``gap`` are the given paths (read, never changed); ``best`` the best
+    favourable log move so far, ``s * max(s * log_prices)`` up to each observation (in favour
+    coordinates ``u = s * log_prices``); ``first_stop``, ``first_target``, ``first_trail`` the
+    first observation after the entry that crosses the fixed stop, the target, the trailing stop
+    (the row length: never); ``first_rest`` the first crossing of the trailing stop after the
+    target was reached (the rest of a partial take-profit).
     """
+
+    log_prices: np.ndarray
+    gap: np.ndarray
+    side: str
+    rules: ExitRules
+    best: np.ndarray
+    first_stop: np.ndarray
+    first_target: np.ndarray
+    first_trail: np.ndarray
+    first_rest: np.ndarray
+
+    @property
+    def sign(self) -> int:
+        return SIDES[self.side]
+
+    @property
+    def stop_level(self) -> float:
+        """The fixed stop in favour coordinates (log, < 0)."""
+        s = self.sign
+        return s * math.log(1.0 - s * self.rules.stop_frac)
+
+    @property
+    def target_level(self) -> float:
+        """The target in favour coordinates (log, > 0)."""
+        s = self.sign
+        return s * math.log(1.0 + s * self.rules.target_frac)
+
+    @property
+    def trail_offset(self) -> float:
+        """The trailing stop's level minus the best so far, in favour coordinates (log, < 0)."""
+        s = self.sign
+        return s * math.log(1.0 - s * self.rules.trail_frac)
+
+
+def prepare_exit_paths(
+    log_prices: np.ndarray, gap: np.ndarray | None, side: str, rules: ExitRules
+) -> ExitPaths:
+    """Validate the paths and find every barrier's first crossing except the liquidation
+    price's (see :class:`ExitPaths`; the arguments as for :func:`apply_exit_rules`)."""
     x = np.asarray(log_prices, dtype=float)
     if x.ndim != 2 or x.shape[1] < 2:
         raise ValueError(f"log_prices has shape {x.shape}; allowed: (paths, observations >= 2)")
@@ -243,43 +286,66 @@ def apply_exit_rules(
         raise ValueError(f"gap has shape {g.shape}; allowed: {x.shape} like log_prices")
     check_choice("side", side, SIDES)
     s = SIDES[side]
-    lev = float(check_range("leverage", leverage, 1.0, MAX_LEVERAGE))
-    lp = position_liquidation_price(side, lev, mmr, 1.0)
     if s < 0 and rules.target_frac >= 1.0:
         raise ValueError(
             f"target_frac={rules.target_frac:g} is out of range for a short; allowed: "
             "0 < target_frac < 1 (a price cannot fall 100% or more)"
         )
-    # Everything in "favour" coordinates u = s * x: up is profit for both sides.
-    u = s * x
-    u_liq = s * math.log(lp) if math.isfinite(lp) else -math.inf
-    u_stop = s * math.log(1.0 - s * rules.stop_frac)
-    u_tgt = s * math.log(1.0 + s * rules.target_frac)
-    d_trail = s * math.log(1.0 - s * rules.trail_frac)  # level = best u + d_trail (< 0)
-    best = np.maximum.accumulate(u, axis=1)
-    n, m = u.shape
-    rows = np.arange(n)
+    n, m = x.shape
+    best = np.empty((n, m))
+    first = {k: np.empty(n, dtype=np.int64) for k in ("stop", "target", "trail", "rest")}
+    shell = ExitPaths(x, g, side, rules, best, *first.values())
+    u_stop, u_tgt, d_trail = shell.stop_level, shell.target_level, shell.trail_offset
+    cols = np.arange(m)
+    # in blocks of paths, so that the temporaries stay small for long horizons
+    for a in range(0, n, _BLOCK_PATHS):
+        b = slice(a, a + _BLOCK_PATHS)
+        u = s * x[b]  # favour coordinates: up is profit for both sides
+        np.maximum.accumulate(u, axis=1, out=best[b])
+        trail_level = best[b] + d_trail
+        first["stop"][b] = _first_after_entry(u[:, 1:] <= u_stop)
+        first["target"][b] = f_tgt = _first_after_entry(u[:, 1:] >= u_tgt)
+        crossed = u <= trail_level
+        first["trail"][b] = _first_after_entry(crossed[:, 1:])
+        # after the target (rows that never reach it: never)
+        crossed &= cols[None, :] > f_tgt[:, None]
+        first["rest"][b] = _first(crossed)
+    return shell
+
+
+def exits_at_leverage(
+    paths: ExitPaths, leverage: float, *, mmr: float = 0.004, entry_price: float = 1.0
+) -> dict[str, RuleOutcome]:
+    """The three rules' outcomes on prepared paths for one leverage (see the module docstring
+    for the fills). A rule's exit is the earliest first crossing of its barriers (liquidation,
+    stop, target); only the exit observation is then looked at: which barrier, a gap or not,
+    the fill."""
+    s = paths.sign
+    lev = float(check_range("leverage", leverage, 1.0, MAX_LEVERAGE))
+    lp = position_liquidation_price(paths.side, lev, mmr, 1.0)
     ep = float(check_positive("entry_price", entry_price))
+    x, g, best, rules = paths.log_prices, paths.gap, paths.best, paths.rules
+    u_liq = s * math.log(lp) if math.isfinite(lp) else -math.inf
+    u_stop, u_tgt, d_trail = paths.stop_level, paths.target_level, paths.trail_offset
+    n, m = x.shape
+    rows = np.arange(n)
+    # s * x <= u_liq, without an array of s * x (negation is exact)
+    f_liq = _first_after_entry(x[:, 1:] <= u_liq if s > 0 else x[:, 1:] >= -u_liq)
 
     def roi_of(u_fill: np.ndarray) -> np.ndarray:
         return lev * s * (np.exp(s * u_fill) - 1.0)
 
-    def close(level: np.ndarray, start: np.ndarray, target: float | None):
-        """First exit after observation ``start`` (exclusive) against a stop ``level`` (array
-        like u), the liquidation barrier and an optional target. Returns (index, u_fill,
-        reason, gap_at_exit)."""
-        after = np.arange(m)[None, :] > start[:, None]
-        liq = (u <= u_liq) & after
-        stop = (u <= level) & after
-        tgt = (u >= target) & after if target is not None else np.zeros_like(after)
-        idx = _first(liq | stop | tgt)
-        j = np.minimum(idx, m - 1)
+    def close(idx: np.ndarray, level_at, target: float | None):
+        """The exit at observation ``idx`` (m: none, closed at the horizon); ``level_at(j)`` is
+        the stop's level at observation ``j`` of every row. Returns (index, u_fill, reason,
+        gap_at_exit)."""
         ended = idx < m
+        j = np.minimum(idx, m - 1)
         gj = g[rows, j] & ended
-        uj = u[rows, j]
-        lvl = level[rows, j]
-        is_tgt = ended & tgt[rows, j]
-        is_liq_obs = ended & liq[rows, j] & ~is_tgt
+        uj = s * x[rows, j]
+        lvl = level_at(j)
+        is_tgt = ended & (uj >= target) if target is not None else np.zeros(n, dtype=bool)
+        is_liq_obs = ended & (uj <= u_liq) & ~is_tgt
         # A continuous crossing meets the nearer barrier first (the higher one in u).
         liq_first = np.where(gj, is_liq_obs, is_liq_obs & (u_liq >= lvl))
         liq_first &= ~is_tgt
@@ -287,7 +353,7 @@ def apply_exit_rules(
         reason[ended] = STOP
         reason[is_tgt] = TARGET
         reason[liq_first] = LIQUIDATED
-        u_fill = np.where(ended, np.where(gj, uj, lvl), u[:, -1])
+        u_fill = np.where(ended, np.where(gj, uj, lvl), s * x[:, -1])
         u_fill = np.where(is_tgt, target if target is not None else 0.0, u_fill)
         u_fill = np.where(liq_first, u_liq, u_fill)
         return np.where(ended, idx, m - 1), u_fill, reason, gj
@@ -306,25 +372,34 @@ def apply_exit_rules(
             winner_frac=rules.winner,
         )
 
-    start0 = np.zeros(n, dtype=np.int64)
+    def fixed_level(j: np.ndarray) -> np.ndarray:
+        return np.full(n, u_stop)
+
+    def trailing_level(j: np.ndarray) -> np.ndarray:
+        return best[rows, j] + d_trail
+
+    def rest_level(j: np.ndarray) -> np.ndarray:
+        return np.maximum(best[rows, j] + d_trail, u_stop)
+
     none = np.full(n, -1)
     out: dict[str, RuleOutcome] = {}
-
-    fixed_level = np.full((n, m), u_stop)
-    i_f, u_f, r_f, g_f = close(fixed_level, start0, u_tgt)
+    f_liq_stop = np.minimum(f_liq, paths.first_stop)
+    i_f, u_f, r_f, g_f = close(np.minimum(f_liq_stop, paths.first_target), fixed_level, u_tgt)
     roi_f = np.where(r_f == LIQUIDATED, -1.0, roi_of(u_f))
     out["fixed"] = outcome("fixed", i_f, u_f, r_f, g_f, roi_f, none)
 
-    trail_level = best + d_trail
-    i_t, u_t, r_t, g_t = close(trail_level, start0, None)
+    i_t, u_t, r_t, g_t = close(np.minimum(f_liq, paths.first_trail), trailing_level, None)
     roi_t = np.where(r_t == LIQUIDATED, -1.0, roi_of(u_t))
     out["trailing"] = outcome("trailing", i_t, u_t, r_t, g_t, roi_t, none)
 
-    # Partial: phase 1 is the fixed rule; after a target fill the rest trails.
+    # Partial: phase 1 is the fixed rule; after a target fill at i_f the rest trails, never
+    # looser than the fixed stop. Up to i_f neither the liquidation barrier nor the fixed stop
+    # was crossed, so their first crossings are also their first after i_f.
     q = rules.partial_share
     hit_tgt = r_f == TARGET
-    rest_level = np.maximum(trail_level, u_stop)
-    i_r, u_r, r_r, g_r = close(rest_level, np.where(hit_tgt, i_f, m), None)
+    i_r, u_r, r_r, g_r = close(
+        np.where(hit_tgt, np.minimum(f_liq_stop, paths.first_rest), m), rest_level, None
+    )
     roi_rest = np.where(r_r == LIQUIDATED, -1.0, roi_of(u_r))
     roi_p = np.where(hit_tgt, q * roi_of(np.full(n, u_tgt)) + (1 - q) * roi_rest, roi_f)
     out["partial"] = outcome(
@@ -337,6 +412,30 @@ def apply_exit_rules(
         np.where(hit_tgt, i_f, -1),
     )
     return out
+
+
+def apply_exit_rules(
+    log_prices: np.ndarray,
+    gap: np.ndarray | None,
+    side: str,
+    leverage: float,
+    rules: ExitRules,
+    *,
+    mmr: float = 0.004,
+    entry_price: float = 1.0,
+) -> dict[str, RuleOutcome]:
+    """Apply the three rules to given paths.
+
+    ``log_prices``: ``(paths, observations)`` of ``ln(P / entry)``, observation 0 the entry
+    (must be 0). ``gap``: same shape, True where an observation was reached by a gap (a jump);
+    None = no gaps. See the module docstring for the fills. The same as
+    :func:`exits_at_leverage` on :func:`prepare_exit_paths`, which a page that tries many
+    leverages on the same paths and rules calls once.
+    """
+    check_choice("side", side, SIDES)
+    check_range("leverage", leverage, 1.0, MAX_LEVERAGE)
+    paths = prepare_exit_paths(log_prices, gap, side, rules)
+    return exits_at_leverage(paths, leverage, mmr=mmr, entry_price=entry_price)
 
 
 def simulate_prices(
@@ -467,54 +566,46 @@ def compare_on_prices(
     try every leverage and rule on the same paths."""
     check_choice("side", side, SIDES)
     lev = float(check_range("leverage", leverage, 1.0, MAX_LEVERAGE))
-    lp = position_liquidation_price(side, lev, mmr, 1.0)  # validates the margin at entry
-    ns = _count("sample_paths", sample_paths, 0, 200)
+    position_liquidation_price(side, lev, mmr, 1.0)  # validates the margin at entry
+    _count("sample_paths", sample_paths, 0, 200)
     t, x, gap = prices
-    ns = min(ns, x.shape[0])
-    parts: dict[str, list[RuleOutcome]] = {r: [] for r in RULES}
-    for a in range(0, x.shape[0], _BLOCK_PATHS):
-        res = apply_exit_rules(
-            x[a : a + _BLOCK_PATHS],
-            gap[a : a + _BLOCK_PATHS],
-            side,
-            lev,
-            rules,
-            mmr=mmr,
-            entry_price=entry_price,
-        )
-        for r in RULES:
-            parts[r].append(res[r])
-    outcomes = {r: _concat(parts[r]) for r in RULES}
-    s = SIDES[side]
+    return compare_on_prepared(
+        t,
+        prepare_exit_paths(x, gap, side, rules),
+        lev,
+        mmr=mmr,
+        entry_price=entry_price,
+        sample_paths=sample_paths,
+    )
+
+
+def compare_on_prepared(
+    time_hours: np.ndarray,
+    paths: ExitPaths,
+    leverage: float,
+    *,
+    mmr: float = 0.004,
+    entry_price: float = 100.0,
+    sample_paths: int = 0,
+) -> ExitComparison:
+    """:func:`compare_on_prices` on paths prepared for a side and rules
+    (:func:`prepare_exit_paths`): what a new leverage costs when the paths and the rules stay
+    the same. ``time_hours`` as :func:`simulate_prices` returned it."""
+    lev = float(check_range("leverage", leverage, 1.0, MAX_LEVERAGE))
+    lp = position_liquidation_price(paths.side, lev, mmr, 1.0)  # validates the margin at entry
+    ns = min(_count("sample_paths", sample_paths, 0, 200), paths.log_prices.shape[0])
+    outcomes = exits_at_leverage(paths, lev, mmr=mmr, entry_price=entry_price)
+    s, rules = paths.sign, paths.rules
     return ExitComparison(
         outcomes=outcomes,
-        time_hours=t,
-        sample_prices=entry_price * np.exp(x[:ns]),
+        time_hours=time_hours,
+        sample_prices=entry_price * np.exp(paths.log_prices[:ns]),
         entry_price=float(entry_price),
         liquidation_price=entry_price * lp,
         stop_price=entry_price * (1.0 - s * rules.stop_frac),
         target_price=entry_price * (1.0 + s * rules.target_frac),
         rules=rules,
-        side=side,
+        side=paths.side,
         leverage=lev,
-        paths=x.shape[0],
+        paths=paths.log_prices.shape[0],
     )
-
-
-def _concat(parts: list[RuleOutcome]) -> RuleOutcome:
-    if len(parts) == 1:
-        return parts[0]
-    first = parts[0]
-    cat = {
-        f: np.concatenate([getattr(p, f) for p in parts])
-        for f in (
-            "roi",
-            "exit_index",
-            "exit_price",
-            "reason",
-            "partial_index",
-            "best_gain_frac",
-            "gap_exit",
-        )
-    }
-    return RuleOutcome(rule=first.rule, winner_frac=first.winner_frac, **cat)

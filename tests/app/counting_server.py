@@ -5,7 +5,9 @@
 call. The simulations (``risk.odds.liquidation_odds``, ``risk.odds.sample_price_paths``), the
 read of the shipped history (``risk.calibration.history_shares``) and the lesson's chart
 builders append ``name:<digest of the arguments>``, so that a test can tell a repeated
-computation (the same digest twice) from a new one.
+computation (the same digest twice) from a new one. The trailing-stop page's three steps
+(``risk.trailing.simulate_prices``, ``prepare_exit_paths``, ``exits_at_leverage``) append their
+names only (their arguments are tens of megabytes of paths).
 
 Used by tests/app/test_fragments.py and tests/app/test_shared_cache.py; not part of the app.
 """
@@ -26,6 +28,7 @@ from streamlit.web import cli  # noqa: E402
 
 import risk.calibration  # noqa: E402
 import risk.odds  # noqa: E402
+import risk.trailing  # noqa: E402
 from ui import charts_calibration, charts_odds, model  # noqa: E402
 
 
@@ -57,6 +60,8 @@ DIGESTED = [
     ),
     (charts_calibration, ("truth_chart",)),
 ]
+#: risk.trailing functions counted by name only.
+UNDIGESTED = ("simulate_prices", "prepare_exit_paths", "exits_at_leverage")
 
 
 if __name__ == "__main__":
@@ -66,6 +71,8 @@ if __name__ == "__main__":
     PagesManager.uses_pages_directory = False
     for name in ("liquidation_curve", "check_guess"):
         setattr(model, name, _counted(name, getattr(model, name), count_file))
+    for name in UNDIGESTED:
+        setattr(risk.trailing, name, _counted(name, getattr(risk.trailing, name), count_file))
     for module, names in DIGESTED:
         for name in names:
             setattr(module, name, _counted(name, getattr(module, name), count_file, digest=True))

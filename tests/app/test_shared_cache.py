@@ -6,7 +6,9 @@ of its arguments):
   ONCE: concurrent identical cache misses wait for the one computation (Streamlit's per-key
   compute lock) instead of each simulating the same prices;
 - a sidebar leverage move afterwards is a pure cache hit: no simulation, no read of the history,
-  no chart rebuilt (the marker at the sidebar's leverage is added to the cached chart).
+  no chart rebuilt (the marker at the sidebar's leverage is added to the cached chart);
+- on "Trailing stops" a leverage move neither simulates the paths again nor searches the stop,
+  target and trailing barriers again: only the liquidation barrier, once per new leverage.
 
 The app runs in a real Streamlit server; the students are protocol-level clients
 (tools/stclient.py) that send what a browser sends.
@@ -70,3 +72,31 @@ def test_a_class_shares_one_computation_and_a_leverage_move_recomputes_nothing(c
                 await c.close()
 
     run_in_fresh_loop(scenario())  # Playwright may run a loop in this process already
+
+
+def test_a_leverage_move_on_trailing_stops_only_searches_the_liquidation_barrier(
+    counted_app,
+) -> None:
+    url, counts = counted_app
+    names = ("simulate_prices", "prepare_exit_paths", "exits_at_leverage")
+
+    def calls() -> Counter[str]:
+        return Counter(ln for ln in counts.read_text().split() if ln in names)
+
+    async def scenario() -> None:
+        client = ProtocolClient(url, timeout_s=180.0)
+        try:
+            before = calls()
+            s = await client.open("trailing_stops")
+            assert not s.exceptions, s.exceptions
+            opened = calls() - before
+            assert opened == Counter(names), f"opening the page computed {dict(opened)}"
+            for lev in (3, 7, 12):
+                s = await client.set_widget("lev", lev)
+                assert not s.exceptions, s.exceptions
+            moved = calls() - before - opened
+            assert moved == Counter({"exits_at_leverage": 3}), f"3 moves computed {dict(moved)}"
+        finally:
+            await client.close()
+
+    run_in_fresh_loop(scenario())

@@ -19,7 +19,9 @@ from risk.trailing import (
     PriceModel,
     apply_exit_rules,
     compare_exit_rules,
+    exits_at_leverage,
     position_liquidation_price,
+    prepare_exit_paths,
     simulate_prices,
 )
 
@@ -37,6 +39,45 @@ def run(prices, gaps=(), side="long", rules=RULES, lev=10.0):
         g[0, i] = True
     out = apply_exit_rules(x, g, side, lev, rules)
     return {k: (float(v.roi[0]), float(v.exit_price[0]), int(v.reason[0])) for k, v in out.items()}
+
+
+@pytest.mark.parametrize("side", ["long", "short"])
+def test_prepared_paths_find_each_barrier_by_hand(side) -> None:
+    # Log moves in the trade's favour (+ln P for a long, -ln P for a short). Stop 2%: -ln 1.02 =
+    # -0.0198 (short) to ln 0.98 = -0.0202 (long); target 2.5%: 0.0247 to 0.0253; trail 1%: the
+    # best minus 0.00995 to 0.01005. Row 0: the trailing stop is crossed at observation 2
+    # (-0.005 <= 0.01 - 0.00995), the target at 3 (0.03), after it the trailing stop not at 4
+    # (0.0201 > 0.03 - 0.00995 = 0.02005) but at 5 (-0.03), where the fixed stop is crossed too.
+    # Row 1 drifts up 0.001 a step and crosses nothing (7 = the row length: never).
+    favour = np.array(
+        [[0, 0.01, -0.005, 0.03, 0.0201, -0.03, 0.0], [0, 0.001, 0.002, 0.003, 0.004, 0.005, 0.006]]
+    )
+    sign = 1 if side == "long" else -1
+    rules = ExitRules(stop_frac=0.02, target_frac=0.025, trail_frac=0.01)
+    p = prepare_exit_paths(sign * favour, None, side, rules)
+    assert p.first_trail.tolist() == [2, 7]
+    assert p.first_target.tolist() == [3, 7]
+    assert p.first_rest.tolist() == [5, 7]
+    assert p.first_stop.tolist() == [5, 7]
+    assert p.best[0].tolist() == pytest.approx([0, 0.01, 0.01, 0.03, 0.03, 0.03, 0.03])
+
+
+def test_prepared_paths_serve_every_leverage() -> None:
+    """One preparation, many leverages: the same outcomes as applying the rules afresh at each
+    leverage (the preparation must not keep anything that depends on the leverage)."""
+    _, x, gap = simulate_prices(
+        PriceModel(1.2, jumps_per_year=400, jump_mean=-0.02, jump_std=0.02), 1.0, paths=300, seed=4
+    )
+    p = prepare_exit_paths(x, gap, "long", RULES)
+    for lev in (1.0, 8.0, 30.0, 49.0, 125.0):
+        once = exits_at_leverage(p, lev)
+        fresh = apply_exit_rules(x, gap, "long", lev, RULES)
+        for rule in once:
+            for field in ("roi", "exit_index", "reason", "partial_index", "gap_exit"):
+                assert np.array_equal(getattr(once[rule], field), getattr(fresh[rule], field))
+    # and the leverages differ: the liquidations grow with it
+    liq = [exits_at_leverage(p, lev)["fixed"].p_liquidated for lev in (8.0, 125.0)]
+    assert liq[0] < liq[1]
 
 
 def test_liquidation_price_is_binance_linear_formula() -> None:
