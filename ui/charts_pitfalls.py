@@ -4,6 +4,9 @@ sequence of trades): pure functions, numbers in, ``plotly.graph_objects.Figure``
 Same conventions as :mod:`ui.charts`: probabilities and ROI are fractions in and percent on the
 axes; every trace has a ``name`` that the legend and the tests rely on; reference lines are
 traces. Many sample paths share ONE trace, separated by ``None`` gaps, so the legend stays short.
+Each figure is built as in :mod:`ui.charts`: one list of trace dicts and one layout dict,
+validated once by ``go.Figure(data=..., layout=...)`` (``add_trace``/``update_layout`` and a
+named template cost several times more on every rerun of the page).
 """
 
 from __future__ import annotations
@@ -29,28 +32,32 @@ RULE_SYMBOLS = {"fixed": "square", "trailing": "triangle-down", "partial": "diam
 RULE_SIZES = {"fixed": 15, "trailing": 11, "partial": 8}
 
 
-def _layout(fig: go.Figure, title: str, *, height: int = 420) -> go.Figure:
-    fig.update_layout(
-        title=charts.title_block(title),
-        template="plotly_white",
-        height=height,
-        margin={**charts.MARGIN, "t": charts.title_margin(title)},
-        legend=dict(charts.LEGEND),
-        hoverlabel={"namelength": -1},
-        font={"size": 13, "color": INK},
-    )
-    return fig
+def _figure(
+    traces: list[dict], title: str, *, height: int = 420, xaxis=None, yaxis=None, **extra
+) -> go.Figure:
+    """The figure of ``traces`` (dicts with a ``type``) under the shared layout
+    (:func:`ui.charts._layout`, text in :data:`INK`), validated once."""
+    layout = charts._layout(title, height=height, **extra)
+    layout["font"] = {"size": 13, "color": INK}
+    layout["xaxis"] = dict(xaxis or {})
+    layout["yaxis"] = dict(yaxis or {})
+    return go.Figure(data=traces, layout=layout)
 
 
-def _hline(name: str, x0: float, x1: float, y: float, colour: str, dash: str, text: str):
-    return go.Scatter(
-        x=[x0, x1],
-        y=[y, y],
-        mode="lines",
-        name=name,
-        line={"color": colour, "dash": dash, "width": 2},
-        hovertemplate=f"{text}<extra></extra>",
-    )
+def _hline(name: str, x0: float, x1: float, y: float, colour: str, dash: str, text: str) -> dict:
+    return {
+        "type": "scatter",
+        "x": [x0, x1],
+        "y": [y, y],
+        "mode": "lines",
+        "name": name,
+        "line": {"color": colour, "dash": dash, "width": 2},
+        "hovertemplate": f"{text}<extra></extra>",
+    }
+
+
+def _title(text: str) -> dict:
+    return {"text": text}
 
 
 # --- correlated positions ---------------------------------------------------------------------
@@ -74,10 +81,11 @@ def account_paths_chart(
     liq = np.asarray(liquidated_step, dtype=int)
     alive = [i for i in range(eq.shape[0]) if liq[i] < 0]
     dead = [i for i in range(eq.shape[0]) if liq[i] >= 0]
-    fig = go.Figure()
+    traces: list[dict] = []
     x, y = joined_lines([t] * len(alive), [eq[i] for i in alive])
-    fig.add_trace(
-        go.Scatter(
+    traces.append(
+        dict(
+            type="scatter",
             x=x,
             y=y,
             mode="lines",
@@ -87,8 +95,9 @@ def account_paths_chart(
         )
     )
     x, y = joined_lines([t[: liq[i] + 1] for i in dead], [eq[i, : liq[i] + 1] for i in dead])
-    fig.add_trace(
-        go.Scatter(
+    traces.append(
+        dict(
+            type="scatter",
             x=x,
             y=y,
             mode="lines",
@@ -97,8 +106,9 @@ def account_paths_chart(
             hovertemplate=f"%{{x:.1f}} h: equity %{{y:,.0f}} {quote}<extra></extra>",
         )
     )
-    fig.add_trace(
-        go.Scatter(
+    traces.append(
+        dict(
+            type="scatter",
             x=[t[liq[i]] for i in dead],
             y=[eq[i, liq[i]] for i in dead],
             mode="markers",
@@ -108,7 +118,7 @@ def account_paths_chart(
         )
     )
     t0, t1 = (float(t[0]), float(t[-1])) if t.size else (0.0, 1.0)
-    fig.add_trace(
+    traces.append(
         _hline(
             "Maintenance margin at entry",
             t0,
@@ -119,7 +129,7 @@ def account_paths_chart(
             f"Maintenance margin at entry: {maintenance_at_entry:,.0f} {quote}",
         )
     )
-    fig.add_trace(
+    traces.append(
         _hline(
             "Wallet at entry",
             t0,
@@ -130,10 +140,12 @@ def account_paths_chart(
             f"Wallet at entry: {wallet_balance:,.0f} {quote}",
         )
     )
-    _layout(fig, "One account, several positions: sample equity paths")
-    fig.update_xaxes(title="Hours after entry")
-    fig.update_yaxes(title=f"Account equity ({quote})", tickformat=",.0f")
-    return fig
+    return _figure(
+        traces,
+        "One account, several positions: sample equity paths",
+        xaxis={"title": _title("Hours after entry")},
+        yaxis={"title": _title(f"Account equity ({quote})"), "tickformat": ",.0f"},
+    )
 
 
 def probability_bars_chart(
@@ -159,22 +171,30 @@ def probability_bars_chart(
     if stderr is not None:
         se = np.nan_to_num(np.asarray(stderr, dtype=float))
         err = {"type": "data", "array": (2 * se).tolist(), "visible": True, "color": INK}
-    fig = go.Figure(
-        go.Bar(
-            x=p.tolist(),
-            y=[f"{wrap(lab, 18)}<br><b>{v:.1%}</b>" for lab, v in zip(labels, p, strict=True)],
-            orientation="h",
-            name="Probability",
-            marker={"color": colours},
-            error_x=err,
-            hovertemplate="%{x:.2%}<extra></extra>",
-        )
+    bar = dict(
+        type="bar",
+        x=p.tolist(),
+        y=[f"{wrap(lab, 18)}<br><b>{v:.1%}</b>" for lab, v in zip(labels, p, strict=True)],
+        orientation="h",
+        name="Probability",
+        marker={"color": colours},
+        error_x=err,
+        hovertemplate="%{x:.2%}<extra></extra>",
     )
-    _layout(fig, title)
+    if err is None:
+        del bar["error_x"]
+    traces = [bar]
     top = float(np.nanmax(p)) if p.size else 0.0
-    fig.update_xaxes(title=y_title, tickformat=".0%", range=[0, max(0.05, min(1.0, top * 1.25))])
-    fig.update_yaxes(autorange="reversed", automargin=True)
-    return fig
+    return _figure(
+        traces,
+        title,
+        xaxis={
+            "title": _title(y_title),
+            "tickformat": ".0%",
+            "range": [0, max(0.05, min(1.0, top * 1.25))],
+        },
+        yaxis={"autorange": "reversed", "automargin": True},
+    )
 
 
 def odds_vs_correlation_chart(
@@ -195,9 +215,10 @@ def odds_vs_correlation_chart(
     se = np.nan_to_num(np.asarray(stderr, dtype=float))
     lo = np.clip(p - 2 * se, 0, 1)
     hi = np.clip(p + 2 * se, 0, 1)
-    fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
+    traces: list[dict] = []
+    traces.append(
+        dict(
+            type="scatter",
             x=np.concatenate([r, r[::-1]]).tolist(),
             y=np.concatenate([hi, lo[::-1]]).tolist(),
             fill="toself",
@@ -207,8 +228,9 @@ def odds_vs_correlation_chart(
             hoverinfo="skip",
         )
     )
-    fig.add_trace(
-        go.Scatter(
+    traces.append(
+        dict(
+            type="scatter",
             x=r.tolist(),
             y=p.tolist(),
             mode="lines+markers",
@@ -218,8 +240,9 @@ def odds_vs_correlation_chart(
         )
     )
     if current_rho is not None and current_p is not None:
-        fig.add_trace(
-            go.Scatter(
+        traces.append(
+            dict(
+                type="scatter",
                 x=[current_rho],
                 y=[current_p],
                 mode="markers",
@@ -229,10 +252,19 @@ def odds_vs_correlation_chart(
                 "<extra></extra>",
             )
         )
-    _layout(fig, "The same positions, more or less correlated")
-    fig.update_xaxes(title="Correlation between every pair of assets", range=[r.min(), r.max()])
-    fig.update_yaxes(title="P(account liquidated)", tickformat=".0%", rangemode="tozero")
-    return fig
+    return _figure(
+        traces,
+        "The same positions, more or less correlated",
+        xaxis={
+            "title": _title("Correlation between every pair of assets"),
+            "range": [float(r.min()), float(r.max())],
+        },
+        yaxis={
+            "title": _title("P(account liquidated)"),
+            "tickformat": ".0%",
+            "rangemode": "tozero",
+        },
+    )
 
 
 # --- trailing stops ---------------------------------------------------------------------------
@@ -251,12 +283,13 @@ def roi_distributions_chart(roi_by_rule: Mapping[str, np.ndarray], *, bins: int 
         lo, hi = lo - 0.05, hi + 0.05
     edges = np.linspace(lo, hi, bins + 1)
     centres = (edges[:-1] + edges[1:]) / 2
-    fig = go.Figure()
+    traces: list[dict] = []
     for rule, v in zip(roi_by_rule, values, strict=True):
         counts, _ = np.histogram(v, bins=edges)
         share = counts / max(1, v.size)
-        fig.add_trace(
-            go.Bar(
+        traces.append(
+            dict(
+                type="bar",
                 x=centres.tolist(),
                 y=share.tolist(),
                 name=RULE_LABELS.get(rule, rule),
@@ -266,10 +299,11 @@ def roi_distributions_chart(roi_by_rule: Mapping[str, np.ndarray], *, bins: int 
                 "%{y:.1%} of paths<extra></extra>",
             )
         )
-    top = max((float(t.y[i]) for t in fig.data for i in range(len(t.y))), default=0.1)
+    top = max((max(t["y"], default=0.0) for t in traces), default=0.1)
     if lo <= -1.0 <= hi:
-        fig.add_trace(
-            go.Scatter(
+        traces.append(
+            dict(
+                type="scatter",
                 x=[-1.0, -1.0],
                 y=[0.0, top * 1.05],
                 mode="lines",
@@ -278,11 +312,15 @@ def roi_distributions_chart(roi_by_rule: Mapping[str, np.ndarray], *, bins: int 
                 hovertemplate="ROI -100%: the whole margin<extra></extra>",
             )
         )
-    _layout(fig, "Return on margin by exit rule, same price paths", height=440)
-    fig.update_layout(barmode="group", bargap=0.15)
-    fig.update_xaxes(title="ROI on margin", tickformat=".0%")
-    fig.update_yaxes(title="Share of paths", tickformat=".0%")
-    return fig
+    return _figure(
+        traces,
+        "Return on margin by exit rule, same price paths",
+        height=440,
+        barmode="group",
+        bargap=0.15,
+        xaxis={"title": _title("ROI on margin"), "tickformat": ".0%"},
+        yaxis={"title": _title("Share of paths"), "tickformat": ".0%"},
+    )
 
 
 def exit_paths_chart(
@@ -305,12 +343,13 @@ def exit_paths_chart(
     """
     t = np.asarray(time_hours, dtype=float)
     px = np.atleast_2d(np.asarray(prices, dtype=float))
-    fig = go.Figure()
+    traces: list[dict] = []
     for i in range(px.shape[0]):
-        fig.add_trace(
-            go.Scatter(
-                x=t.tolist(),
-                y=px[i].tolist(),
+        traces.append(
+            dict(
+                type="scatter",
+                x=t,
+                y=px[i],
                 mode="lines",
                 name=f"Path {i + 1}",
                 line={"color": SERIES[i % len(SERIES)], "width": 1.4},
@@ -326,11 +365,12 @@ def exit_paths_chart(
         ("Liquidation price", liquidation_price, RED, "dot"),
     ):
         if level is not None and np.isfinite(level):
-            fig.add_trace(_hline(name, t0, t1, level, colour, dash, f"{name}: {level:,.2f}"))
+            traces.append(_hline(name, t0, t1, level, colour, dash, f"{name}: {level:,.2f}"))
     for rule, (idx, price) in exits.items():
         ii = np.asarray(idx, dtype=int)
-        fig.add_trace(
-            go.Scatter(
+        traces.append(
+            dict(
+                type="scatter",
                 x=t[ii].tolist(),
                 y=np.asarray(price, dtype=float).tolist(),
                 mode="markers",
@@ -349,8 +389,9 @@ def exit_paths_chart(
         pi = np.asarray(partial[0], dtype=int)
         pp = np.asarray(partial[1], dtype=float)
         keep = pi >= 0
-        fig.add_trace(
-            go.Scatter(
+        traces.append(
+            dict(
+                type="scatter",
                 x=t[pi[keep]].tolist(),
                 y=pp[keep].tolist(),
                 mode="markers",
@@ -359,10 +400,13 @@ def exit_paths_chart(
                 hovertemplate="Part closed at the target, %{x:.1f} h<extra></extra>",
             )
         )
-    _layout(fig, "Sample paths and where each rule got out", height=460)
-    fig.update_xaxes(title="Hours after entry")
-    fig.update_yaxes(title="Price", tickformat=",.2f")
-    return fig
+    return _figure(
+        traces,
+        "Sample paths and where each rule got out",
+        height=460,
+        xaxis={"title": _title("Hours after entry")},
+        yaxis={"title": _title("Price"), "tickformat": ",.2f"},
+    )
 
 
 # --- a sequence of trades ---------------------------------------------------------------------
@@ -384,7 +428,7 @@ def equity_cones_chart(
     """
     x = np.asarray(trades, dtype=float)
     bottom = 0.1 * floor if floor > 0 else 1e-3 * start_equity
-    fig = go.Figure()
+    traces: list[dict] = []
     top = max(floor, start_equity)
     for i, (name, cone) in enumerate(cones.items()):
         c = np.asarray(cone, dtype=float)
@@ -393,10 +437,11 @@ def equity_cones_chart(
             c = np.maximum(c, bottom)
         colour = SERIES[i % len(SERIES)]
         rgb = tuple(int(colour[k : k + 2], 16) for k in (1, 3, 5))
-        fig.add_trace(
-            go.Scatter(
-                x=np.concatenate([x, x[::-1]]).tolist(),
-                y=np.concatenate([c[-1], c[0][::-1]]).tolist(),
+        traces.append(
+            dict(
+                type="scatter",
+                x=np.concatenate([x, x[::-1]]),
+                y=np.concatenate([c[-1], c[0][::-1]]),
                 fill="toself",
                 fillcolor=f"rgba({rgb[0]},{rgb[1]},{rgb[2]},0.15)",
                 line={"width": 0},
@@ -405,10 +450,11 @@ def equity_cones_chart(
                 hoverinfo="skip",
             )
         )
-        fig.add_trace(
-            go.Scatter(
-                x=x.tolist(),
-                y=c[len(c) // 2].tolist(),
+        traces.append(
+            dict(
+                type="scatter",
+                x=x,
+                y=c[len(c) // 2],
                 mode="lines",
                 name=f"{name}: median",
                 legendgroup=name,
@@ -417,31 +463,36 @@ def equity_cones_chart(
             )
         )
     x0, x1 = (float(x[0]), float(x[-1])) if x.size else (0.0, 1.0)
-    fig.add_trace(_hline("Ruin floor", x0, x1, floor, RED, "dot", f"Ruin floor {floor:,.0f}"))
-    fig.add_trace(_hline("Start", x0, x1, start_equity, GREY, "dash", f"Start {start_equity:,.0f}"))
-    _layout(fig, "Equity after each trade: median and 5th-95th percentile", height=460)
-    fig.update_xaxes(title="Trade number")
+    traces.append(_hline("Ruin floor", x0, x1, floor, RED, "dot", f"Ruin floor {floor:,.0f}"))
+    traces.append(_hline("Start", x0, x1, start_equity, GREY, "dash", f"Start {start_equity:,.0f}"))
     if log_y:
-        fig.update_yaxes(
-            title=f"Equity ({quote}, log scale)",
-            type="log",
-            tickformat=",.0f",
-            dtick=1,  # powers of ten: 1-2-5 labels collided on a phone's shorter plot
-            range=[np.log10(bottom), np.log10(top * 1.3)],
-        )
+        yaxis = {
+            "title": _title(f"Equity ({quote}, log scale)"),
+            "type": "log",
+            "tickformat": ",.0f",
+            "dtick": 1,  # powers of ten: 1-2-5 labels collided on a phone's shorter plot
+            "range": [float(np.log10(bottom)), float(np.log10(top * 1.3))],
+        }
     else:
-        fig.update_yaxes(title=f"Equity ({quote})", tickformat=",.0f", rangemode="tozero")
-    return fig
+        yaxis = {"title": _title(f"Equity ({quote})"), "tickformat": ",.0f", "rangemode": "tozero"}
+    return _figure(
+        traces,
+        "Equity after each trade: median and 5th-95th percentile",
+        height=460,
+        xaxis={"title": _title("Trade number")},
+        yaxis=yaxis,
+    )
 
 
 def drawdown_chart(max_drawdown: Mapping[str, np.ndarray]) -> go.Figure:
     """Distribution of the maximum drawdown per policy (box plots, one per policy, named by the
     policy)."""
-    fig = go.Figure()
+    traces: list[dict] = []
     for i, (name, dd) in enumerate(max_drawdown.items()):
-        fig.add_trace(
-            go.Box(
-                y=np.asarray(dd, dtype=float).tolist(),
+        traces.append(
+            dict(
+                type="box",
+                y=np.asarray(dd, dtype=float),
                 name=name,
                 x0=wrap(name, 12),  # the category's label, wrapped (the name stays whole)
                 marker={"color": SERIES[i % len(SERIES)]},
@@ -449,6 +500,9 @@ def drawdown_chart(max_drawdown: Mapping[str, np.ndarray]) -> go.Figure:
                 hoverinfo="y",
             )
         )
-    _layout(fig, "Largest fall from a peak (maximum drawdown)", height=380)
-    fig.update_yaxes(title="Maximum drawdown", tickformat=".0%", range=[0, 1])
-    return fig
+    return _figure(
+        traces,
+        "Largest fall from a peak (maximum drawdown)",
+        height=380,
+        yaxis={"title": _title("Maximum drawdown"), "tickformat": ".0%", "range": [0, 1]},
+    )
