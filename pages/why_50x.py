@@ -47,9 +47,9 @@ from ui.lesson_odds import (
     Spec,
     build_model,
     heat_chart,
+    heat_odds,
     odds_by_horizon,
     odds_chart,
-    odds_for,
     paths_for,
     read_prices,
     right_chart,
@@ -442,15 +442,23 @@ def heat_data(horizon: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[st
         rows.append((f"Your file ({vol:.0%})", None))
     rows.sort(key=lambda row: vol if row[1] is None else row[1])
     heat_lev = np.asarray([lev for lev in HEAT_LEVERAGES if lev in grid])
+    cells = heat_odds(
+        spec,
+        tuple(v for _, v in rows),
+        side,
+        h_days,
+        h_steps,
+        mmr,
+        n_paths,
+        seed,
+        heat_lev,
+        closes,
+    )
     heat, labels, row_vols = [], [], []
-    for row_label, row_vol in rows:
-        try:
-            r = odds_for(
-                (spec[0], row_vol, *spec[2:]), side, h_days, h_steps, mmr, n_paths, seed, closes
-            )
-        except ValueError:
+    for (row_label, row_vol), row in zip(rows, cells, strict=True):
+        if isinstance(row, str):  # this row cannot be computed: left out, as on the lesson
             continue
-        heat.append(model.at_leverage(r.leverage, r.p_liquidation, heat_lev))
+        heat.append(row)
         labels.append(row_label)
         row_vols.append(vol if row_vol is None else row_vol)
     if not heat or not heat_lev.size:

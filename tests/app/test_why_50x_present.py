@@ -6,13 +6,14 @@ link hold in the mode (no "not a setting of this page" notice)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from risk.odds import liquidation_odds
 from risk.volatility import typical_move_frac
 from ui import lesson_present as lp
 from ui import text
-from ui.testing import app_test, metric
+from ui.testing import app_test, chart_specs, metric
 
 PAGE = "pages/why_50x.py"
 
@@ -141,3 +142,16 @@ def test_the_scrolling_lesson_opens_the_presentation_and_comes_back() -> None:
     at.button(key="present_exit").click().run()
     assert "present" not in at.query_params
     assert at.get("subheader") and not at.get("header")
+
+
+def test_the_heatmap_step_shows_the_lessons_odds() -> None:
+    """Step 8's heatmap at 50x for the default volatility (54% a year, the day's horizon) is the
+    one-day odds at 50x by risk/ itself (the chart's z is in percent)."""
+    at = present("8")
+    assert not at.exception
+    (spec,) = chart_specs(at)
+    (heat,) = [t for t in spec["data"] if t["type"] == "heatmap"]
+    row = next(i for i, label in enumerate(heat["y"]) if "(54%)" in label)
+    col = heat["x"].index("50x")
+    z_pct = float(np.asarray(heat["z"])[row][col])
+    assert z_pct == pytest.approx(100 * day_odds_50x(), abs=1e-9)
