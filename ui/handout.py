@@ -143,6 +143,21 @@ def available() -> bool:
     return browser_path() is not None or any(shutil.which(n) for n in names)
 
 
+#: Tries per figure when kaleido's page was not ready (:func:`page_not_ready`).
+RENDER_ATTEMPTS = 3
+
+
+def page_not_ready(exc: BaseException) -> bool:
+    """Whether ``exc`` is kaleido calling its page's render function before the page defined it
+    (``ReferenceError: kaleido_scopes is not defined``). kaleido reloads its browser tab after
+    every figure; on a loaded machine the next figure was once sent before the reloaded page's
+    scripts had run (1 run in 3 of the test suite under load). Nothing was rendered, so the
+    same figure can be sent again."""
+    from kaleido.errors import JavascriptError
+
+    return isinstance(exc, JavascriptError) and "kaleido_scopes is not defined" in str(exc)
+
+
 async def _render_async(
     jobs: list[tuple[go.Figure, dict]],
 ) -> list[bytes]:
@@ -153,8 +168,21 @@ async def _render_async(
     out = []
     async with kaleido.Kaleido(n=1, mathjax=False, **extra) as k:
         for fig, opts in jobs:
-            out.append(await k.calc_fig(fig, opts=opts))
+            out.append(await _calc_with_retry(k.calc_fig, fig, opts))
     return out
+
+
+async def _calc_with_retry(calc, fig: go.Figure, opts: dict) -> bytes:
+    """``await calc(fig, opts=opts)``, sent again (after a pause that grows) while kaleido's page
+    was not ready, up to :data:`RENDER_ATTEMPTS` tries; any other error at once."""
+    for attempt in range(1, RENDER_ATTEMPTS + 1):
+        try:
+            return await calc(fig, opts=opts)
+        except Exception as exc:
+            if attempt == RENDER_ATTEMPTS or not page_not_ready(exc):
+                raise
+            await asyncio.sleep(0.5 * attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def render_figures(jobs: list[tuple[go.Figure, dict]]) -> list[bytes]:

@@ -116,3 +116,50 @@ def test_the_command_refuses_an_unknown_preset_with_status_2(capsys, tmp_path) -
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "vol='Dogecoin at noon' is not a preset" in err[0]
     assert list(tmp_path.iterdir()) == []
+
+
+# What kaleido raised once in a loop of the test suite under load: the reloaded page had not
+# defined its render function yet.
+NOT_READY = (
+    "{'result': {'type': 'object', 'subtype': 'error', 'className': 'ReferenceError', "
+    "'description': 'ReferenceError: kaleido_scopes is not defined\\n    at <anonymous>:1:26'}}"
+)
+
+
+def _flaky(errors: list[BaseException]):
+    calls: list[int] = []
+
+    async def calc(fig, opts):
+        calls.append(1)
+        if errors:
+            raise errors.pop(0)
+        return b"png"
+
+    return calc, calls
+
+
+def test_a_figure_sent_before_kaleidos_page_was_ready_is_sent_again(monkeypatch) -> None:
+    from kaleido.errors import JavascriptError
+
+    monkeypatch.setattr(handout.asyncio, "sleep", _no_sleep)
+    calc, calls = _flaky([JavascriptError(NOT_READY), JavascriptError(NOT_READY)])
+    assert handout.asyncio.run(handout._calc_with_retry(calc, None, {})) == b"png"
+    assert len(calls) == 3
+
+
+def test_other_render_errors_and_a_page_never_ready_are_raised(monkeypatch) -> None:
+    from kaleido.errors import JavascriptError
+
+    monkeypatch.setattr(handout.asyncio, "sleep", _no_sleep)
+    calc, calls = _flaky([JavascriptError("{'description': 'TypeError: x is undefined'}")])
+    with pytest.raises(JavascriptError, match="TypeError"):
+        handout.asyncio.run(handout._calc_with_retry(calc, None, {}))
+    assert len(calls) == 1
+    calc, calls = _flaky([JavascriptError(NOT_READY)] * handout.RENDER_ATTEMPTS)
+    with pytest.raises(JavascriptError, match="kaleido_scopes"):
+        handout.asyncio.run(handout._calc_with_retry(calc, None, {}))
+    assert len(calls) == handout.RENDER_ATTEMPTS
+
+
+async def _no_sleep(seconds: float) -> None:
+    return None
