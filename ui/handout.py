@@ -172,16 +172,16 @@ async def _render_async(
     return out
 
 
-async def _calc_with_retry(calc, fig: go.Figure, opts: dict) -> bytes:
-    """``await calc(fig, opts=opts)``, sent again (after a pause that grows) while kaleido's page
-    was not ready, up to :data:`RENDER_ATTEMPTS` tries; any other error at once."""
+async def _calc_with_retry(calc, fig: go.Figure, opts: dict, *, pause=asyncio.sleep) -> bytes:
+    """``await calc(fig, opts=opts)``, sent again (after ``await pause(seconds)``, growing) while
+    kaleido's page was not ready, up to :data:`RENDER_ATTEMPTS` tries; any other error at once."""
     for attempt in range(1, RENDER_ATTEMPTS + 1):
         try:
             return await calc(fig, opts=opts)
         except Exception as exc:
             if attempt == RENDER_ATTEMPTS or not page_not_ready(exc):
                 raise
-            await asyncio.sleep(0.5 * attempt)
+            await pause(0.5 * attempt)
     raise AssertionError("unreachable")  # pragma: no cover
 
 

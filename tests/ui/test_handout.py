@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from risk.odds import liquidation_odds, price_model, sample_price_paths
+from tools.stclient import run_in_fresh_loop
 from ui import handout, model
 from ui import lesson_present as lp
 
@@ -138,26 +139,24 @@ def _flaky(errors: list[BaseException]):
     return calc, calls
 
 
-def test_a_figure_sent_before_kaleidos_page_was_ready_is_sent_again(monkeypatch) -> None:
+def test_a_figure_sent_before_kaleidos_page_was_ready_is_sent_again() -> None:
     from kaleido.errors import JavascriptError
 
-    monkeypatch.setattr(handout.asyncio, "sleep", _no_sleep)
     calc, calls = _flaky([JavascriptError(NOT_READY), JavascriptError(NOT_READY)])
-    assert handout.asyncio.run(handout._calc_with_retry(calc, None, {})) == b"png"
+    assert run_in_fresh_loop(handout._calc_with_retry(calc, None, {}, pause=_no_sleep)) == b"png"
     assert len(calls) == 3
 
 
-def test_other_render_errors_and_a_page_never_ready_are_raised(monkeypatch) -> None:
+def test_other_render_errors_and_a_page_never_ready_are_raised() -> None:
     from kaleido.errors import JavascriptError
 
-    monkeypatch.setattr(handout.asyncio, "sleep", _no_sleep)
     calc, calls = _flaky([JavascriptError("{'description': 'TypeError: x is undefined'}")])
     with pytest.raises(JavascriptError, match="TypeError"):
-        handout.asyncio.run(handout._calc_with_retry(calc, None, {}))
+        run_in_fresh_loop(handout._calc_with_retry(calc, None, {}, pause=_no_sleep))
     assert len(calls) == 1
     calc, calls = _flaky([JavascriptError(NOT_READY)] * handout.RENDER_ATTEMPTS)
     with pytest.raises(JavascriptError, match="kaleido_scopes"):
-        handout.asyncio.run(handout._calc_with_retry(calc, None, {}))
+        run_in_fresh_loop(handout._calc_with_retry(calc, None, {}, pause=_no_sleep))
     assert len(calls) == handout.RENDER_ATTEMPTS
 
 
