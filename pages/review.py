@@ -347,7 +347,7 @@ if upload is not None and c2.button("Import", key="rv_import"):
             added = import_csv_text(journal, content, source=upload.name)
     except ImportRefused as exc:
         st.error(
-            exc.summary + "\n\n" + "\n".join(f"- {p}" for p in exc.problems),
+            text.inert(exc.summary + "\n\n" + "\n".join(f"- {p}" for p in exc.problems)),
             icon=":material/error:",
         )
     except UnicodeDecodeError:

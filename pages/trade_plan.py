@@ -373,7 +373,10 @@ else:
             else:
                 a = done[0]
                 st.success(
-                    f"Plan #{pid}: {AMEND_FIELDS[a.field].lower()} changed from "
-                    f"{fmt.value(a.old)} to {fmt.value(a.new)}, recorded {fmt.when(a.amended_at)}.",
+                    text.inert(
+                        f"Plan #{pid}: {AMEND_FIELDS[a.field].lower()} changed from "
+                        f"{fmt.value(a.old)} to {fmt.value(a.new)}, recorded "
+                        f"{fmt.when(a.amended_at)}."
+                    ),
                     icon=":material/check_circle:",
                 )

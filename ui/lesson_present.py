@@ -96,8 +96,10 @@ def parse_step(raw: str | None, n_steps: int = len(STEPS)) -> StepChoice:
     shown = s if len(s) <= 20 else s[:17] + "..."
     return StepChoice(
         1,
-        f"The link asks for step={shown}, which this lesson does not have (steps go from 1 to "
-        f"{n_steps}): it opens on step 1.",
+        text.inert(
+            f"The link asks for step={shown}, which this lesson does not have (steps go from 1 "
+            f"to {n_steps}): it opens on step 1."
+        ),
     )
 
 

@@ -16,6 +16,8 @@ from collections.abc import Callable, Mapping
 
 import streamlit as st
 
+from ui.text import inert
+
 _OPENED = "_link_opened"
 _NOTICES = "_link_notices"
 _DISMISSED = "_link_notices_dismissed"
@@ -70,7 +72,9 @@ def check_link(
             continue
         raw = raws[-1]
         if key not in state:
-            out.append(f"The link's {key}={raw} is not a setting of this page, so it was left out.")
+            out.append(
+                inert(f"The link's {key}={raw} is not a setting of this page, so it was left out.")
+            )
             continue
         value = state[key]
         label = labels.get(key)
@@ -84,7 +88,9 @@ def check_link(
             used = f"{value:g}" if isinstance(value, float) else str(value)
         why = f" ({ranges[key]})" if key in ranges else ""
         out.append(
-            f"The link asks for {key}={raw}, which cannot be used{why}: {used} is used instead."
+            inert(
+                f"The link asks for {key}={raw}, which cannot be used{why}: {used} is used instead."
+            )
         )
     return out
 

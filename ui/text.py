@@ -57,6 +57,14 @@ def closes_sentence(side: str, distance_frac: float) -> str:
 _MARKDOWN_SPECIAL = frozenset("\\`*_[]()!<>|~$:")
 
 
+def inert(value: str) -> str:
+    """``value`` with every Markdown image opener (``![``) escaped, for messages that repeat what
+    a visitor typed, uploaded or put in a link (``st.error``/``st.warning`` render Markdown): a
+    value like ``![x](https://host/pixel.png)`` shows as typed and the browser loads nothing. The
+    rest of the message keeps its Markdown (unlike :func:`plain`)."""
+    return str(value).replace("![", "!\\[")
+
+
 def plain(value: str) -> str:
     """Text shown literally inside Markdown (``st.table`` cells, ``st.markdown``): every Markdown
     and Streamlit directive character is backslash-escaped, so a journal note like

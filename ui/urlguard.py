@@ -91,8 +91,10 @@ def _drop(key: str) -> None:
 
 
 def _shown(value: str) -> str:
+    """The value as shown inside the notice's code span: shortened, and without backticks, which
+    would end the span and let the rest render as Markdown (an image from a link)."""
     text = value if len(value) <= 40 else value[:37] + "..."
-    return repr(text)
+    return repr(text).replace("`", "'")
 
 
 def sanitize() -> dict[str, tuple[str, str]]:
@@ -102,8 +104,9 @@ def sanitize() -> dict[str, tuple[str, str]]:
     bad = problems(params)
     for key, (value, why) in bad.items():
         _drop(key)
+        shown_key = key.replace("`", "'")
         st.warning(
-            f"The link's setting `{key}={_shown(value)}` was not used because {why}; "
+            f"The link's setting `{shown_key}={_shown(value)}` was not used because {why}; "
             "the page shows its default instead.",
             icon=":material/link_off:",
         )

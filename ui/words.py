@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from ui.text import inert
+
 #: Names the library uses on several pages, in words (a page passes its own on top).
 COMMON: dict[str, str] = {
     "entry_price": "the entry price",
@@ -106,7 +108,17 @@ def sentence(
 ) -> str:
     """``exc``'s message as a sentence with the page's field names; ``labels`` maps library
     parameter names to the page's words ('stop_frac' -> 'the fixed stop'); the values of the
-    names in ``percent`` are fractions that the page's field shows in percent."""
+    names in ``percent`` are fractions that the page's field shows in percent. A message repeats
+    the value it refused, which a visitor may have typed or uploaded, so the sentence is made
+    inert (:func:`ui.text.inert`: no Markdown image in it loads)."""
+    return inert(_sentence(exc, labels, percent))
+
+
+def _sentence(
+    exc: BaseException | str,
+    labels: Mapping[str, str] | None,
+    percent: frozenset[str] | set[str],
+) -> str:
     msg = str(exc).strip().rstrip(".")
     if m := _OUT_OF_RANGE.match(msg):
         name = label(m["name"], labels)

@@ -68,3 +68,44 @@ def test_usable_values_pass(value) -> None:
 
 def test_streamlit_embed_keys_are_left_alone() -> None:
     assert urlguard.problems({"embed": "", "lev": ["10", ""]}) == {"lev": ("", "it is empty")}
+
+
+@pytest.mark.parametrize(("page", "key", "value"), CRAFTED)
+def test_a_crafted_link_to_the_page_itself_opens_it_on_defaults(page, key, value) -> None:
+    """The same links opened on their own page: that page's first run gets the link."""
+    at = app_test(page, query_params={key: value})
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(f"`{key}=" in w.value for w in at.warning), [w.value for w in at.warning]
+    assert at.title[0].value
+
+
+# A Markdown image in a link: rendered, the visitor's browser would fetch it (a tracking pixel).
+PIXEL = "![x](http://127.0.0.1:9/pixel.png)"
+
+
+def test_a_link_that_is_not_a_setting_shows_its_image_as_text() -> None:
+    at = app_test("pages/liquidation_map.py", query_params={"x": PIXEL})
+    assert not at.exception, [e.value for e in at.exception]
+    notices = [w.value for w in at.warning if "not a setting of this page" in w.value]
+    assert notices, [w.value for w in at.warning]
+    assert not any("![" in n for n in notices), notices
+
+
+def test_a_refused_link_value_shows_its_image_as_text() -> None:
+    """A value that a widget refuses (an unknown exchange) is repeated in the notice."""
+    at = app_test("pages/liquidation_map.py", query_params={"ex": PIXEL})
+    assert not at.exception, [e.value for e in at.exception]
+    notices = [w.value for w in at.warning if "ex=" in w.value]
+    assert notices, [w.value for w in at.warning]
+    assert not any("![" in n for n in notices), notices
+
+
+def test_an_unusable_value_cannot_end_the_notices_code_span() -> None:
+    """A value too long to use is shown shortened inside a code span; a backtick in it would end
+    the span and let the image after it render."""
+    value = "`" + PIXEL + "x" * urlguard.MAX_VALUE_CHARS
+    at = app_test("pages/liquidation_map.py", query_params={"lm_vol": value})
+    assert not at.exception, [e.value for e in at.exception]
+    notices = [w.value for w in at.warning if "lm_vol=" in w.value]
+    assert len(notices) == 1, [w.value for w in at.warning]
+    assert notices[0].count("`") == 2, notices

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import io
+import itertools
 import random
 import sqlite3
 import tempfile
@@ -59,9 +60,14 @@ class Tally:
 
 
 # --- URL-bound keys, collected from the source --------------------------------------------------
+#: How far an f-string key's placeholders are expanded (``f"cp_rho{i}{j}"``: every pair of 0..5;
+#: the pages have at most 5 numbered rows, so one key beyond the last is tried too).
+FSTRING_RANGE = 6
+
+
 def bound_keys(path: str | Path) -> list[str]:
     """The ``key`` of every widget call with ``bind="query-params"`` in a source file; an f-string
-    key (``f"cp_asset{i}"``) is expanded for ``i`` in 0..3."""
+    key (``f"cp_asset{i}"``) is expanded for every placeholder over 0..``FSTRING_RANGE``-1."""
     tree = ast.parse(Path(ROOT, path).read_text())
     keys: list[str] = []
     for node in ast.walk(tree):
@@ -83,18 +89,54 @@ def bound_keys(path: str | Path) -> list[str]:
                 ):
                     keys.append(str(n.value.value))
         elif isinstance(key, ast.JoinedStr):
-            for i in range(4):
+            holes = sum(not isinstance(v, ast.Constant) for v in key.values)
+            for combo in itertools.product(range(FSTRING_RANGE), repeat=holes):
+                fill = iter(combo)
                 keys.append(
                     "".join(
-                        str(v.value) if isinstance(v, ast.Constant) else str(i) for v in key.values
+                        str(v.value) if isinstance(v, ast.Constant) else str(next(fill))
+                        for v in key.values
                     )
                 )
     return sorted(set(keys))
 
 
+def ui_modules(path: str | Path) -> set[str]:
+    """The ``ui/*.py`` files that ``path`` imports, directly or through other ``ui`` modules
+    (``from ui import calculator``, ``from ui.calculator import x``, ``import ui.calculator``)."""
+    seen: set[str] = set()
+    todo = [str(path)]
+    while todo:
+        tree = ast.parse(Path(ROOT, todo.pop()).read_text())
+        for node in ast.walk(tree):
+            names: list[str] = []
+            if isinstance(node, ast.ImportFrom) and node.module == "ui":
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("ui."):
+                names = [node.module.split(".")[1]]
+            elif isinstance(node, ast.Import):
+                names = [a.name.split(".")[1] for a in node.names if a.name.startswith("ui.")]
+            for name in names:
+                f = f"ui/{name}.py"
+                if f not in seen and Path(ROOT, f).is_file():
+                    seen.add(f)
+                    todo.append(f)
+    return seen
+
+
+#: Parameters a page reads from the link itself, not through a widget (ui.notices.PAGE_PARAMS).
+PAGE_PARAMS: tuple[str, ...] = ("pos", "present", "step")
+
+
 def all_bound_keys() -> dict[str, list[str]]:
-    """``{source file: keys}`` for the sidebar and every page."""
-    return {p: bound_keys(p) for p in ("ui/scenario.py", *PAGES) if bound_keys(p)}
+    """``{"ui/scenario.py": the sidebar's keys, page: that page's keys}``, a page's keys being
+    those bound in the page and in every ``ui`` module it imports (the calculator on the
+    Liquidation map, say), plus the parameters pages read from the link directly."""
+    out = {"ui/scenario.py": bound_keys("ui/scenario.py")}
+    for page in PAGES:
+        keys = set(bound_keys(page)).union(*(bound_keys(m) for m in ui_modules(page)))
+        out[page] = sorted(keys.union(PAGE_PARAMS) - set(out["ui/scenario.py"]))
+    return out
 
 
 GARBAGE = (

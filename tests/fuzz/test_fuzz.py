@@ -4,6 +4,8 @@ table. Each surface runs once per session (a module fixture) and is asserted per
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.fuzz import harness
@@ -28,6 +30,24 @@ def test_every_page_has_bound_keys_collected() -> None:
         "w50_seed" in keys["pages/why_50x.py"]
         and "cp_asset0" in keys["pages/correlated_positions.py"]
     )
+    # keys bound in ui modules a page draws, numbered rows and pairs, the link's own parameters
+    assert {"calc_exit", "calc_fills"} <= set(keys["pages/liquidation_map.py"])
+    assert {"w50_now_method", "w50_now_source", "step"} <= set(keys["pages/why_50x.py"])
+    assert "sr_target" in keys["pages/size_from_risk.py"]
+    assert {"cp_asset4", "cp_rho01", "cp_rho34"} <= set(keys["pages/correlated_positions.py"])
+
+
+def test_every_bound_key_in_the_source_is_fuzzed_on_some_page() -> None:
+    """No widget bound to the link escapes the URL fuzzing: every ``bind="query-params"`` key in
+    pages/ and ui/ reaches at least one page's garbage links."""
+    fuzzed = set().union(*harness.all_bound_keys().values())
+    sources = sorted(
+        p.relative_to(harness.ROOT).as_posix()
+        for d in ("ui", "pages")
+        for p in Path(harness.ROOT, d).glob("*.py")
+    )
+    missing = {src: sorted(set(harness.bound_keys(src)) - fuzzed) for src in sources}
+    assert not {src: ks for src, ks in missing.items() if ks}
 
 
 def test_a_further_seed_adds_only_new_random_files() -> None:

@@ -67,3 +67,10 @@ def test_a_choice_and_a_message_without_a_name() -> None:
     raw = refusal(lambda: Position("up", 100_000.0, 0.05, leverage=10))
     assert words.sentence(raw) == "The side 'up' is not known; it must be one of: long, short."
     assert words.sentence("the file is empty") == "The file is empty."
+
+
+def test_a_refused_value_that_is_a_markdown_image_stays_text() -> None:
+    """The page's sentence repeats the refused value; an image in it must not render (load)."""
+    out = words.sentence(ValueError("entry='![x](http://127.0.0.1:9/p.png)' is not a number"))
+    assert "![" not in out
+    assert "http://127.0.0.1:9/p.png" in out  # shown as typed, only made inert
