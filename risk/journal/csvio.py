@@ -51,7 +51,8 @@ escaped (a number is written as digits and a sign never leads one). Cells with a
 or a line feed are quoted.
 
 Export is atomic: the CSV is written to a temporary file beside the target, flushed to disk and
-renamed over it, so a full disk or a crash leaves the previous file whole.
+renamed over it, so a full disk or a crash leaves the previous file whole (a device or a pipe,
+such as ``/dev/stdout``, is written in place: renaming over it would replace the device itself).
 """
 
 from __future__ import annotations
@@ -60,13 +61,13 @@ import csv
 import io
 import json
 import os
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from risk.files import write_atomic
 from risk.journal.plan import (
     MAX_PLAN_ID,
     Fill,
@@ -246,42 +247,13 @@ def _csv_cell(cell: str) -> str:
 def export_csv(journal: Journal, path: str | os.PathLike[str]) -> int:
     """Write every plan of ``journal`` to ``path`` (by id); returns the number of rows.
 
-    Atomic: written to a temporary file in the same directory, flushed and fsynced, then renamed
-    over ``path``; on any error the temporary file is removed and ``path`` is left as it was.
+    Atomic (:func:`risk.files.write_atomic`): written to a temporary file in the same directory,
+    flushed and fsynced, then renamed over ``path``; on any error the temporary file is removed
+    and ``path`` is left as it was. A device or a pipe (``/dev/stdout``) is written in place.
     """
     histories = journal.histories()
     write_atomic(path, histories_to_csv(histories).encode("utf-8"))
     return len(histories)
-
-
-def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one rename (temporary file, fsync, ``os.replace``)."""
-    target = Path(path)
-    if target.is_dir():
-        raise IsADirectoryError(21, "Is a directory", str(target))
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    try:  # make the rename itself durable
-        dfd = os.open(target.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dfd)
-    except OSError:
-        pass
-    finally:
-        os.close(dfd)
 
 
 # --- import --------------------------------------------------------------------------------------

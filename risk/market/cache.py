@@ -23,17 +23,16 @@ use: the cached table when it is at least as new as the shipped snapshot, else t
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
 import json
 import math
 import os
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from risk import files
 from risk.tiers import TierTable, shipped_symbols, shipped_table
 
 if TYPE_CHECKING:
@@ -65,20 +64,9 @@ def symbol_dir(exchange: str, symbol: str) -> Path:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that a crash leaves the old file or the new one, never half:
-    temporary file in the same folder, fsync, ``os.replace``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    """Write ``text`` (UTF-8) to ``path`` so that a crash leaves the old file or the new one,
+    never half: :func:`risk.files.write_atomic`, creating the folder first."""
+    files.write_atomic(path, text.encode("utf-8"), make_parents=True)
 
 
 # --- dates ------------------------------------------------------------------------------------
