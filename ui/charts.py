@@ -182,6 +182,22 @@ def joined_lines(
 PATH_POINTS = 150
 
 
+def hline_trace(
+    name: str, x0: float, x1: float, y: float, colour: str, text: str, dash: str = "dash"
+) -> dict:
+    """A horizontal reference line from ``x0`` to ``x1`` at ``y`` as a plain trace dict (named in
+    the legend, ``text`` on hover): a maintenance level, a wallet, a starting balance."""
+    return {
+        "type": "scatter",
+        "x": [x0, x1],
+        "y": [y, y],
+        "mode": "lines",
+        "name": name,
+        "line": {"color": colour, "dash": dash, "width": 2},
+        "hovertemplate": f"{text}<extra></extra>",
+    }
+
+
 def thin_line(
     x: np.ndarray, y: np.ndarray, max_points: int = PATH_POINTS
 ) -> tuple[np.ndarray, np.ndarray]:

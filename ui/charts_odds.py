@@ -16,7 +16,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ui import charts
-from ui.charts import GREY, INK, ORANGE, RED, SERIES, joined_lines, thin_line
+from ui.charts import GREY, INK, ORANGE, RED, SERIES, hline_trace, joined_lines, thin_line
 
 SURVIVED_LINE = "rgba(46,125,50,0.45)"
 LIQUIDATED_LINE = "rgba(198,40,40,0.85)"
@@ -62,18 +62,6 @@ def _pct(values: np.ndarray) -> list[float | None]:
     return [None if not np.isfinite(v) else float(v) for v in arr]
 
 
-def _hline(name: str, x0: float, x1: float, y: float, colour: str, text: str) -> dict:
-    return {
-        "type": "scatter",
-        "x": [x0, x1],
-        "y": [y, y],
-        "mode": "lines",
-        "name": name,
-        "line": {"color": colour, "dash": "dash", "width": 2},
-        "hovertemplate": f"{text}<extra></extra>",
-    }
-
-
 def odds_vs_leverage_chart(
     leverage: np.ndarray,
     odds_by_horizon: Mapping[str, np.ndarray],
@@ -103,7 +91,7 @@ def odds_vs_leverage_chart(
             }
         )
     x0, x1 = float(lev.min()), float(lev.max())
-    data.append(_hline("Coin flip (50%)", x0, x1, 50.0, GREY, "Half of the paths"))
+    data.append(hline_trace("Coin flip (50%)", x0, x1, 50.0, GREY, "Half of the paths"))
     if current_leverage is not None:
         data.append(current_leverage_trace(current_leverage))
     layout = _layout(
@@ -200,9 +188,11 @@ def sample_paths_chart(
         }
     )
     t0, t1 = float(t[0]), float(t[-1])
-    data.append(_hline("Entry", t0, t1, entry_price, GREY, f"Entry {entry_price:,.2f} {quote}"))
     data.append(
-        _hline(
+        hline_trace("Entry", t0, t1, entry_price, GREY, f"Entry {entry_price:,.2f} {quote}")
+    )
+    data.append(
+        hline_trace(
             "Liquidation price",
             t0,
             t1,
@@ -212,7 +202,9 @@ def sample_paths_chart(
         )
     )
     if stop_price is not None:
-        data.append(_hline("Stop", t0, t1, stop_price, ORANGE, f"Stop {stop_price:,.2f} {quote}"))
+        data.append(
+            hline_trace("Stop", t0, t1, stop_price, ORANGE, f"Stop {stop_price:,.2f} {quote}")
+        )
     n = px.shape[0]
     layout = _layout(
         f"{leverage:g}x: {len(dead)} of {n} paths liquidated",
@@ -345,7 +337,7 @@ def survival_chart(
                 "hovertemplate": f"{x:g}x: %{{y:.1f}}% still open on day %{{x:.2f}}<extra></extra>",
             }
         )
-    data.append(_hline("Half liquidated", float(t[0]), float(t[-1]), 50.0, GREY, "50%"))
+    data.append(hline_trace("Half liquidated", float(t[0]), float(t[-1]), 50.0, GREY, "50%"))
     if median_days is not None:
         med = np.asarray(median_days, dtype=float)
         ok = np.isfinite(med)

@@ -17,7 +17,18 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ui import charts
-from ui.charts import BLUE, GREEN, GREY, INK, ORANGE, RED, SERIES, joined_lines, wrap
+from ui.charts import (
+    BLUE,
+    GREEN,
+    GREY,
+    INK,
+    ORANGE,
+    RED,
+    SERIES,
+    hline_trace,
+    joined_lines,
+    wrap,
+)
 
 SAFE_LINE = "rgba(46,125,50,0.35)"
 LIQ_LINE = "rgba(198,40,40,0.75)"
@@ -42,18 +53,6 @@ def _figure(
     layout["xaxis"] = dict(xaxis or {})
     layout["yaxis"] = dict(yaxis or {})
     return go.Figure(data=traces, layout=layout)
-
-
-def _hline(name: str, x0: float, x1: float, y: float, colour: str, dash: str, text: str) -> dict:
-    return {
-        "type": "scatter",
-        "x": [x0, x1],
-        "y": [y, y],
-        "mode": "lines",
-        "name": name,
-        "line": {"color": colour, "dash": dash, "width": 2},
-        "hovertemplate": f"{text}<extra></extra>",
-    }
 
 
 def _title(text: str) -> dict:
@@ -119,25 +118,24 @@ def account_paths_chart(
     )
     t0, t1 = (float(t[0]), float(t[-1])) if t.size else (0.0, 1.0)
     traces.append(
-        _hline(
+        hline_trace(
             "Maintenance margin at entry",
             t0,
             t1,
             maintenance_at_entry,
             RED,
-            "dash",
             f"Maintenance margin at entry: {maintenance_at_entry:,.0f} {quote}",
         )
     )
     traces.append(
-        _hline(
+        hline_trace(
             "Wallet at entry",
             t0,
             t1,
             wallet_balance,
             GREY,
-            "dot",
             f"Wallet at entry: {wallet_balance:,.0f} {quote}",
+            dash="dot",
         )
     )
     return _figure(
@@ -365,7 +363,7 @@ def exit_paths_chart(
         ("Liquidation price", liquidation_price, RED, "dot"),
     ):
         if level is not None and np.isfinite(level):
-            traces.append(_hline(name, t0, t1, level, colour, dash, f"{name}: {level:,.2f}"))
+            traces.append(hline_trace(name, t0, t1, level, colour, f"{name}: {level:,.2f}", dash))
     for rule, (idx, price) in exits.items():
         ii = np.asarray(idx, dtype=int)
         traces.append(
@@ -463,8 +461,8 @@ def equity_cones_chart(
             )
         )
     x0, x1 = (float(x[0]), float(x[-1])) if x.size else (0.0, 1.0)
-    traces.append(_hline("Ruin floor", x0, x1, floor, RED, "dot", f"Ruin floor {floor:,.0f}"))
-    traces.append(_hline("Start", x0, x1, start_equity, GREY, "dash", f"Start {start_equity:,.0f}"))
+    traces.append(hline_trace("Ruin floor", x0, x1, floor, RED, f"Ruin floor {floor:,.0f}", "dot"))
+    traces.append(hline_trace("Start", x0, x1, start_equity, GREY, f"Start {start_equity:,.0f}"))
     if log_y:
         yaxis = {
             "title": _title(f"Equity ({quote}, log scale)"),
