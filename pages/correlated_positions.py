@@ -9,15 +9,12 @@ from risk.correlated import (
     MAX_POSITIONS,
     AccountOdds,
     CrossPosition,
-    OddsCurve,
-    account_liquidation_odds,
     check_correlation,
     correlation_presets,
-    odds_vs_correlation,
 )
 from risk.volatility import vol_presets
 from ui import charts_pitfalls as cp
-from ui import figcache, glossary, inputs, text, words
+from ui import figcache, glossary, inputs, pitfalls_sim, text, words
 
 st.title("Correlated positions")
 st.caption(
@@ -38,7 +35,6 @@ HORIZONS = {
     "3 days": 3.0,
     "7 days": 7.0,
 }
-SAMPLE_PATHS = 40
 QUOTE = "USDT"
 #: The library's parameter names, in the words of this page's fields (for its error messages).
 FIELD_WORDS = {
@@ -222,46 +218,6 @@ horizon_days = HORIZONS[horizon_label]
 step_minutes = max(5.0, 5.0 * np.ceil(horizon_days * 1440 / 576 / 5))
 
 
-@st.cache_data(max_entries=24, show_spinner="Simulating the account…")
-def simulate(
-    positions: tuple[tuple[str, str, float, float, float], ...],
-    wallet: float,
-    correlation: tuple[tuple[float, ...], ...],
-    horizon_days: float,
-    step_minutes: float,
-    paths: int,
-    seed: int,
-) -> AccountOdds:
-    """Keyed on the model's parameters only."""
-    pos = [CrossPosition(a, s, v, notional=n, mmr=m) for a, s, n, v, m in positions]
-    return account_liquidation_odds(
-        pos,
-        wallet,
-        np.array(correlation),
-        horizon_days,
-        paths=paths,
-        step_minutes=step_minutes,
-        seed=seed,
-        sample_paths=SAMPLE_PATHS,
-    )
-
-
-@st.cache_data(max_entries=24, show_spinner="Sweeping the correlation…")
-def sweep(
-    positions: tuple[tuple[str, str, float, float, float], ...],
-    wallet: float,
-    rhos: tuple[float, ...],
-    horizon_days: float,
-    step_minutes: float,
-    paths: int,
-    seed: int,
-) -> OddsCurve:
-    pos = [CrossPosition(a, s, v, notional=n, mmr=m) for a, s, n, v, m in positions]
-    return odds_vs_correlation(
-        pos, wallet, rhos, horizon_days, paths=paths, step_minutes=step_minutes, seed=seed
-    )
-
-
 typed = [wallet, mmr_pct, seed, *(x for sp in specs for x in sp[2:])]
 if any(v is None for v in typed) or np.isnan(matrix).any():
     inputs.withheld("The account's odds")
@@ -272,7 +228,7 @@ result: AccountOdds | None = None
 try:
     positions = [CrossPosition(a, s, v, notional=n, mmr=mmr) for a, s, n, v in specs]
     corr = check_correlation(matrix, int(count), names)
-    result = simulate(
+    result = pitfalls_sim.account_odds(
         key_positions,
         float(wallet),
         tuple(map(tuple, corr.tolist())),
@@ -370,7 +326,7 @@ if result is not None:
     n = int(count)
     lo = max(-1.0 / (n - 1), -0.5)
     rhos = tuple(float(x) for x in np.round(np.linspace(lo, 1.0, 11), 4))
-    curve = sweep(
+    curve = pitfalls_sim.odds_sweep(
         key_positions,
         float(wallet),
         rhos,

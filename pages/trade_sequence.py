@@ -5,15 +5,9 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from risk.sequence import (
-    SequenceResult,
-    fixed_leverage_policy,
-    fixed_risk_policy,
-    martingale_policy,
-    simulate_sequences,
-)
+from risk.sequence import SequenceResult
 from ui import charts_pitfalls as cp
-from ui import figcache, inputs, text, words
+from ui import figcache, inputs, pitfalls_sim, text, words
 
 st.title("A sequence of trades")
 st.caption(
@@ -147,7 +141,7 @@ with st.expander("Advanced: random seed"):
         key="sq_seed",
         bind="query-params",
     )
-START = 1_000.0
+START = pitfalls_sim.START_EQUITY
 #: The library's parameter names, in the words of this page's fields (for its error messages).
 FIELD_WORDS = {
     "risk_frac": "the fixed small risk",
@@ -166,42 +160,13 @@ PERCENT_WORDS = frozenset(
 )
 
 
-@st.cache_data(max_entries=24, show_spinner="Simulating the trade sequences…")
-def simulate(
-    win_rate: float,
-    reward: float,
-    n_trades: int,
-    floor_frac: float,
-    small: float,
-    high: tuple[float, float, float],
-    martingale: tuple[float, float, float],
-    paths: int,
-    seed: int,
-) -> list[SequenceResult]:
-    """Keyed on the model's parameters only."""
-    policies = [
-        fixed_risk_policy(small, reward),
-        fixed_leverage_policy(high[0], high[1], high[2], reward),
-        martingale_policy(martingale[0], reward, martingale[1], martingale[2]),
-    ]
-    return simulate_sequences(
-        policies,
-        win_rate,
-        n_trades,
-        paths=paths,
-        start_equity=START,
-        floor_frac=floor_frac,
-        seed=seed,
-    )
-
-
 results: list[SequenceResult] | None = None
 typed = (reward, small_pct, lev, margin_pct, stop_pct, base_pct, mult, cap_pct, seed)
 if any(v is None for v in typed):
     inputs.withheld("The simulated accounts")
     st.stop()
 try:
-    results = simulate(
+    results = pitfalls_sim.sequences(
         win_pct / 100,
         float(reward),
         int(n_trades),

@@ -7,20 +7,10 @@ import numpy as np
 import streamlit as st
 
 from risk import liquidation_price
-from risk.trailing import (
-    RULES,
-    ExitComparison,
-    ExitPaths,
-    ExitRules,
-    PriceModel,
-    compare_on_prepared,
-    position_liquidation_price,
-    prepare_exit_paths,
-    simulate_prices,
-)
+from risk.trailing import RULES, ExitComparison, position_liquidation_price
 from risk.volatility import vol_presets
 from ui import charts_pitfalls as cp
-from ui import figcache, glossary, inputs, model, text, words
+from ui import figcache, glossary, inputs, model, text, trailing_sim, words
 from ui.scenario import current_resolved
 from ui.tables import arrow
 
@@ -35,7 +25,6 @@ st.caption(
 VOLS = vol_presets()
 CUSTOM = "custom"
 HORIZONS = {"4 hours": 4 / 24, "1 day": 1.0, "3 days": 3.0, "7 days": 7.0}
-SAMPLE_PATHS = 5
 #: The library's parameter names, in the words of this page's fields (for its error messages).
 FIELD_WORDS = {
     "stop_frac": "the fixed stop",
@@ -171,73 +160,6 @@ horizon_days = HORIZONS[horizon_label]
 step_minutes = 5.0 if horizon_days <= 1.0 else 15.0
 
 
-@st.cache_resource(max_entries=3, show_spinner="Simulating prices…")
-def simulated_prices(
-    model: tuple[float, float, float, float],
-    horizon_days: float,
-    step_minutes: float,
-    paths: int,
-    seed: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The price paths, which depend on neither the position nor the rules: a new leverage or
-    rule reuses them (shared, read-only; up to about 60 MB each, hence only 3 kept)."""
-    vol, jumps, jump_mean, jump_std = model
-    out = simulate_prices(
-        PriceModel(vol, jumps_per_year=jumps, jump_mean=jump_mean, jump_std=jump_std),
-        horizon_days,
-        paths=paths,
-        step_minutes=step_minutes,
-        seed=seed,
-    )
-    for a in out:
-        a.setflags(write=False)
-    return out
-
-
-@st.cache_resource(max_entries=2, show_spinner="Simulating the exits…")
-def prepared_paths(
-    side: str,
-    rules: tuple[float, float, float, float],
-    model: tuple[float, float, float, float],
-    horizon_days: float,
-    step_minutes: float,
-    paths: int,
-    seed: int,
-) -> ExitPaths:
-    """Where each path first crosses the stop, the target and the trailing stop: depends on
-    the paths, the side and the rules, not on the leverage, so a leverage move only searches
-    the liquidation barrier (shared, read-only; about as large as the paths, hence only 2)."""
-    stop, target, trail, share = rules
-    _, x, gap = simulated_prices(model, horizon_days, step_minutes, paths, seed)
-    out = prepare_exit_paths(x, gap, side, ExitRules(stop, target, trail, partial_share=share))
-    out.best.setflags(write=False)
-    return out
-
-
-@st.cache_data(max_entries=24, show_spinner="Simulating the exits…")
-def simulate(
-    side: str,
-    leverage: float,
-    mmr: float,
-    rules: tuple[float, float, float, float],
-    model: tuple[float, float, float, float],
-    horizon_days: float,
-    step_minutes: float,
-    paths: int,
-    seed: int,
-    entry_price: float,
-) -> ExitComparison:
-    """Keyed on the model's parameters only."""
-    return compare_on_prepared(
-        simulated_prices(model, horizon_days, step_minutes, paths, seed)[0],
-        prepared_paths(side, rules, model, horizon_days, step_minutes, paths, seed),
-        leverage,
-        mmr=mmr,
-        entry_price=entry_price,
-        sample_paths=SAMPLE_PATHS,
-    )
-
-
 result: ExitComparison | None = None
 needed = [stop_pct, target_pct, trail_pct, vol, seed] + ([jumps, gap_pct] if gaps_on else [])
 if not res.ok:
@@ -269,7 +191,7 @@ else:
                 "before the stop can fill. Lower the leverage or tighten the stop.",
                 icon=":material/warning:",
             )
-        result = simulate(
+        result = trailing_sim.comparison(
             side,
             lev,
             mmr,
@@ -332,17 +254,25 @@ if result is not None:
         config={"displaylogo": False},
     )
     n = result.sample_prices.shape[0]
+    # the paths and the entry, stop and target lines do not move with the leverage: built
+    # once per model and rules, with this leverage's liquidation line and exits added
+    paths_base = figcache.figure(
+        cp.exit_paths_base_chart,
+        result.time_hours,
+        result.sample_prices,
+        entry_price=result.entry_price,
+        stop_price=result.stop_price,
+        target_price=result.target_price,
+    )
     st.plotly_chart(
-        figcache.figure(
-            cp.exit_paths_chart,
-            result.time_hours,
-            result.sample_prices,
-            {r: (out[r].exit_index[:n], out[r].exit_price[:n]) for r in RULES},
-            entry_price=result.entry_price,
-            stop_price=result.stop_price,
-            target_price=result.target_price,
-            liquidation_price=result.liquidation_price,
-            partial=(out["partial"].partial_index[:n], np.full(n, result.target_price)),
+        figcache.variant(
+            paths_base,
+            traces=cp.exit_marker_traces(
+                result.time_hours,
+                {r: (out[r].exit_index[:n], out[r].exit_price[:n]) for r in RULES},
+                liquidation_price=result.liquidation_price,
+                partial=(out["partial"].partial_index[:n], np.full(n, result.target_price)),
+            ),
         ),
         key="ts_paths_chart",
         config={"displaylogo": False},

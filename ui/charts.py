@@ -224,6 +224,21 @@ def thin_line(
     return x[keep], y[keep]
 
 
+def drop_repeats(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The points of a line that differ from the point before them (the first point always
+    stays): a point equal to its predecessor in both ``x`` and ``y`` draws nothing, so the line
+    drawn is the same. A simulated path with gaps carries two observations per step (after the
+    ordinary move, after the step's jumps), equal when the step had no jump: about half of its
+    points are such repeats."""
+    x = np.asarray(x).ravel()
+    y = np.asarray(y).ravel()
+    if y.size < 2:
+        return x, y
+    keep = np.ones(y.size, dtype=bool)
+    keep[1:] = (x[1:] != x[:-1]) | (y[1:] != y[:-1])
+    return x[keep], y[keep]
+
+
 def _pct_text(x: float) -> str:
     return f"{x:.2%}" if x < 0.1 else f"{x:.1%}"
 

@@ -25,6 +25,7 @@ from ui.charts import (
     ORANGE,
     RED,
     SERIES,
+    drop_repeats,
     hline_trace,
     joined_lines,
     wrap,
@@ -321,33 +322,32 @@ def roi_distributions_chart(roi_by_rule: Mapping[str, np.ndarray], *, bins: int 
     )
 
 
-def exit_paths_chart(
+def exit_paths_base_chart(
     time_hours: np.ndarray,
     prices: np.ndarray,
-    exits: Mapping[str, tuple[np.ndarray, np.ndarray]],
     *,
     entry_price: float,
     stop_price: float,
     target_price: float,
-    liquidation_price: float,
-    partial: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> go.Figure:
-    """A few sample price paths with each rule's exit marked.
+    """The part of :func:`exit_paths_chart` that does not depend on the leverage: the sample
+    paths and the entry, stop and target lines (a page caches it per price model and rules and
+    adds :func:`exit_marker_traces` for each leverage).
 
-    Traces: ``"Path 1"``... (one per path), ``"Entry"``, ``"Fixed stop"``, ``"Target"``,
-    ``"Liquidation price"`` (horizontal lines), then per rule ``"Exit: <label>"`` markers at
-    ``(time_hours[index], price)`` (``exits[rule] = (index per path, fill price per path)``)
-    and ``"Partial take-profit"`` markers when ``partial`` is given (index -1 = none).
+    Traces: ``"Path 1"``... (one per path; a point equal to the one before it is left out,
+    :func:`ui.charts.drop_repeats`, so the line drawn is the same with about half the points;
+    hours sent as 32-bit floats), then ``"Entry"``, ``"Fixed stop"``, ``"Target"``.
     """
     t = np.asarray(time_hours, dtype=float)
     px = np.atleast_2d(np.asarray(prices, dtype=float))
     traces: list[dict] = []
     for i in range(px.shape[0]):
+        x, y = drop_repeats(t, px[i])
         traces.append(
             dict(
                 type="scatter",
-                x=t,
-                y=px[i],
+                x=x.astype(np.float32),
+                y=y,
                 mode="lines",
                 name=f"Path {i + 1}",
                 line={"color": SERIES[i % len(SERIES)], "width": 1.4},
@@ -355,15 +355,45 @@ def exit_paths_chart(
                 hovertemplate="%{x:.1f} h: %{y:,.2f}<extra></extra>",
             )
         )
-    t0, t1 = (float(t[0]), float(t[-1])) if t.size else (0.0, 1.0)
+    t0, t1 = _span(t)
     for name, level, colour, dash in (
         ("Entry", entry_price, GREEN, "solid"),
         ("Fixed stop", stop_price, ORANGE, "dash"),
         ("Target", target_price, GREEN, "dash"),
-        ("Liquidation price", liquidation_price, RED, "dot"),
     ):
         if level is not None and np.isfinite(level):
             traces.append(hline_trace(name, t0, t1, level, colour, f"{name}: {level:,.2f}", dash))
+    return _figure(
+        traces,
+        "Sample paths and where each rule got out",
+        height=460,
+        xaxis={"title": _title("Hours after entry")},
+        yaxis={"title": _title("Price"), "tickformat": ",.2f"},
+    )
+
+
+def _span(t: np.ndarray) -> tuple[float, float]:
+    return (float(t[0]), float(t[-1])) if t.size else (0.0, 1.0)
+
+
+def exit_marker_traces(
+    time_hours: np.ndarray,
+    exits: Mapping[str, tuple[np.ndarray, np.ndarray]],
+    *,
+    liquidation_price: float,
+    partial: tuple[np.ndarray, np.ndarray] | None = None,
+) -> list[dict]:
+    """What a leverage changes on :func:`exit_paths_base_chart`, as plain trace dicts:
+    ``"Liquidation price"`` (a horizontal line, left out when not finite), per rule
+    ``"Exit: <label>"`` markers at ``(time_hours[index], price)`` (``exits[rule] = (index per
+    path, fill price per path)``) and ``"Partial take-profit"`` markers when ``partial`` is
+    given (index -1 = none)."""
+    t = np.asarray(time_hours, dtype=float)
+    traces: list[dict] = []
+    if liquidation_price is not None and np.isfinite(liquidation_price):
+        t0, t1 = _span(t)
+        text = f"Liquidation price: {liquidation_price:,.2f}"
+        traces.append(hline_trace("Liquidation price", t0, t1, liquidation_price, RED, text, "dot"))
     for rule, (idx, price) in exits.items():
         ii = np.asarray(idx, dtype=int)
         traces.append(
@@ -398,13 +428,34 @@ def exit_paths_chart(
                 hovertemplate="Part closed at the target, %{x:.1f} h<extra></extra>",
             )
         )
-    return _figure(
-        traces,
-        "Sample paths and where each rule got out",
-        height=460,
-        xaxis={"title": _title("Hours after entry")},
-        yaxis={"title": _title("Price"), "tickformat": ",.2f"},
+    return traces
+
+
+def exit_paths_chart(
+    time_hours: np.ndarray,
+    prices: np.ndarray,
+    exits: Mapping[str, tuple[np.ndarray, np.ndarray]],
+    *,
+    entry_price: float,
+    stop_price: float,
+    target_price: float,
+    liquidation_price: float,
+    partial: tuple[np.ndarray, np.ndarray] | None = None,
+) -> go.Figure:
+    """A few sample price paths with each rule's exit marked: :func:`exit_paths_base_chart`
+    with :func:`exit_marker_traces` added (the same figure a page assembles from the cached
+    base and the markers of its leverage)."""
+    fig = exit_paths_base_chart(
+        time_hours,
+        prices,
+        entry_price=entry_price,
+        stop_price=stop_price,
+        target_price=target_price,
     )
+    fig.add_traces(
+        exit_marker_traces(time_hours, exits, liquidation_price=liquidation_price, partial=partial)
+    )
+    return fig
 
 
 # --- a sequence of trades ---------------------------------------------------------------------

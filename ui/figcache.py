@@ -21,22 +21,20 @@ from typing import Any
 
 import plotly.graph_objects as go
 import streamlit as st
-from _plotly_utils.utils import convert_to_base64
 
 #: Figures kept across every page and session (each a few to a hundred KB).
 MAX_FIGURES = 256
 
 
 class SpecFigure(go.Figure):
-    """A ``go.Figure`` whose ``to_dict`` is computed once and then returned as is (with numpy
-    arrays already as base64 typed arrays, as ``plotly.io.to_json`` would write them). Read-only
-    by contract: it lives in a shared cache."""
+    """A ``go.Figure`` whose ``to_dict`` is computed once and then returned as is (numpy arrays
+    as base64 typed arrays: Plotly's own ``to_dict`` encodes them since 6.0, pinned 7.1).
+    Read-only by contract: it lives in a shared cache."""
 
     def to_dict(self) -> dict[str, Any]:
         spec = self.__dict__.get("_ll_spec")
         if spec is None:
             spec = super().to_dict()
-            convert_to_base64(spec)
             self.__dict__["_ll_spec"] = spec
         return spec
 

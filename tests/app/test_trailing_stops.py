@@ -4,6 +4,7 @@ position; a stop beyond the liquidation price gets a warning, a bad sidebar an e
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from risk.trailing import RULES, ExitRules, PriceModel, compare_exit_rules
 from ui import text
@@ -120,3 +121,40 @@ def test_a_new_leverage_reuses_the_simulated_prices(monkeypatch) -> None:
     assert len(calls) == 1, "a leverage move simulated the prices again"
     kept = library(lev=33.0).outcomes["trailing"].winners_kept
     assert metric(at, "Winners kept: trailing") == text.pct(kept, 1)
+
+
+def test_a_leverage_move_redraws_only_the_liquidation_line_and_the_exits(monkeypatch) -> None:
+    """The sample paths do not depend on the leverage: their chart is built once and a
+    leverage move adds its own liquidation line and exits (which match the library at the new
+    leverage) to the same cached base."""
+    import streamlit as st
+
+    from ui import charts_pitfalls as cp
+
+    built = []
+    real = cp.exit_paths_base_chart
+
+    def counted(*args, **kwargs):
+        built.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(cp, "exit_paths_base_chart", counted)
+    st.cache_resource.clear()
+    at = app_test(PAGE)
+    assert not at.exception and len(built) == 1
+    first = chart_specs(at)[1]
+    for lev in (5, 20, 33):
+        at.slider(key="lev").set_value(lev).run()
+        assert not at.exception
+    assert len(built) == 1, "a leverage move rebuilt the sample paths' chart"
+    paths = chart_specs(at)[1]
+    res = library(lev=33.0)
+    liq = next(t for t in paths["data"] if t["name"] == "Liquidation price")
+    assert liq["y"][0] == pytest.approx(res.liquidation_price)
+    fixed = next(t for t in paths["data"] if t["name"] == "Exit: Fixed stop + target")
+    assert np.allclose(np.asarray(fixed["y"], dtype=float), res.outcomes["fixed"].exit_price[:5])
+    # the paths themselves are the same numbers as before the moves
+    for old, new in zip(first["data"][:5], paths["data"][:5], strict=True):
+        assert np.array_equal(old["y"], new["y"]) and np.array_equal(old["x"], new["x"])
+    old_liq = next(t for t in first["data"] if t["name"] == "Liquidation price")
+    assert old_liq["y"][0] != pytest.approx(res.liquidation_price)

@@ -317,3 +317,33 @@ def test_thin_line_short_line_unchanged() -> None:
     tx, ty = charts.thin_line(x, y, 150)
     np.testing.assert_array_equal(tx, x)
     np.testing.assert_array_equal(ty, y)
+
+
+# --- drop_repeats: a simulated path's repeated observations ----------------------------------
+def test_drop_repeats_leaves_out_only_points_equal_to_the_one_before() -> None:
+    # a step of (t, p) pairs: repeats at 1 and 4 (same time and price), a gap at t=2 (same
+    # time, new price) and a flat price at new times (same price, new time) stay
+    x = np.array([0.0, 0.0, 1.0, 2.0, 2.0, 2.0, 3.0, 4.0])
+    y = np.array([5.0, 5.0, 6.0, 6.0, 4.0, 4.0, 4.0, 4.0])
+    kx, ky = charts.drop_repeats(x, y)
+    np.testing.assert_array_equal(kx, [0.0, 1.0, 2.0, 2.0, 3.0, 4.0])
+    np.testing.assert_array_equal(ky, [5.0, 6.0, 6.0, 4.0, 4.0, 4.0])
+
+
+def test_drop_repeats_draws_the_same_line_as_a_real_simulated_path() -> None:
+    from risk.trailing import PriceModel, simulate_prices
+
+    t, x, gap = simulate_prices(
+        PriceModel(0.8, jumps_per_year=2_000.0, jump_mean=-0.01, jump_std=0.01), 1.0, paths=3
+    )
+    steps = (t.size - 1) // 2  # with jumps: two observations a step
+    for row, gaps in zip(x, gap, strict=True):
+        kx, ky = charts.drop_repeats(t, row)
+        # the polyline drawn: the observations with runs of equal points collapsed to one
+        drawn = [
+            point for point, _ in itertools.groupby(zip(t.tolist(), row.tolist(), strict=True))
+        ]
+        assert list(zip(kx.tolist(), ky.tolist(), strict=True)) == drawn
+        # the entry, one point a step, and one more for each step with a gap
+        assert kx.size == 1 + steps + int(np.count_nonzero(gaps))
+        assert 0 < np.count_nonzero(gaps) < steps  # the example has gaps, and not everywhere

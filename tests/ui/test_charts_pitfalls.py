@@ -4,6 +4,8 @@ risk/."""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -138,6 +140,43 @@ def test_exit_paths_mark_each_rule_from_a_real_comparison() -> None:
     assert list(fx.y) == pytest.approx(res.outcomes["fixed"].exit_price[:3].tolist())
     hit = part.partial_index[:3] >= 0
     assert len(trace(fig, "Partial take-profit").x) == int(hit.sum())
+
+
+def test_exit_paths_base_holds_what_a_leverage_cannot_change() -> None:
+    """The cached base: the sample paths (each drawn point once, hours as 32-bit floats) and
+    the entry, stop and target; the liquidation line and the exits come from the markers, and
+    the whole chart is the base followed by them."""
+    gappy = PriceModel(0.8, jumps_per_year=500.0, jump_mean=-0.02, jump_std=0.02)
+    res = compare_exit_rules(
+        "short", 20, ExitRules(0.02, 0.04, 0.02), gappy, 1.0, paths=200, sample_paths=3
+    )
+    kw = dict(entry_price=res.entry_price, stop_price=res.stop_price, target_price=res.target_price)
+    base = cp.exit_paths_base_chart(res.time_hours, res.sample_prices, **kw)
+    assert [t.name for t in base.data] == ["Path 1", "Path 2", "Path 3", "Entry", "Fixed stop",
+                                           "Target"]  # fmt: skip
+    for i, row in enumerate(res.sample_prices):
+        path = trace(base, f"Path {i + 1}")
+        drawn = [
+            p for p, _ in itertools.groupby(zip(res.time_hours.tolist(), row.tolist(), strict=True))
+        ]
+        assert path.x.dtype == np.float32
+        assert np.array_equal(path.x, np.array([p[0] for p in drawn], dtype=np.float32))
+        assert list(path.y) == [p[1] for p in drawn]
+        assert len(drawn) < 0.75 * row.size  # most steps had no gap: their repeat is left out
+    assert list(trace(base, "Fixed stop").y) == pytest.approx([102.0, 102.0])  # short: above
+
+    exits = {r: (o.exit_index[:3], o.exit_price[:3]) for r, o in res.outcomes.items()}
+    markers = cp.exit_marker_traces(res.time_hours, exits, liquidation_price=res.liquidation_price)
+    assert [m["name"] for m in markers] == ["Liquidation price", "Exit: Fixed stop + target",
+                                            "Exit: Trailing stop",
+                                            "Exit: Partial take-profit, rest trails"]  # fmt: skip
+    whole = cp.exit_paths_chart(
+        res.time_hours, res.sample_prices, exits, liquidation_price=res.liquidation_price, **kw
+    )
+    names = [t.name for t in base.data] + [m["name"] for m in markers]
+    assert [t.name for t in whole.data] == names
+    no_liq = cp.exit_marker_traces(res.time_hours, exits, liquidation_price=float("nan"))
+    assert "Liquidation price" not in [m["name"] for m in no_liq]
 
 
 def test_equity_cones_from_a_real_simulation() -> None:
