@@ -282,6 +282,9 @@ def roi_distributions_chart(roi_by_rule: Mapping[str, np.ndarray], *, bins: int 
         lo, hi = lo - 0.05, hi + 0.05
     edges = np.linspace(lo, hi, bins + 1)
     centres = (edges[:-1] + edges[1:]) / 2
+    # numpy arrays rather than lists: Plotly validates an array at once (a list item by item)
+    # and sends it as a typed array
+    bin_edges = np.column_stack([edges[:-1], edges[1:]])
     traces: list[dict] = []
     for rule, v in zip(roi_by_rule, values, strict=True):
         counts, _ = np.histogram(v, bins=edges)
@@ -289,16 +292,16 @@ def roi_distributions_chart(roi_by_rule: Mapping[str, np.ndarray], *, bins: int 
         traces.append(
             dict(
                 type="bar",
-                x=centres.tolist(),
-                y=share.tolist(),
+                x=centres,
+                y=share,
                 name=RULE_LABELS.get(rule, rule),
                 marker={"color": RULE_COLOURS.get(rule, GREY)},
-                customdata=np.column_stack([edges[:-1], edges[1:]]).tolist(),
+                customdata=bin_edges,
                 hovertemplate="ROI %{customdata[0]:.0%} to %{customdata[1]:.0%}: "
                 "%{y:.1%} of paths<extra></extra>",
             )
         )
-    top = max((max(t["y"], default=0.0) for t in traces), default=0.1)
+    top = max((float(np.max(t["y"], initial=0.0)) for t in traces), default=0.1)
     if lo <= -1.0 <= hi:
         traces.append(
             dict(

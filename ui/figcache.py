@@ -40,7 +40,9 @@ class SpecFigure(go.Figure):
 
 
 @st.cache_resource(max_entries=MAX_FIGURES, show_spinner=False)
-def _cached(_builder: Callable[..., go.Figure], name: str, *args: Any, **kwargs: Any) -> go.Figure:
+def _cached(
+    _builder: Callable[..., go.Figure], name: str, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> go.Figure:
     fig = _builder(*args, **kwargs)
     if type(fig) is go.Figure:
         fig.__class__ = SpecFigure  # the builder's own figure, not a validated copy of it
@@ -55,7 +57,8 @@ def figure(builder: Callable[..., go.Figure], *args: Any, **kwargs: Any) -> go.F
     """``builder(*args, **kwargs)``, cached on the builder's name and every argument (numpy
     arrays by content). Raises what the builder raises (errors are not cached)."""
     name = f"{builder.__module__}.{builder.__qualname__}"
-    return _cached(builder, name, *args, **kwargs)
+    # by keyword: Streamlit looks up a positional argument's name on every call (ui.cachecall)
+    return _cached(_builder=builder, name=name, args=args, kwargs=kwargs)
 
 
 class _Variant(SpecFigure):

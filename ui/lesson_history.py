@@ -31,6 +31,7 @@ from risk.conditional_vol import DEFAULT_HALF_LIFE_DAYS, VolNow
 from risk.conditional_vol import vol_now as measure_vol_now
 from risk.vol_sources import csv_candles, history_candles, market_candles, now_history
 from ui import figcache, glossary, text, words
+from ui.cachecall import by_keyword
 from ui.charts_calibration import truth_chart
 
 #: The lesson's default price model: the one the calibration scores best.
@@ -63,12 +64,14 @@ def _now_note(est: VolNow, label: str) -> str:
     return f"{est.describe()}, from {label}."
 
 
+@by_keyword
 @st.cache_data(max_entries=8, show_spinner="Measuring the volatility now…")
 def _history_vol_now(name: str, method: str, half_life_days: float) -> tuple[VolNow, str]:
     src = history_candles(name)
     return measure_vol_now(src.candles, method, half_life_days=half_life_days), src.label
 
 
+@by_keyword
 @st.cache_data(max_entries=8, show_spinner="Measuring the volatility now…")
 def _market_vol_now(
     exchange: str, symbol: str, as_of: str, method: str, half_life_days: float
@@ -78,6 +81,7 @@ def _market_vol_now(
     return measure_vol_now(src.candles, method, half_life_days=half_life_days), src.label
 
 
+@by_keyword
 @st.cache_data(max_entries=4, show_spinner="Measuring the volatility now…")
 def _file_vol_now(
     sha: str, name: str, method: str, half_life_days: float, _data: bytes
@@ -177,6 +181,7 @@ def default_model_note() -> None:
     )
 
 
+@by_keyword
 @st.cache_data(max_entries=16, show_spinner=False)
 def _shares(side: str, horizon_days: float, leverage: np.ndarray, mmr: float):
     """Every leverage of the page's grid at once: the leverage slider only reads the result
@@ -244,6 +249,7 @@ def _cells(side: str, horizon_days: float) -> list[dict]:
     ]
 
 
+@by_keyword
 @st.cache_resource(max_entries=24, show_spinner=False)
 def _truth_figure(side: str, horizon_days: float, horizon_label: str, log_y: bool):
     """The truth chart from the shipped calibration, built once per (side, horizon, scale):

@@ -20,6 +20,7 @@ from risk import odds as risk_odds  # looked up at call time (tests count the ca
 from risk.odds import OddsResult, PriceModel, SamplePaths
 from ui import charts_odds as co
 from ui import figcache, model, words
+from ui.cachecall import by_keyword
 
 #: The page's two leverages for the sample paths: the sensible one and the lesson's.
 PATH_LEVERAGES = (5.0, 50.0)
@@ -50,12 +51,14 @@ def build_model(spec: Spec, closes: pd.Series | None) -> PriceModel:
     return risk_odds.price_model(**model_args(spec, closes))
 
 
+@by_keyword
 @st.cache_data(max_entries=4, show_spinner=False)
 def read_prices(sha: str, _data: bytes) -> pd.Series:
     """Keyed on the file's SHA-256 (a bad file raises, and errors are not cached)."""
     return risk_odds.load_price_csv(_data)
 
 
+@by_keyword
 @st.cache_data(max_entries=48, show_spinner="Simulating prices…")
 def odds_for(
     spec: Spec,
@@ -83,6 +86,7 @@ def odds_for(
     )
 
 
+@by_keyword
 @st.cache_data(max_entries=24, show_spinner=False)
 def heat_odds(
     spec: Spec,
@@ -111,6 +115,7 @@ def heat_odds(
     return out
 
 
+@by_keyword
 @st.cache_data(max_entries=24, show_spinner=False)
 def paths_for(
     spec: Spec,
@@ -136,6 +141,7 @@ def paths_for(
     )
 
 
+@by_keyword
 @st.cache_resource(max_entries=24, show_spinner=False)
 def sample_path_figures(
     spec: Spec,
@@ -176,6 +182,7 @@ def sample_path_figures(
 Horizons = tuple[tuple[str, float, int], ...]
 
 
+@by_keyword
 @st.cache_resource(max_entries=48, show_spinner="Simulating prices…")
 def odds_by_horizon(
     spec: Spec,
@@ -201,6 +208,7 @@ def _results(by_horizon: dict[str, OddsResult | str]) -> dict[str, OddsResult]:
     return {k: r for k, r in by_horizon.items() if not isinstance(r, str)}
 
 
+@by_keyword
 @st.cache_resource(max_entries=48, show_spinner=False)
 def odds_chart(
     spec: Spec,
@@ -221,6 +229,7 @@ def odds_chart(
     )
 
 
+@by_keyword
 @st.cache_resource(max_entries=48, show_spinner=False)
 def right_chart(
     spec: Spec,
@@ -246,6 +255,7 @@ def right_chart(
     )
 
 
+@by_keyword
 @st.cache_resource(max_entries=48, show_spinner=False)
 def heat_chart(
     spec: Spec,

@@ -14,12 +14,14 @@ import streamlit as st
 from risk.calibration import MaxLeverage, max_leverage_for
 from risk.volatility import vol_presets
 from ui import text, words
+from ui.cachecall import by_keyword
 
 TARGETS = {"1%": 0.01, "5%": 0.05}
 HORIZONS = {"1 hour": 1 / 24, "1 day": 1.0, "1 week": 7.0}
 N_PATHS = 10_000
 
 
+@by_keyword
 @st.cache_data(max_entries=32, show_spinner="Simulating prices…")
 def _search(target: float, side: str, horizon_days: float, vol: float, mmr: float) -> MaxLeverage:
     return max_leverage_for(target, side, horizon_days, vol, mmr=mmr, n_paths=N_PATHS, seed=0)

@@ -18,6 +18,7 @@ import streamlit as st
 from risk.market import cache as market_cache
 from risk.venues import normalize_symbol
 from ui import glossary
+from ui.cachecall import by_keyword
 
 URL_ENV = "LEVERAGE_LAB_MARKET_URL"
 #: What the button fetches: a month of hourly candles (enough for the realized volatility and
@@ -38,6 +39,7 @@ def _stamp(exchange: str, symbol: str) -> tuple[int, ...] | None:
     return None if stamps[0] == 0 else tuple(stamps)
 
 
+@by_keyword
 @st.cache_data(max_entries=16, show_spinner=False)
 def _live_cached(
     exchange: str, symbol: str, stamp: tuple[int, ...], folder: str

@@ -15,6 +15,7 @@ import streamlit as st
 from risk import correlated, sequence  # looked up at call time (tests count the calls)
 from risk.correlated import AccountOdds, CrossPosition, OddsCurve
 from risk.sequence import SequenceResult
+from ui.cachecall import by_keyword
 
 #: Sample account paths drawn on the Correlated positions page.
 ACCOUNT_SAMPLE_PATHS = 40
@@ -29,6 +30,7 @@ def _positions(specs: tuple[PositionSpec, ...]) -> list[CrossPosition]:
     return [CrossPosition(a, s, v, notional=n, mmr=m) for a, s, n, v, m in specs]
 
 
+@by_keyword
 @st.cache_data(max_entries=24, show_spinner="Simulating the account…")
 def account_odds(
     positions: tuple[PositionSpec, ...],
@@ -52,6 +54,7 @@ def account_odds(
     )
 
 
+@by_keyword
 @st.cache_data(max_entries=24, show_spinner="Sweeping the correlation…")
 def odds_sweep(
     positions: tuple[PositionSpec, ...],
@@ -74,6 +77,7 @@ def odds_sweep(
     )
 
 
+@by_keyword
 @st.cache_data(max_entries=24, show_spinner="Simulating the trade sequences…")
 def sequences(
     win_rate: float,

@@ -20,6 +20,7 @@ import streamlit as st
 
 from risk import trailing  # looked up at call time (tests count the calls)
 from risk.trailing import ExitComparison, ExitPaths, ExitRules, PriceModel
+from ui.cachecall import by_keyword
 
 #: Sample paths drawn on the page's chart.
 SAMPLE_PATHS = 5
@@ -36,6 +37,7 @@ def _read_only(*arrays: np.ndarray) -> None:
             a.setflags(write=False)
 
 
+@by_keyword
 @st.cache_resource(max_entries=3, show_spinner="Simulating prices…")
 def simulated_prices(
     model: Model, horizon_days: float, step_minutes: float, paths: int, seed: int
@@ -54,6 +56,7 @@ def simulated_prices(
     return out
 
 
+@by_keyword
 @st.cache_resource(max_entries=2, show_spinner="Simulating the exits…")
 def prepared_paths(
     side: str,
@@ -76,6 +79,7 @@ def prepared_paths(
     return out
 
 
+@by_keyword
 @st.cache_resource(max_entries=24, show_spinner="Simulating the exits…")
 def comparison(
     side: str,
