@@ -242,6 +242,10 @@ class ExitPaths:
     first_target: np.ndarray
     first_trail: np.ndarray
     first_rest: np.ndarray
+    #: Per path, the lowest favourable log move after the entry, ``min(s * log_prices[:, 1:])``:
+    #: a path whose lowest move stays above the liquidation barrier never crosses it, so
+    #: :func:`exits_at_leverage` searches only the paths that do.
+    worst: np.ndarray
 
     @property
     def sign(self) -> int:
@@ -294,7 +298,8 @@ def prepare_exit_paths(
     n, m = x.shape
     best = np.empty((n, m))
     first = {k: np.empty(n, dtype=np.int64) for k in ("stop", "target", "trail", "rest")}
-    shell = ExitPaths(x, g, side, rules, best, *first.values())
+    worst = np.empty(n)
+    shell = ExitPaths(x, g, side, rules, best, *first.values(), worst)
     u_stop, u_tgt, d_trail = shell.stop_level, shell.target_level, shell.trail_offset
     cols = np.arange(m)
     # in blocks of paths, so that the temporaries stay small for long horizons
@@ -310,6 +315,7 @@ def prepare_exit_paths(
         # after the target (rows that never reach it: never)
         crossed &= cols[None, :] > f_tgt[:, None]
         first["rest"][b] = _first(crossed)
+        worst[b] = u[:, 1:].min(axis=1)
     return shell
 
 
@@ -329,8 +335,13 @@ def exits_at_leverage(
     u_stop, u_tgt, d_trail = paths.stop_level, paths.target_level, paths.trail_offset
     n, m = x.shape
     rows = np.arange(n)
-    # s * x <= u_liq, without an array of s * x (negation is exact)
-    f_liq = _first_after_entry(x[:, 1:] <= u_liq if s > 0 else x[:, 1:] >= -u_liq)
+    # s * x <= u_liq, without an array of s * x (negation is exact), searched only on the paths
+    # whose lowest move reaches the barrier (the others never cross it: m)
+    f_liq = np.full(n, m)
+    hit = np.flatnonzero(paths.worst <= u_liq)
+    if hit.size:
+        xh = x[hit, 1:]
+        f_liq[hit] = _first_after_entry(xh <= u_liq if s > 0 else xh >= -u_liq)
 
     def roi_of(u_fill: np.ndarray) -> np.ndarray:
         return lev * s * (np.exp(s * u_fill) - 1.0)

@@ -75,7 +75,7 @@ def prepared_paths(
     out = trailing.prepare_exit_paths(
         x, gap, side, ExitRules(stop, target, trail, partial_share=share)
     )
-    _read_only(out.best)
+    _read_only(out.best, out.worst)
     return out
 
 

@@ -60,6 +60,48 @@ def test_prepared_paths_find_each_barrier_by_hand(side) -> None:
     assert p.first_rest.tolist() == [5, 7]
     assert p.first_stop.tolist() == [5, 7]
     assert p.best[0].tolist() == pytest.approx([0, 0.01, 0.01, 0.03, 0.03, 0.03, 0.03])
+    assert p.worst.tolist() == pytest.approx([-0.03, 0.001])  # lowest move after the entry
+
+
+@pytest.mark.parametrize("side", ["long", "short"])
+def test_only_paths_that_reach_the_liquidation_barrier_are_searched(side) -> None:
+    """Skipping the paths whose lowest move stays above the barrier changes nothing: the same
+    outcomes as searching every path (``worst`` = -inf), at leverages where few, some and
+    nearly all paths reach it, and exactly at a barrier that one path touches."""
+    import dataclasses
+
+    _, x, gap = simulate_prices(
+        PriceModel(1.0, jumps_per_year=300, jump_mean=-0.02, jump_std=0.03), 1.0, paths=400, seed=9
+    )
+    p = prepare_exit_paths(x, gap, side, RULES)
+    everywhere = dataclasses.replace(p, worst=np.full(p.worst.shape, -np.inf))
+    s = 1 if side == "long" else -1
+    touched = []
+    for lev in (2.0, 10.0, 25.0, 60.0, 125.0):
+        u_liq = s * math.log(position_liquidation_price(side, lev, 0.004, 1.0))
+        touched.append(float(np.mean(p.worst <= u_liq)))
+        a, b = exits_at_leverage(p, lev), exits_at_leverage(everywhere, lev)
+        for rule in a:
+            for field in ("roi", "exit_index", "reason", "exit_price", "gap_exit"):
+                assert np.array_equal(getattr(a[rule], field), getattr(b[rule], field)), (
+                    lev,
+                    rule,
+                    field,
+                )
+    assert touched[0] < 0.05 and 0.1 < touched[2] < 0.9 and touched[-1] >= 0.85, touched
+
+
+@pytest.mark.parametrize("side", ["long", "short"])
+def test_a_path_that_only_touches_the_liquidation_price_is_liquidated(side) -> None:
+    # 10x with the stop and target out of reach: the path's one low point is exactly the
+    # liquidation price (ln LP in favour coordinates), which counts as crossing it
+    s = 1 if side == "long" else -1
+    u_liq = s * math.log(LP_LONG_10X if side == "long" else LP_SHORT_10X)
+    far = ExitRules(stop_frac=0.5, target_frac=0.9, trail_frac=0.5)
+    p = prepare_exit_paths(s * np.array([[0.0, 0.01, u_liq, 0.01]]), None, side, far)
+    assert p.worst[0] == u_liq
+    out = exits_at_leverage(p, 10.0)
+    assert out["fixed"].reason.tolist() == [LIQUIDATED] and out["fixed"].exit_index.tolist() == [2]
 
 
 def test_prepared_paths_serve_every_leverage() -> None:
