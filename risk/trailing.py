@@ -60,6 +60,8 @@ MAX_STEPS = 20_000
 MAX_HORIZON_DAYS = 90.0
 MAX_LEVERAGE = 200.0
 _BLOCK_PATHS = 2_000
+#: Observations per span of :attr:`ExitPaths.span_min` (24 spans for a day of 5-minute steps).
+_SPAN = 24
 
 
 @dataclass(frozen=True)
@@ -242,10 +244,12 @@ class ExitPaths:
     first_target: np.ndarray
     first_trail: np.ndarray
     first_rest: np.ndarray
-    #: Per path, the lowest favourable log move after the entry, ``min(s * log_prices[:, 1:])``:
-    #: a path whose lowest move stays above the liquidation barrier never crosses it, so
-    #: :func:`exits_at_leverage` searches only the paths that do.
-    worst: np.ndarray
+    #: Per path and span of ``_SPAN`` observations after the entry (1..24, 25..48, ...; the
+    #: last may be shorter), the lowest favourable log move ``min(s * log_prices)`` in it: the
+    #: liquidation barrier is first crossed in the first span whose lowest move reaches it, so
+    #: :func:`exits_at_leverage` looks at that span's observations only, on the paths that
+    #: reach the barrier at all.
+    span_min: np.ndarray
 
     @property
     def sign(self) -> int:
@@ -298,8 +302,9 @@ def prepare_exit_paths(
     n, m = x.shape
     best = np.empty((n, m))
     first = {k: np.empty(n, dtype=np.int64) for k in ("stop", "target", "trail", "rest")}
-    worst = np.empty(n)
-    shell = ExitPaths(x, g, side, rules, best, *first.values(), worst)
+    span_starts = np.arange(0, m - 1, _SPAN)  # into the observations after the entry
+    span_min = np.empty((n, span_starts.size))
+    shell = ExitPaths(x, g, side, rules, best, *first.values(), span_min)
     u_stop, u_tgt, d_trail = shell.stop_level, shell.target_level, shell.trail_offset
     cols = np.arange(m)
     # in blocks of paths, so that the temporaries stay small for long horizons
@@ -315,7 +320,7 @@ def prepare_exit_paths(
         # after the target (rows that never reach it: never)
         crossed &= cols[None, :] > f_tgt[:, None]
         first["rest"][b] = _first(crossed)
-        worst[b] = u[:, 1:].min(axis=1)
+        span_min[b] = np.minimum.reduceat(u[:, 1:], span_starts, axis=1)
     return shell
 
 
@@ -335,13 +340,18 @@ def exits_at_leverage(
     u_stop, u_tgt, d_trail = paths.stop_level, paths.target_level, paths.trail_offset
     n, m = x.shape
     rows = np.arange(n)
-    # s * x <= u_liq, without an array of s * x (negation is exact), searched only on the paths
-    # whose lowest move reaches the barrier (the others never cross it: m)
+    # The first observation with s * x <= u_liq: in the first span whose lowest move reaches
+    # u_liq (no earlier observation does), on the paths where one does (the others: m); compared
+    # as x <= u_liq or x >= -u_liq, negation being exact.
     f_liq = np.full(n, m)
-    hit = np.flatnonzero(paths.worst <= u_liq)
+    reach = paths.span_min <= u_liq
+    hit = np.flatnonzero(reach.any(axis=1))
     if hit.size:
-        xh = x[hit, 1:]
-        f_liq[hit] = _first_after_entry(xh <= u_liq if s > 0 else xh >= -u_liq)
+        start = 1 + _SPAN * np.argmax(reach[hit], axis=1)
+        # the last span may be shorter: its columns past the row's end repeat the last
+        # observation, which come after it and so never come first
+        xs = x[hit[:, None], np.minimum(start[:, None] + np.arange(_SPAN), m - 1)]
+        f_liq[hit] = start + np.argmax(xs <= u_liq if s > 0 else xs >= -u_liq, axis=1)
 
     def roi_of(u_fill: np.ndarray) -> np.ndarray:
         return lev * s * (np.exp(s * u_fill) - 1.0)

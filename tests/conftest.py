@@ -19,6 +19,9 @@ Session-wide guards for every test (below the profiles):
   fails at the end even if the code under test swallowed the error (ccxt and our CLI turn network
   errors into messages). Subprocesses (``python -m risk``, the Streamlit server of the browser
   tests) get no guard of their own; tests point them at 127.0.0.1 or give them no URL at all.
+- ``LEVERAGE_LAB_CHECK_FIGURES`` is set for the whole run, inherited by subprocesses: every
+  figure cached by ``ui.figcache`` is also built with Plotly's validation and compared
+  (``ui.figcache.FigureCheckError`` on a difference).
 - The market cache (``LEVERAGE_LAB_MARKET_DIR``) points at an empty temporary folder for the
   whole run, inherited by subprocesses, so a developer's own ``market refresh`` never changes what
   a test sees; tests that need a cache set their own folder.
@@ -139,6 +142,9 @@ _MARKET_DIR = tempfile.mkdtemp(prefix="leverage-lab-market-")
 os.environ["LEVERAGE_LAB_MARKET_DIR"] = _MARKET_DIR
 for _var in ("LEVERAGE_LAB_BINANCE_KEY", "LEVERAGE_LAB_BINANCE_SECRET"):
     os.environ.pop(_var, None)
+# Every figure a page caches is built without Plotly's validation when served; in the tests
+# (and the servers the browser tests start) it is built validated too and must be the same.
+os.environ["LEVERAGE_LAB_CHECK_FIGURES"] = "1"
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.charts import INK, SERIES
+from ui.charts import INK, SERIES, new_figure
 from ui.charts_odds import _layout, _leverage_axis, _pct
 
 OBSERVED = "What really happened"
@@ -75,4 +75,4 @@ def truth_chart(
     layout = _layout(f"Predicted and real: {side}s held {horizon_label}", height=440)
     # the layout goes into the constructor: validating it there is several times faster than
     # fig.update_layout(**layout) (measured ~5 ms against ~60 ms on this machine)
-    return go.Figure(data=traces, layout={**layout, "xaxis": _leverage_axis(lev), "yaxis": yaxis})
+    return new_figure(traces, {**layout, "xaxis": _leverage_axis(lev), "yaxis": yaxis})

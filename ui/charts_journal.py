@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.charts import BLUE, GREEN, GREY, INK, ORANGE, RED, _layout
+from ui.charts import BLUE, GREEN, GREY, INK, ORANGE, RED, _layout, new_figure
 
 #: One colour and legend label per exit reason (risk.journal.plan.EXIT_REASONS).
 REASON_STYLE: dict[str, tuple[str, str]] = {
@@ -85,7 +85,7 @@ def r_multiple_chart(
         },
         barmode="overlay",
     )
-    return go.Figure(data=data, layout=layout)
+    return new_figure(data, layout)
 
 
 def equity_curve_chart(
@@ -178,4 +178,4 @@ def equity_curve_chart(
             "tickformat": ",.0f",
         },
     )
-    return go.Figure(data=data, layout=layout)
+    return new_figure(data, layout)

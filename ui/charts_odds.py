@@ -99,7 +99,7 @@ def odds_vs_leverage_chart(
         xaxis=_leverage_axis(lev),
         yaxis={"title": {"text": "Liquidated (% of paths)"}, "range": [0, 100], "ticksuffix": "%"},
     )
-    return go.Figure(data=data, layout=layout)
+    return charts.new_figure(data, layout)
 
 
 def current_leverage_trace(current_leverage: float) -> dict:
@@ -211,7 +211,7 @@ def sample_paths_chart(
         xaxis={"title": {"text": "Days"}},
         yaxis={"title": {"text": f"Price ({quote})"}},
     )
-    return go.Figure(data=data, layout=layout)
+    return charts.new_figure(data, layout)
 
 
 def right_but_liquidated_chart(
@@ -257,7 +257,7 @@ def right_but_liquidated_chart(
         xaxis={"title": {"text": "Leverage"}, "type": "category"},
         yaxis={"title": {"text": "% of paths"}, "range": [0, 100], "ticksuffix": "%"},
     )
-    return go.Figure(data=data, layout=layout)
+    return charts.new_figure(data, layout)
 
 
 def odds_heatmap(
@@ -304,7 +304,7 @@ def odds_heatmap(
         xaxis={"title": {"text": "Leverage"}, "type": "category"},
         yaxis={"title": {"text": "Volatility"}, "type": "category", "automargin": True},
     )
-    return go.Figure(data=data, layout=layout)
+    return charts.new_figure(data, layout)
 
 
 def survival_chart(
@@ -362,7 +362,7 @@ def survival_chart(
             "ticksuffix": "%",
         },
     )
-    return go.Figure(data=data, layout=layout)
+    return charts.new_figure(data, layout)
 
 
 def roi_distribution_chart(
@@ -416,7 +416,7 @@ def roi_distribution_chart(
         xaxis={"title": {"text": "ROI on margin"}, "ticksuffix": "%"},
         yaxis={"title": {"text": "% of paths"}, "ticksuffix": "%"},
     )
-    return go.Figure(data=data, layout=layout)
+    return charts.new_figure(data, layout)
 
 
 __all__ = [

@@ -4,9 +4,9 @@ sequence of trades): pure functions, numbers in, ``plotly.graph_objects.Figure``
 Same conventions as :mod:`ui.charts`: probabilities and ROI are fractions in and percent on the
 axes; every trace has a ``name`` that the legend and the tests rely on; reference lines are
 traces. Many sample paths share ONE trace, separated by ``None`` gaps, so the legend stays short.
-Each figure is built as in :mod:`ui.charts`: one list of trace dicts and one layout dict,
-validated once by ``go.Figure(data=..., layout=...)`` (``add_trace``/``update_layout`` and a
-named template cost several times more on every rerun of the page).
+Each figure is built as in :mod:`ui.charts`: one list of trace dicts and one layout dict, made
+into a figure once by :func:`ui.charts.new_figure` (``add_trace``/``update_layout`` and a named
+template cost several times more on every rerun of the page).
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def _figure(
     layout["font"] = {"size": 13, "color": INK}
     layout["xaxis"] = dict(xaxis or {})
     layout["yaxis"] = dict(yaxis or {})
-    return go.Figure(data=traces, layout=layout)
+    return charts.new_figure(traces, layout)
 
 
 def _title(text: str) -> dict:

@@ -75,12 +75,12 @@ def prepared_paths(
     out = trailing.prepare_exit_paths(
         x, gap, side, ExitRules(stop, target, trail, partial_share=share)
     )
-    _read_only(out.best, out.worst)
+    _read_only(out.best, out.span_min)
     return out
 
 
 @by_keyword
-@st.cache_resource(max_entries=24, show_spinner="Simulating the exits…")
+@st.cache_resource(max_entries=24, show_spinner=False)  # ~5 ms: a spinner costs more than that
 def comparison(
     side: str,
     leverage: float,

@@ -30,7 +30,13 @@ def counted_app(tmp_path_factory: pytest.TempPathFactory):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
-        env={**os.environ, "LEVERAGE_LAB_DB": str(tmp / "journal.sqlite3")},
+        # no second, validated build of each figure (tests/conftest.py): the counts are of the
+        # builds a served app makes
+        env={
+            **os.environ,
+            "LEVERAGE_LAB_DB": str(tmp / "journal.sqlite3"),
+            "LEVERAGE_LAB_CHECK_FIGURES": "",
+        },
     )
     url = f"http://127.0.0.1:{port}"
     try:

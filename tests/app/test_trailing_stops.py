@@ -139,6 +139,7 @@ def test_a_leverage_move_redraws_only_the_liquidation_line_and_the_exits(monkeyp
         return real(*args, **kwargs)
 
     monkeypatch.setattr(cp, "exit_paths_base_chart", counted)
+    monkeypatch.setenv("LEVERAGE_LAB_CHECK_FIGURES", "")  # count the builds a served app makes
     st.cache_resource.clear()
     at = app_test(PAGE)
     assert not at.exception and len(built) == 1

@@ -60,35 +60,38 @@ def test_prepared_paths_find_each_barrier_by_hand(side) -> None:
     assert p.first_rest.tolist() == [5, 7]
     assert p.first_stop.tolist() == [5, 7]
     assert p.best[0].tolist() == pytest.approx([0, 0.01, 0.01, 0.03, 0.03, 0.03, 0.03])
-    assert p.worst.tolist() == pytest.approx([-0.03, 0.001])  # lowest move after the entry
+    # the lowest move after the entry, per span of 24 observations (one span here)
+    assert p.span_min.shape == (2, 1)
+    assert p.span_min.ravel().tolist() == pytest.approx([-0.03, 0.001])
 
 
 @pytest.mark.parametrize("side", ["long", "short"])
-def test_only_paths_that_reach_the_liquidation_barrier_are_searched(side) -> None:
-    """Skipping the paths whose lowest move stays above the barrier changes nothing: the same
-    outcomes as searching every path (``worst`` = -inf), at leverages where few, some and
-    nearly all paths reach it, and exactly at a barrier that one path touches."""
-    import dataclasses
-
+@pytest.mark.parametrize("observations", [577, 500, 25, 2])
+def test_liquidation_is_the_first_crossing_found_by_a_plain_scan(side, observations) -> None:
+    """The span search finds the same first crossing of the liquidation price as scanning every
+    observation, on rows of whole and ragged spans (577 = entry + 24 spans of 24; 500 ends in a
+    short span; 2 = one observation), at leverages where few, some and nearly all paths cross.
+    Stop and target are out of reach, so the fixed rule's exit is that crossing."""
     _, x, gap = simulate_prices(
         PriceModel(1.0, jumps_per_year=300, jump_mean=-0.02, jump_std=0.03), 1.0, paths=400, seed=9
     )
-    p = prepare_exit_paths(x, gap, side, RULES)
-    everywhere = dataclasses.replace(p, worst=np.full(p.worst.shape, -np.inf))
+    x, gap = x[:, :observations], gap[:, :observations]
+    if side == "short":
+        x = -x  # the same paths mirrored: the short's adverse moves are the long's
+    far = ExitRules(stop_frac=0.9, target_frac=0.9, trail_frac=0.9)
+    p = prepare_exit_paths(x, gap, side, far)
     s = 1 if side == "long" else -1
-    touched = []
-    for lev in (2.0, 10.0, 25.0, 60.0, 125.0):
-        u_liq = s * math.log(position_liquidation_price(side, lev, 0.004, 1.0))
-        touched.append(float(np.mean(p.worst <= u_liq)))
-        a, b = exits_at_leverage(p, lev), exits_at_leverage(everywhere, lev)
-        for rule in a:
-            for field in ("roi", "exit_index", "reason", "exit_price", "gap_exit"):
-                assert np.array_equal(getattr(a[rule], field), getattr(b[rule], field)), (
-                    lev,
-                    rule,
-                    field,
-                )
-    assert touched[0] < 0.05 and 0.1 < touched[2] < 0.9 and touched[-1] >= 0.85, touched
+    crossed_share = []
+    for lev in (2.0, 10.0, 25.0, 60.0, 125.0, 200.0):
+        lp = position_liquidation_price(side, lev, 0.004, 1.0)
+        crossed = x[:, 1:] <= math.log(lp) if s > 0 else x[:, 1:] >= math.log(lp)
+        scan = np.where(crossed.any(axis=1), crossed.argmax(axis=1) + 1, observations - 1)
+        fixed = exits_at_leverage(p, lev)["fixed"]
+        assert fixed.exit_index.tolist() == scan.tolist(), lev
+        assert np.array_equal(fixed.reason == LIQUIDATED, crossed.any(axis=1)), lev
+        crossed_share.append(float(crossed.any(axis=1).mean()))
+    if observations >= 500:
+        assert crossed_share[0] < 0.05 < crossed_share[2] < 0.9 < crossed_share[-1], crossed_share
 
 
 @pytest.mark.parametrize("side", ["long", "short"])
@@ -99,7 +102,7 @@ def test_a_path_that_only_touches_the_liquidation_price_is_liquidated(side) -> N
     u_liq = s * math.log(LP_LONG_10X if side == "long" else LP_SHORT_10X)
     far = ExitRules(stop_frac=0.5, target_frac=0.9, trail_frac=0.5)
     p = prepare_exit_paths(s * np.array([[0.0, 0.01, u_liq, 0.01]]), None, side, far)
-    assert p.worst[0] == u_liq
+    assert p.span_min[0, 0] == u_liq
     out = exits_at_leverage(p, 10.0)
     assert out["fixed"].reason.tolist() == [LIQUIDATED] and out["fixed"].exit_index.tolist() == [2]
 

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from ui import figcache
+from ui import charts, figcache
 
 CALLS: list[tuple] = []
 
@@ -36,7 +36,8 @@ def decoded(typed: dict) -> np.ndarray:
     return np.frombuffer(base64.b64decode(typed["bdata"]), dtype=np.dtype(typed["dtype"]))
 
 
-def test_built_once_per_inputs_and_arrays_keyed_by_content() -> None:
+def test_built_once_per_inputs_and_arrays_keyed_by_content(monkeypatch) -> None:
+    monkeypatch.setenv(figcache.CHECK_ENV, "")  # as served: no second, validated build
     x, y = np.arange(5.0), np.arange(5.0) ** 2
     a = figcache.figure(line_chart, x, y)
     b = figcache.figure(line_chart, x.copy(), y.copy())  # new arrays, same numbers
@@ -65,7 +66,9 @@ def test_wire_form_holds_the_builders_numbers_as_typed_arrays() -> None:
     np.testing.assert_array_equal(decoded(sent["data"][0]["y"]), y)
 
 
-def test_a_builders_error_is_raised_and_not_cached() -> None:
+def test_a_builders_error_is_raised_and_not_cached(monkeypatch) -> None:
+    monkeypatch.setenv(figcache.CHECK_ENV, "")
+
     def failing(n: int) -> go.Figure:
         CALLS.append(n)
         raise ValueError(f"n={n} is out of range")
@@ -91,7 +94,58 @@ def test_variant_adds_to_a_cached_figure_and_leaves_it_unchanged() -> None:
     assert list(v.layout.yaxis.range) == [0, 10]
 
 
-def test_variant_refuses_a_bad_property() -> None:
-    base = figcache.figure(line_chart, np.arange(3.0), np.arange(3.0))
+def bad_property_chart(n: int) -> go.Figure:
+    """A builder with a property Plotly does not know (``colour``)."""
+    CALLS.append(n)
+    return charts.new_figure([{"type": "scatter", "x": [n], "y": [n], "colour": "red"}], {})
+
+
+def named_scale_chart(n: int) -> go.Figure:
+    """A builder whose validated figure differs from the unvalidated one: Plotly's validation
+    spells a named colour scale out as its list of colours."""
+    return charts.new_figure([{"type": "heatmap", "z": [[0, n]], "colorscale": "Viridis"}], {})
+
+
+def test_the_suite_runs_with_the_figure_check_on() -> None:
+    # tests/conftest.py sets it for the whole run (and the servers the browser tests start)
+    assert figcache._checking()
+
+
+def test_new_figure_validates_except_inside_unvalidated() -> None:
+    trace = {"type": "scatter", "x": [1], "y": [1], "colour": "red"}
     with pytest.raises(ValueError, match="colour"):
-        figcache.variant(base, traces=[{"type": "scatter", "x": [1], "y": [1], "colour": "red"}])
+        charts.new_figure([trace], {})
+    with charts.unvalidated():
+        fig = charts.new_figure([trace], {"height": 300})
+    assert fig.to_dict()["data"][0]["colour"] == "red"  # passed through as given
+    assert fig.to_dict()["layout"]["height"] == 300
+    with pytest.raises(ValueError, match="colour"):  # the block ended: validated again
+        charts.new_figure([trace], {})
+
+
+def test_cached_figures_are_built_unvalidated_and_checked_when_asked(monkeypatch) -> None:
+    monkeypatch.setenv(figcache.CHECK_ENV, "1")
+    with pytest.raises(ValueError, match="colour"):  # the validated build refuses it
+        figcache.figure(bad_property_chart, 1)
+    with pytest.raises(figcache.FigureCheckError, match="named_scale_chart"):
+        figcache.figure(named_scale_chart, 1)
+    ok = figcache.figure(line_chart, np.arange(3.0), np.arange(3.0))
+    assert [t["name"] for t in ok.to_dict()["data"]] == ["line"]
+    monkeypatch.setenv(figcache.CHECK_ENV, "0")  # as served: one build, not validated
+    CALLS.clear()
+    fig = figcache.figure(bad_property_chart, 2)
+    assert CALLS == [2] and fig.to_dict()["data"][0]["colour"] == "red"
+
+
+def test_variant_refuses_a_bad_property_when_checking(monkeypatch) -> None:
+    base = figcache.figure(line_chart, np.arange(3.0), np.arange(3.0))
+    bad = {"type": "scatter", "x": [1], "y": [1], "colour": "red"}
+    monkeypatch.setenv(figcache.CHECK_ENV, "1")
+    with pytest.raises(ValueError, match="colour"):
+        figcache.variant(base, traces=[bad])
+    with pytest.raises(ValueError, match="bogus"):
+        figcache.variant(base, layout={"bogus": 1})
+    with pytest.raises(figcache.FigureCheckError, match="variant"):
+        figcache.variant(base, traces=[{"type": "heatmap", "z": [[0, 1]], "colorscale": "Viridis"}])
+    monkeypatch.setenv(figcache.CHECK_ENV, "")
+    assert figcache.variant(base, traces=[bad]).to_dict()["data"][1]["colour"] == "red"
