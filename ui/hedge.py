@@ -1,5 +1,10 @@
 """Hedge mode block for the Margin & utilization page: a long and a short leg of one symbol in
-the cross wallet, liquidated together (:mod:`risk.hedge`). The page calls :func:`render` once."""
+the cross wallet, liquidated together (:mod:`risk.hedge`). The page calls :func:`render` once.
+
+The block sits in an expander, closed at first, that reruns the page when opened or closed:
+while it is closed nothing of it is computed or sent (five inputs, three metrics and the hedge
+valuation, a tenth of the page's time per rerun), since most visitors of the page never open it.
+"""
 
 from __future__ import annotations
 
@@ -24,8 +29,24 @@ assert set(_HOW) == set(HEDGE_RULES)
 
 def render(wallet_balance: float, scenario: Scenario) -> None:
     """Two legs typed here, the wallet from the page, exchange, symbol and leverage from the
-    sidebar; the liquidation prices below and above, and the margin ratio at the mark."""
-    st.subheader("Hedge mode: long and short of one symbol")
+    sidebar; the liquidation prices below and above, and the margin ratio at the mark. Inside
+    an expander (key ``mu_hedge``), drawn only while it is open."""
+    box = st.expander(
+        "Hedge mode: a long and a short of one symbol",
+        key=OPEN_KEY,
+        on_change="rerun",
+        icon=":material/balance:",
+    )
+    if box.open:
+        with box:
+            _render(wallet_balance, scenario)
+
+
+#: The expander's key: True in the session state while the block is open.
+OPEN_KEY = "mu_hedge"
+
+
+def _render(wallet_balance: float, scenario: Scenario) -> None:
     if scenario.exchange not in HEDGE_FAMILIES:
         why = HEDGE_REFUSED.get(scenario.exchange, "no hedge-mode rule is modelled for it")
         names = ", ".join(EXCHANGE_LABELS[e] for e in HEDGE_FAMILIES)

@@ -8,6 +8,7 @@ import math
 from risk import Position, get_venue, liquidation_price
 from risk.account import Holding, account_state, collapse_comparison
 from risk.margin import adjust_margin
+from ui import hedge
 from ui.testing import app_test, chart_specs, metric, shows
 
 PAGE = "pages/margin_utilization.py"
@@ -124,12 +125,40 @@ def test_collapse_equals_the_account_model() -> None:
 
 
 # --- hedge mode block (issue 11) ---------------------------------------------------------------
+def hedge_open(at):
+    """The page with its hedge-mode expander opened (as a click does: the page reruns)."""
+    at.session_state[hedge.OPEN_KEY] = True
+    return at.run()
+
+
+def test_hedge_block_is_computed_only_while_open(monkeypatch) -> None:
+    """Closed (the default), the block costs nothing: no hedge valuation, none of its inputs;
+    opened, it is there; a sidebar leverage move values it again only while it is open."""
+    calls = []
+    real = hedge.hedge_liquidation
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(hedge, "hedge_liquidation", counted)
+    at = app_test(PAGE)
+    assert not at.exception and not at.error
+    at.slider(key="lev").set_value(12).run()
+    assert calls == [] and not any(w.key == "hedge_mark" for w in at.number_input)
+    assert [e.label for e in at.expander if "Hedge mode" in e.label]  # offered, closed
+    hedge_open(at)
+    assert len(calls) == 1 and metric(at, "Hedge margin ratio")
+    at.slider(key="lev").set_value(15).run()
+    assert len(calls) == 2 and metric(at, "Hedge margin ratio")
+
+
 def test_hedge_block_defaults_by_hand() -> None:
     # Long 0.1 @ 100,000 and short 0.05 @ 102,000 at 10x in the 2,000 wallet, Binance BTCUSDT:
     # both legs stay in tier 1 (0.4%) -> below = (2,000 - 10,000 + 5,100) /
     # (0.1 x 0.004 + 0.05 x 0.004 - 0.1 + 0.05); no price above within the tiers. Margin ratio at
     # the mark 100,000: (40 + 20) / (2,000 + 0.05 x 2,000).
-    at = app_test(PAGE)
+    at = hedge_open(app_test(PAGE))
     assert not at.exception and not at.error
     shows(at, "Hedge liq. price below", -2_900 / (0.0006 - 0.05))
     assert metric(at, "Hedge liq. price above") == "—"
@@ -139,7 +168,7 @@ def test_hedge_block_defaults_by_hand() -> None:
 def test_fully_hedged_pair_is_liquidated_above() -> None:
     # 0.1 long and 0.1 short @ 100,000: P = 2,000 / (0.1 x 0.004 x 2) = 2,500,000, where each
     # leg's notional (250,000) is still tier 1 (0.4% below 300,000).
-    at = app_test(PAGE)
+    at = hedge_open(app_test(PAGE))
     at.number_input(key="hedge_short_qty").set_value(0.1).run()
     at.number_input(key="hedge_short_ep").set_value(100_000.0).run()
     assert not at.exception and not at.error
@@ -148,14 +177,14 @@ def test_fully_hedged_pair_is_liquidated_above() -> None:
 
 
 def test_hedge_mark_past_the_price_is_already_liquidatable() -> None:
-    at = app_test(PAGE)
+    at = hedge_open(app_test(PAGE))
     at.number_input(key="hedge_mark").set_value(50_000.0).run()
     assert not at.exception
     assert any("liquidates them now" in e.value for e in at.error)
 
 
 def test_hedge_block_on_an_exchange_without_hedge_formula() -> None:
-    at = app_test(PAGE)
+    at = hedge_open(app_test(PAGE))
     at.selectbox(key="ex").set_value("gate").run()  # Gate: isolated only here
     assert not at.exception
     assert any(
@@ -165,7 +194,7 @@ def test_hedge_block_on_an_exchange_without_hedge_formula() -> None:
 
 
 def test_hedge_block_on_okx_counts_both_legs_for_the_tier() -> None:
-    at = app_test(PAGE)
+    at = hedge_open(app_test(PAGE))
     at.selectbox(key="ex").set_value("okx").run()
     assert not at.exception and not at.error
     assert not any("no hedge-mode formula" in i.value for i in at.info)
@@ -260,7 +289,7 @@ def test_hedge_block_on_bybit_by_hand() -> None:
     # 2,000: maintenance on each leg's entry value (tier 1, 0.5%) 50 + 25.5; fees to close at each
     # leg's 10x bankruptcy price 0.1 x 100,000 x 0.9 x 0.05% + 0.05 x 102,000 x 1.1 x 0.05% =
     # 4.5 + 2.805. 2,000 + 0.1 (P - 100,000) - 0.05 (P - 102,000) = 82.805 -> P = 2,982.805 / 0.05.
-    at = app_test(PAGE)
+    at = hedge_open(app_test(PAGE))
     at.selectbox(key="ex").set_value("bybit").run()
     assert not at.exception and not at.error
     shows(at, "Hedge liq. price below", 2_982.805 / 0.05)
