@@ -27,6 +27,10 @@ _HOW = {
 assert set(_HOW) == set(HEDGE_RULES)
 
 
+#: The expander's key: True in the session state while the block is open.
+OPEN_KEY = "mu_hedge"
+
+
 def render(wallet_balance: float, scenario: Scenario) -> None:
     """Two legs typed here, the wallet from the page, exchange, symbol and leverage from the
     sidebar; the liquidation prices below and above, and the margin ratio at the mark. Inside
@@ -40,10 +44,6 @@ def render(wallet_balance: float, scenario: Scenario) -> None:
     if box.open:
         with box:
             _render(wallet_balance, scenario)
-
-
-#: The expander's key: True in the session state while the block is open.
-OPEN_KEY = "mu_hedge"
 
 
 def _render(wallet_balance: float, scenario: Scenario) -> None:
