@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import layout, notices, scenario, summary, urlguard
+from ui import layout, leverage_scope, notices, scenario, summary, urlguard
 
 ROOT = Path(__file__).resolve().parent
 
@@ -101,20 +101,29 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="auto",  # collapsed on a phone, open on a desk or a projector
 )
-current_page = st.navigation(navigation_pages(), position="top")
+# The pages are built once a session (resolving each page's path on every rerun cost 0.8 ms);
+# a session's reruns run one at a time, so its st.Page objects are never used by two at once.
+if "_nav_pages" not in st.session_state:
+    st.session_state["_nav_pages"] = navigation_pages()
+current_page = st.navigation(st.session_state["_nav_pages"], position="top")
 # before any widget reads the link: unusable values are dropped and named in a notice
 dropped = urlguard.sanitize()
 notices.remember_link(exclude=set(dropped))
 layout.apply()
 top = st.container()  # the link's notices and the one-line scenario, above every page
-scenario.sidebar()
+summary_box = top.container()
+# a page of leverage_scope.PAGES draws the leverage slider and this line in a fragment of its own
+leverage_slot = leverage_scope.begin(current_page.url_path, summary_box)
+scenario.sidebar(leverage_slot)
 if worker := os.environ.get("LEVERAGE_LAB_WORKER"):  # set by `make serve` (tools/serve.py)
     st.sidebar.caption(f"Served by worker {worker}")
-summary.render(top)
+if leverage_slot is None:
+    summary.render(summary_box)
 checked = notices.ready()
 if checked:
     notices.render(top)
 current_page.run()
+leverage_scope.draw_pending()  # a page of leverage_scope.PAGES that stopped before its fragment
 if not checked:
     notices.check_once(scenario.LINK_LABELS, scenario.LINK_RANGES)
     notices.render(top)

@@ -37,7 +37,18 @@ from risk.odds import (
 )
 from risk.volatility import hours_to_typical_move, typical_move_frac, vol_presets
 from ui import charts_odds as co
-from ui import figcache, glossary, handout, inputs, lesson_screen, model, notices, text, words
+from ui import (
+    figcache,
+    glossary,
+    handout,
+    inputs,
+    lesson_screen,
+    leverage_scope,
+    model,
+    notices,
+    text,
+    words,
+)
 from ui import format as uifmt
 from ui import lesson_history as lh
 from ui import lesson_present as lp
@@ -59,6 +70,7 @@ from ui.scenario import (
     EXCHANGE_LABELS,
     LINK_LABELS,
     LINK_RANGES,
+    Resolved,
     current_resolved,
     quote_currency,
 )
@@ -89,6 +101,7 @@ MODELS = {
 MODEL_KINDS = {label: kind for kind, label in MODELS.items()}  # the label is in the page's link
 DEFAULT_MMR = 0.004  # Binance's first BTCUSDT tier, when the sidebar's exchange cannot be built
 CSV_MAX_MB = 5
+SOURCES_KEY = "w50_sources_open"  # True in the session state while step 2's sources are open
 
 st.title("Why 50x is fragile")
 # presentation mode (?present=1&step=3): one step per screen, drawn by ui.lesson_screen below
@@ -114,8 +127,7 @@ venue = res.venue
 quote = quote_currency(venue)
 side = sc.side
 fall = text.adverse_word(side)
-if not res.ok:
-    st.error(res.error, icon=":material/error:")
+lev_error = st.container()  # the position at the sidebar's leverage cannot be opened: why
 mmr = float(venue.table.tiers[0].mmr) if venue is not None else DEFAULT_MMR
 if venue is None:
     mmr_source = "Binance's first BTCUSDT tier (the sidebar's exchange settings do not work)"
@@ -124,7 +136,7 @@ elif sc.needs_typed_mmr:
 else:
     mmr_source = f"{EXCHANGE_LABELS[sc.exchange]}'s first tier for {venue.table.name}"
 try:
-    liquidation_barriers(side, 1.0, mmr)
+    model.liquidation_ratio(side, 1.0, mmr)
 except ValueError as exc:
     st.error(
         "The maintenance rate from the sidebar cannot be used for the odds: "
@@ -340,6 +352,7 @@ with s8:
             if key in st.session_state:
                 st.session_state[key] = st.session_state[key]
         inputs.withheld("The odds, the paths and the heatmap")
+        leverage_scope.draw_pending()
         st.stop()
     seed = int(seed)
 
@@ -522,6 +535,7 @@ if present:
     if not notices.ready():  # app.py checks the link after the page, which stops here
         notices.check_once(LINK_LABELS, LINK_RANGES)
         notices.render(present_top)
+    leverage_scope.draw_pending()
     st.stop()
 
 
@@ -568,6 +582,7 @@ with teacher_box:
     teacher_view(day, market, vol, MODELS[spec[0]])
 
 # --- 1. distance ------------------------------------------------------------------------------
+s1_leverage = None
 with s1:
     st.subheader("1. The room shrinks like 1 / leverage")
     st.markdown(
@@ -602,22 +617,7 @@ with s1:
             hide_index=True,
             key="w50_distances",
         )
-        sized = (
-            f"a {text.money(sc.margin, quote)} margin"
-            if sc.size_by == "margin"
-            else f"a quantity of {sc.quantity:g}"
-        )
-        yours = (
-            f" At the sidebar's {text.lev(sc.leverage)} it is liquidated at "
-            f"**{text.price(float(liquidation_price(res.position, venue)))}**."
-            if res.ok
-            else ""
-        )
-        st.caption(
-            f"{side.capitalize()} with {sized} on {venue.table.name} (tiers as of "
-            f"{venue.table.as_of}), from the sidebar.{yours} The odds below use one maintenance "
-            f"rate for every leverage: {text.pct(mmr)}, {mmr_source}."
-        )
+        s1_leverage = st.container()  # its sentence names the sidebar's leverage
 
 # --- 2. normal moves --------------------------------------------------------------------------
 with s2:
@@ -625,8 +625,7 @@ with s2:
     move_1d = float(typical_move_frac(vol, 1.0))
     high_dist = float("nan")
     if high_ok:
-        high_ratio, _ = liquidation_barriers(side, HIGH, mmr)
-        high_dist = float(distance_frac(high_ratio[0], 1.0))
+        high_dist = float(distance_frac(model.liquidation_ratio(side, HIGH, mmr), 1.0))
     c = st.columns(3)
     c[0].metric(
         "Typical 1-hour move",
@@ -675,8 +674,12 @@ with s2:
         f"Volatility {vol:.0%} a year. Source: {source} A typical move over a time t is the "
         "volatility x √(t / 365 days)."
     )
-    with st.expander("Where the volatility figures come from"):
-        st.dataframe(
+    # drawn only while open (a rerun on opening): few readers open it, every rerun paid its table
+    sources = st.expander(
+        "Where the volatility figures come from", key=SOURCES_KEY, on_change="rerun"
+    )
+    if sources.open:
+        sources.dataframe(
             arrow(
                 [
                     {
@@ -770,27 +773,7 @@ with s4:
         "The same market, every leverage. Each line is the share of simulated traders "
         "liquidated within that time."
     )
-    if results:
-        odds_fig = odds_chart(spec, side, mmr, n_paths, seed, horizons, closes)
-        if sc.leverage <= grid[-1]:  # the sidebar's leverage: a marker on the cached chart
-            odds_fig = figcache.variant(
-                odds_fig, traces=[co.current_leverage_trace(float(sc.leverage))]
-            )
-        st.plotly_chart(
-            odds_fig,
-            key="w50_odds",
-            config={"displaylogo": False},
-        )
-        c = st.columns(len(results))
-        for col, (label, r) in zip(c, results.items(), strict=True):
-            col.metric(
-                f"Your {text.lev(sc.leverage)}: liquidated within {label}",
-                text.pct(odds_at(r, sc.leverage), 1),
-                help=glossary.helped(
-                    "At the sidebar's leverage. '—': that leverage is not possible at this "
-                    "maintenance rate."
-                ),
-            )
+    s4_leverage = st.container()  # the chart with the sidebar's leverage marked, its odds
     for label in problems:
         missing(label)
     st.caption(
@@ -799,9 +782,52 @@ with s4:
     )
 
 
-# --- 5 to 7: one horizon (a fragment: the horizon slider reruns only steps 5 to 7) -----------
+# --- what the sidebar's leverage changes (drawn by the fragment below, with the slider) --------
+def leverage_parts(res: Resolved) -> None:
+    """The error of a position that cannot be opened, step 1's sentence and step 4's chart
+    marker and odds, at the sidebar's leverage, into their containers further up the page."""
+    lev = float(res.scenario.leverage)
+    if not res.ok:
+        lev_error.error(res.error, icon=":material/error:")
+    if s1_leverage is not None and venue is not None:
+        sized = (
+            f"a {text.money(sc.margin, quote)} margin"
+            if sc.size_by == "margin"
+            else f"a quantity of {sc.quantity:g}"
+        )
+        yours = (
+            f" At the sidebar's {text.lev(lev)} it is liquidated at "
+            f"**{text.price(float(liquidation_price(res.position, venue)))}**."
+            if res.ok
+            else ""
+        )
+        s1_leverage.caption(
+            f"{side.capitalize()} with {sized} on {venue.table.name} (tiers as of "
+            f"{venue.table.as_of}), from the sidebar.{yours} The odds below use one maintenance "
+            f"rate for every leverage: {text.pct(mmr)}, {mmr_source}."
+        )
+    if results:
+        odds_fig = odds_chart(spec, side, mmr, n_paths, seed, horizons, closes)
+        if lev <= grid[-1]:  # the sidebar's leverage: a marker on the cached chart
+            odds_fig = figcache.variant(odds_fig, traces=[co.current_leverage_trace(lev)])
+        s4_leverage.plotly_chart(odds_fig, key="w50_odds", config={"displaylogo": False})
+        row = s4_leverage.container(horizontal=True)
+        for label, r in results.items():
+            row.metric(
+                f"Your {text.lev(lev)}: liquidated within {label}",
+                text.pct(odds_at(r, lev), 1),
+                help=glossary.helped(
+                    "At the sidebar's leverage. '—': that leverage is not possible at this "
+                    "maintenance rate."
+                ),
+            )
+
+
+# --- 5 to 7: one horizon (a fragment: the horizon slider, and the sidebar's leverage slider
+# drawn here by ui.leverage_scope, rerun only steps 5 to 7 and what shows the leverage) --------
 @st.fragment
 def horizon_steps(
+    slots: leverage_scope.Slots | None,
     spec: Spec,
     closes: pd.Series | None,
     n_paths: int,
@@ -810,8 +836,10 @@ def horizon_steps(
     vol_name: str,
     chosen_vol: float,
 ) -> None:
-    """Steps 5 (sample paths), 6 (right but liquidated) and 7 (heatmap) for the horizon chosen
-    in step 5."""
+    """The sidebar's leverage slider and what it changes (:func:`leverage_parts`), then steps 5
+    (sample paths), 6 (right but liquidated) and 7 (heatmap) for the horizon chosen in step 5."""
+    res_now = leverage_scope.draw(slots, res)
+    leverage_parts(res_now)
     st.subheader(f"5. The same market at {text.lev(LOW)} and at {text.lev(HIGH)}")
     horizon = st.select_slider(
         "How long the position stays open (steps 5 to 7)",
@@ -874,7 +902,9 @@ def horizon_steps(
                 text.pct(float(model.at_leverage(hr.leverage, hr.p_right_but_liquidated, HIGH)), 1),
                 help="The price at the end was at or beyond the entry in the position's favour.",
             )
-        lev_now = float(sc.leverage) if sc.leverage in hr.leverage else HIGH
+        lev_now = (
+            float(res_now.scenario.leverage) if res_now.scenario.leverage in hr.leverage else HIGH
+        )
         if lev_now in hr.leverage:
             p_now = float(model.at_leverage(hr.leverage, hr.p_liquidation, lev_now))
             lh.what_really_happened(
@@ -910,4 +940,6 @@ def horizon_steps(
 
 
 with s567:
-    horizon_steps(spec, closes, n_paths, seed, vol, vol_name, float(chosen_vol))
+    horizon_steps(
+        leverage_scope.claim(), spec, closes, n_paths, seed, vol, vol_name, float(chosen_vol)
+    )

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
@@ -27,6 +29,9 @@ from risk.tiers import shipped_symbols
 from risk.venues import EXCHANGES, RULES, normalize_symbol
 from ui import format as fmt
 from ui import glossary, inputs, market, words
+
+if TYPE_CHECKING:
+    from streamlit.delta_generator import DeltaGenerator
 
 #: How each rule family is named in the sidebar (the labels live with the rules, risk/venues.py).
 EXCHANGE_LABELS: dict[str, str] = {name: rules.label for name, rules in RULES.items()}
@@ -348,8 +353,13 @@ def current_resolved() -> Resolved:
     return resolve(current())
 
 
-def sidebar() -> Scenario:
-    """Draw the scenario widgets in the sidebar and return the scenario they describe."""
+def sidebar(leverage_slot: Callable[[DeltaGenerator, int], None] | None = None) -> Scenario:
+    """Draw the scenario widgets in the sidebar and return the scenario they describe.
+
+    With ``leverage_slot``, the leverage slider is not drawn: an empty container takes its
+    place and ``leverage_slot(container, maximum)`` is called, for a page that draws the slider
+    in a fragment of its own (:mod:`ui.leverage_scope`). The slider's value is in session state
+    before it is drawn, so the scenario returned is the same either way."""
     sb = st.sidebar
     sb.markdown("### :material/query_stats: Leverage Lab")
     sb.caption("Exact liquidation, margin and funding math for perpetual futures.")
@@ -527,18 +537,10 @@ def sidebar() -> Scenario:
     ):
         st.session_state[K_LEVERAGE] = lev
     st.session_state[_K_LEVERAGE_CAP] = cap
-    sb.slider(
-        "Leverage",
-        min_value=1,
-        max_value=cap,
-        step=1,
-        format="%dx",
-        key=K_LEVERAGE,
-        bind="query-params",
-        help=glossary.helped(
-            "The leverage setting: margin = notional / leverage.", "leverage", "notional"
-        ),
-    )
+    if leverage_slot is None:
+        leverage_slider(cap, sb)
+    else:  # drawn later by the page, in its fragment (ui.leverage_scope)
+        leverage_slot(sb.container(), cap)
     inputs.number(
         "Taker fee (%)",
         bounds=BOUNDS[K_FEE],
@@ -560,6 +562,22 @@ def sidebar() -> Scenario:
         None if live is None else live.snapshot.as_of,
     )
     return current()
+
+
+def leverage_slider(cap: int, box: DeltaGenerator) -> int:
+    """The leverage slider (1x to ``cap``, its value from session state) in ``box``."""
+    return box.slider(
+        "Leverage",
+        min_value=1,
+        max_value=cap,
+        step=1,
+        format="%dx",
+        key=K_LEVERAGE,
+        bind="query-params",
+        help=glossary.helped(
+            "The leverage setting: margin = notional / leverage.", "leverage", "notional"
+        ),
+    )
 
 
 def _price_step(entry: float) -> float:

@@ -29,6 +29,7 @@ def summary_line(res: Resolved) -> str:
     return f"{head} · liquidation {text.price(lp)}"
 
 
-def render(box) -> None:
-    """Write the line into ``box`` (a container above the page)."""
-    box.caption(f":material/tune: Scenario: {summary_line(current_resolved())}")
+def render(box, res: Resolved | None = None) -> None:
+    """Write the line for ``res`` (default: the current scenario) into ``box`` (a container
+    above the page)."""
+    box.caption(f":material/tune: Scenario: {summary_line(res or current_resolved())}")

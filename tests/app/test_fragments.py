@@ -1,6 +1,8 @@
 """Fragment boundaries of the "Why 50x is fragile" lesson, counted, not timed: a widget inside a
-fragment (the guess, the reveal button, the horizon, the teacher toggle) reruns that fragment
-and nothing else of the page; a sidebar widget reruns the whole page.
+fragment (the guess, the reveal button, the horizon, the teacher toggle, and the sidebar's
+leverage slider, which the lesson draws in its steps-5-to-7 fragment: ui.leverage_scope) reruns
+that fragment and nothing else of the page; any other sidebar widget reruns the whole page. On
+a page that does not take the slider, the leverage reruns the whole page.
 
 The app runs in a real Streamlit server (AppTest always reruns the whole script) with two
 computations counted (tests/app/counting_server.py): ``liquidation_curve`` (step 1, outside
@@ -34,7 +36,9 @@ def test_fragment_widgets_rerun_only_their_fragment(counted_app) -> None:
             curve = _count(counts, "liquidation_curve")
             assert curve >= 1, "the page's step 1 did not run on the first load"
             assert c.widget_fragments["w50_guess"] != ""
-            assert c.widget_fragments["lev"] == ""  # the sidebar is not in a fragment
+            # the leverage slider sits in the sidebar but belongs to the steps-5-to-7 fragment
+            assert c.widget_fragments["lev"] == c.widget_fragments["w50_horizon"] != ""
+            assert c.widget_fragments["fee"] == ""  # the rest of the sidebar is in none
 
             s = await c.set_widget("w50_guess", 30.0)
             assert s.status == FRAGMENT_DONE and not s.exceptions
@@ -48,10 +52,39 @@ def test_fragment_widgets_rerun_only_their_fragment(counted_app) -> None:
             # None of the four reran step 1.
             assert _count(counts, "liquidation_curve") == curve
 
-            # A sidebar widget is outside every fragment: the whole page reruns, step 1 too.
-            s = await c.set_widget("lev", 20)
+            # The leverage: its fragment only, twice (a rerun of a fragment that writes outside
+            # itself works again after the first).
+            for lev in (20, 35):
+                s = await c.set_widget("lev", lev)
+                assert s.status == FRAGMENT_DONE and not s.exceptions
+            assert _count(counts, "liquidation_curve") == curve
+
+            # Another sidebar widget is outside every fragment: the whole page reruns, step 1 too.
+            s = await c.set_widget("fee", 0.04)
             assert s.status == ForwardMsg.FINISHED_SUCCESSFULLY and not s.exceptions
             assert _count(counts, "liquidation_curve") == curve + 1
+            # and the leverage slider is drawn again by the fragment, in the same place
+            s = await c.set_widget("lev", 12)
+            assert s.status == FRAGMENT_DONE and not s.exceptions
+            assert _count(counts, "liquidation_curve") == curve + 1
+        finally:
+            await c.close()
+
+    run_in_fresh_loop(scenario())
+
+
+def test_on_other_pages_the_leverage_reruns_the_whole_page(counted_app) -> None:
+    """Only the pages of ui.leverage_scope.PAGES take the slider into a fragment; elsewhere it is
+    an ordinary widget (their charts depend on the leverage throughout)."""
+    url, _ = counted_app
+
+    async def scenario() -> None:
+        c = ProtocolClient(url, timeout_s=120.0)
+        try:
+            await c.open("liquidation_map")
+            assert c.widget_fragments["lev"] == ""
+            s = await c.set_widget("lev", 20)
+            assert s.status == ForwardMsg.FINISHED_SUCCESSFULLY and not s.exceptions
         finally:
             await c.close()
 

@@ -309,6 +309,25 @@ def test_short_side() -> None:
     shows(at, "Distance at 50x", 1.02 / 1.004 - 1)
 
 
+def test_the_volatility_sources_are_drawn_only_while_open() -> None:
+    """Step 2's sources table sits in an expander that reruns the page when opened, so that a
+    rerun with it closed (nearly all of them) does not build the table."""
+    at = gbm_page()
+    def sources() -> list:
+        return [d for d in at.dataframe if "preset" in d.value.columns]
+
+    assert len(at.dataframe) == 1 and not sources()  # step 1's distances only
+    at.session_state["w50_sources_open"] = True
+    at.run()
+    (table,) = sources()
+    presets = vol_presets()
+    assert list(table.value["preset"]) == [p.name for p in presets.values()]
+    assert list(table.value["source"]) == [uifmt.source(p.source) for p in presets.values()]
+    assert list(table.value["volatility a year"]) == [
+        f"{p.vol_annual:.0%}" for p in presets.values()
+    ]
+
+
 def test_a_bad_sidebar_position_says_so_and_the_lesson_still_works() -> None:
     at = gbm_page()
     at.number_input(key="margin").set_value(3_000.0).run()

@@ -79,6 +79,33 @@ def test_the_sidebar_leverage_moves_your_odds(open_page) -> None:
     expected = text.pct(day_odds(20, 0.54), 1)
     wait_for_metric(page, "Your 20x: liquidated within 1 day", expected)
     assert metric_text(page, "Your 20x: liquidated within 1 day") == expected
+    assert "lev=20" in page.url
+    # The slider reruns only the lesson's fragment (ui.leverage_scope), which redraws what shows
+    # the leverage in its places further up: each once, at 20x, none left at 10x.
+    main = page.locator('[data-testid="stMain"]')
+    assert main.get_by_text("Scenario: Binance · BTCUSDT long").count() == 1
+    assert main.get_by_text("USDT margin at 20x · liquidation").count() == 1
+    assert main.get_by_text("At the sidebar's 20x it is liquidated at").count() == 1
+    assert main.get_by_text("At the sidebar's 10x").count() == 0
+    assert page.locator('[data-testid="stMetric"]', has_text="Your 10x").count() == 0
+    assert page.locator('[data-testid="stMetric"]', has_text="Your 20x").count() == 3
+    assert page.locator('[data-testid="stSlider"]', has_text="Leverage").count() == 1
+    assert charts_drawn(page) == CHARTS
+
+    # A whole-page rerun (another sidebar widget), then the slider again: still each once.
+    fee = page.get_by_role("spinbutton", name="Taker fee (%)")
+    fee.fill("0.04")
+    fee.press("Enter")
+    wait_until_idle(page, 30_000)
+    thumb.focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    wait_for_metric(page, "Your 25x: liquidated within 1 day", text.pct(day_odds(25, 0.54), 1))
+    assert main.get_by_text("USDT margin at 25x · liquidation").count() == 1
+    assert main.get_by_text("At the sidebar's 25x it is liquidated at").count() == 1
+    assert page.locator('[data-testid="stMetric"]', has_text="Your ").count() == 3
+    assert page.locator('[data-testid="stSlider"]', has_text="Leverage").count() == 1
+    assert charts_drawn(page) == CHARTS
 
 
 def test_a_link_opens_the_teacher_view_with_fat_tails(open_page) -> None:
