@@ -213,16 +213,16 @@ else:
 
 if result is not None:
     out = result.outcomes
-    m = st.columns(4)
-    m[0].metric(
+    row = st.container(horizontal=True)  # one block for the four (st.columns(4) makes five)
+    row.metric(
         "Winners kept: fixed",
         text.pct(out["fixed"].winners_kept, 1),
         help=f"Of the trades that were up {text.pct(result.rules.winner)} or more while open, "
         "the share closed with a profit.",
     )
-    m[1].metric("Winners kept: trailing", text.pct(out["trailing"].winners_kept, 1))
-    m[2].metric("Winners kept: partial", text.pct(out["partial"].winners_kept, 1))
-    m[3].metric(
+    row.metric("Winners kept: trailing", text.pct(out["trailing"].winners_kept, 1))
+    row.metric("Winners kept: partial", text.pct(out["partial"].winners_kept, 1))
+    row.metric(
         "Liquidated before the stop",
         text.pct(out["fixed"].p_liquidated, 2),
         help=glossary.helped(

@@ -12,6 +12,9 @@ marker added to the cached odds chart.
 
 Reruns: the teacher view (its toggle), the guess (its box and button) and steps 5 to 7 (the
 horizon) are fragments (``st.fragment``): their widgets rerun only the fragment, not the page.
+The sidebar's leverage slider is drawn by the steps-5-to-7 fragment too (``ui.leverage_scope``):
+a move reruns that fragment, which also redraws, in their places further up, what shows the
+leverage (the scenario line, an error, step 1's sentence, step 4's marker and odds).
 The charts come from ``ui.figcache``: built once per set of inputs and shared, so a rerun that
 changes nothing in a chart does not rebuild or re-encode it, and the browser gets a reference.
 
@@ -783,12 +786,13 @@ with s4:
 
 
 # --- what the sidebar's leverage changes (drawn by the fragment below, with the slider) --------
-def leverage_parts(res: Resolved) -> None:
+def leverage_parts(now: Resolved) -> None:
     """The error of a position that cannot be opened, step 1's sentence and step 4's chart
-    marker and odds, at the sidebar's leverage, into their containers further up the page."""
-    lev = float(res.scenario.leverage)
-    if not res.ok:
-        lev_error.error(res.error, icon=":material/error:")
+    marker and odds, at the sidebar's leverage (``now``), into their containers further up the
+    page."""
+    lev = float(now.scenario.leverage)
+    if not now.ok:
+        lev_error.error(now.error, icon=":material/error:")
     if s1_leverage is not None and venue is not None:
         sized = (
             f"a {text.money(sc.margin, quote)} margin"
@@ -797,8 +801,8 @@ def leverage_parts(res: Resolved) -> None:
         )
         yours = (
             f" At the sidebar's {text.lev(lev)} it is liquidated at "
-            f"**{text.price(float(liquidation_price(res.position, venue)))}**."
-            if res.ok
+            f"**{text.price(float(liquidation_price(now.position, venue)))}**."
+            if now.ok
             else ""
         )
         s1_leverage.caption(

@@ -313,6 +313,7 @@ def test_the_volatility_sources_are_drawn_only_while_open() -> None:
     """Step 2's sources table sits in an expander that reruns the page when opened, so that a
     rerun with it closed (nearly all of them) does not build the table."""
     at = gbm_page()
+
     def sources() -> list:
         return [d for d in at.dataframe if "preset" in d.value.columns]
 
