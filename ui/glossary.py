@@ -3,6 +3,7 @@ the pointer every help icon ends with (:func:`helped`)."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 #: anchor -> (term, definition). Definitions follow the exchanges' own help pages (Binance
@@ -113,10 +114,12 @@ def mentioned(text: str) -> list[str]:
     return [a for a, pattern in MENTIONS.items() if re.search(pattern, text, flags=re.I)]
 
 
+@functools.lru_cache(maxsize=2048)
 def helped(text: str, *anchors: str) -> str:
     """A help text that ends with a pointer to the glossary for ``anchors`` and for every term
     the text names: '... See notional and taker fee in the glossary.' A text that names no term
-    and asks for none comes back as it is."""
+    and asks for none comes back as it is. Kept per text: the sidebar and the pages ask for the
+    same dozen on every rerun, each a score of regular-expression searches."""
     wanted = list(dict.fromkeys([*anchors, *mentioned(text)]))
     if not wanted:
         return text
