@@ -10,8 +10,7 @@ from risk import liquidation_price
 from risk.trailing import RULES, ExitComparison, position_liquidation_price
 from risk.volatility import vol_presets
 from ui import charts_pitfalls as cp
-from ui import figcache, glossary, inputs, model, text, trailing_sim, words
-from ui.scenario import current_resolved
+from ui import figcache, glossary, inputs, leverage_scope, model, text, trailing_sim, words
 from ui.tables import arrow
 
 st.title("Trailing stops")
@@ -38,9 +37,6 @@ FIELD_WORDS = {
     "mmr": "the maintenance rate",
     "seed": "the random seed",
 }
-
-res = current_resolved()
-sc = res.scenario
 
 c1, c2, c3, c4 = st.columns(4)
 stop_pct = inputs.number(
@@ -160,132 +156,144 @@ horizon_days = HORIZONS[horizon_label]
 step_minutes = 5.0 if horizon_days <= 1.0 else 15.0
 
 
-result: ExitComparison | None = None
-needed = [stop_pct, target_pct, trail_pct, vol, seed] + ([jumps, gap_pct] if gaps_on else [])
-if not res.ok:
-    st.error(res.error, icon=":material/error:")
-elif any(v is None for v in needed):
-    inputs.withheld("The exits")
-else:
-    notional = float(res.position.notional)
-    tier_mmr = float(res.venue.table.tier(notional).mmr)
-    side, lev = sc.side, float(sc.leverage)
-    # the sidebar position's exact liquidation price (the Liquidation map's), and the one flat
-    # rate that makes the simulation liquidate there
-    lp = float(liquidation_price(res.position, res.venue))
-    mmr = model.flat_rate_for_liquidation(side, lev, lp / sc.entry_price)
-    if not 0.0 <= mmr < 0.5:
-        mmr = tier_mmr
-    try:
-        lp_frac = position_liquidation_price(side, lev, mmr)
-        st.caption(
-            f"Position from the sidebar: {side} {text.lev(lev)} at {text.price(sc.entry_price)}, "
-            f"isolated, maintenance rate {text.pct(tier_mmr)} (its tier): liquidation price "
-            f"**{text.price(lp)}**, after a {text.pct(abs(1 - lp_frac))} "
-            f"{text.adverse_word(side)}."
-        )
-        if stop_pct / 100 >= abs(1 - lp_frac):
-            st.warning(
-                f"The fixed stop ({text.pct(stop_pct / 100)}) lies beyond the liquidation price "
-                f"({text.pct(abs(1 - lp_frac))} away): the exchange liquidates the position "
-                "before the stop can fill. Lower the leverage or tighten the stop.",
-                icon=":material/warning:",
+@st.fragment
+def results(slots: leverage_scope.Slots | None) -> None:
+    """The outcomes at the sidebar's position: all that depends on its leverage. A fragment
+    that also draws the sidebar's leverage slider (``ui.leverage_scope``), so that a move
+    reruns this and not the ten inputs above it; the inputs rerun the whole page."""
+    res = leverage_scope.draw(slots)
+    sc = res.scenario
+    result: ExitComparison | None = None
+    needed = [stop_pct, target_pct, trail_pct, vol, seed] + ([jumps, gap_pct] if gaps_on else [])
+    if not res.ok:
+        st.error(res.error, icon=":material/error:")
+    elif any(v is None for v in needed):
+        inputs.withheld("The exits")
+    else:
+        notional = float(res.position.notional)
+        tier_mmr = float(res.venue.table.tier(notional).mmr)
+        side, lev = sc.side, float(sc.leverage)
+        # the sidebar position's exact liquidation price (the Liquidation map's), and the one flat
+        # rate that makes the simulation liquidate there
+        lp = float(liquidation_price(res.position, res.venue))
+        mmr = model.flat_rate_for_liquidation(side, lev, lp / sc.entry_price)
+        if not 0.0 <= mmr < 0.5:
+            mmr = tier_mmr
+        try:
+            lp_frac = position_liquidation_price(side, lev, mmr)
+            st.caption(
+                f"Position from the sidebar: {side} {text.lev(lev)} at "
+                f"{text.price(sc.entry_price)}, "
+                f"isolated, maintenance rate {text.pct(tier_mmr)} (its tier): liquidation price "
+                f"**{text.price(lp)}**, after a {text.pct(abs(1 - lp_frac))} "
+                f"{text.adverse_word(side)}."
             )
-        result = trailing_sim.comparison(
-            side,
-            lev,
-            mmr,
-            (stop_pct / 100, target_pct / 100, trail_pct / 100, partial_pct / 100),
-            (
-                float(vol),
-                float(jumps) if gaps_on else 0.0,
-                float(gap_pct) / 100 if gap_pct is not None else 0.0,
-                0.03 if gaps_on else 0.0,
-            ),
-            horizon_days,
-            step_minutes,
-            int(paths),
-            int(seed),
-            float(sc.entry_price),
-        )
-    except ValueError as exc:
-        st.error(words.sentence(exc, FIELD_WORDS), icon=":material/error:")
+            if stop_pct / 100 >= abs(1 - lp_frac):
+                st.warning(
+                    f"The fixed stop ({text.pct(stop_pct / 100)}) lies beyond the liquidation "
+                    "price "
+                    f"({text.pct(abs(1 - lp_frac))} away): the exchange liquidates the position "
+                    "before the stop can fill. Lower the leverage or tighten the stop.",
+                    icon=":material/warning:",
+                )
+            result = trailing_sim.comparison(
+                side,
+                lev,
+                mmr,
+                (stop_pct / 100, target_pct / 100, trail_pct / 100, partial_pct / 100),
+                (
+                    float(vol),
+                    float(jumps) if gaps_on else 0.0,
+                    float(gap_pct) / 100 if gap_pct is not None else 0.0,
+                    0.03 if gaps_on else 0.0,
+                ),
+                horizon_days,
+                step_minutes,
+                int(paths),
+                int(seed),
+                float(sc.entry_price),
+            )
+        except ValueError as exc:
+            st.error(words.sentence(exc, FIELD_WORDS), icon=":material/error:")
 
-if result is not None:
-    out = result.outcomes
-    row = st.container(horizontal=True)  # one block for the four (st.columns(4) makes five)
-    row.metric(
-        "Winners kept: fixed",
-        text.pct(out["fixed"].winners_kept, 1),
-        help=f"Of the trades that were up {text.pct(result.rules.winner)} or more while open, "
-        "the share closed with a profit.",
-    )
-    row.metric("Winners kept: trailing", text.pct(out["trailing"].winners_kept, 1))
-    row.metric("Winners kept: partial", text.pct(out["partial"].winners_kept, 1))
-    row.metric(
-        "Liquidated before the stop",
-        text.pct(out["fixed"].p_liquidated, 2),
-        help=glossary.helped(
-            "Fixed rule: a gap jumped over the stop AND the liquidation price in one move, so "
-            "the whole margin was lost. Without gaps this cannot happen when the stop is inside "
-            "the liquidation price."
-        ),
-    )
-    rows = []
-    for rule in RULES:
-        o = out[rule]
-        rows.append(
-            {
-                "rule": cp.RULE_LABELS[rule],
-                "mean ROI": text.pct(o.mean_roi, 1),
-                "median ROI": text.pct(o.median_roi, 1),
-                "closed in profit": text.pct(o.p_profit, 1),
-                "winners kept": text.pct(o.winners_kept, 1),
-                "liquidated before the stop": text.pct(o.p_liquidated, 2),
-                "stopped out": text.pct(o.p_stopped, 1),
-                "reached the target": text.pct(o.p_target, 1),
-                "open at the horizon": text.pct(o.p_horizon, 1),
-            }
+    if result is not None:
+        out = result.outcomes
+        row = st.container(horizontal=True)  # one block for the four (st.columns(4) makes five)
+        row.metric(
+            "Winners kept: fixed",
+            text.pct(out["fixed"].winners_kept, 1),
+            help=f"Of the trades that were up {text.pct(result.rules.winner)} or more while open, "
+            "the share closed with a profit.",
         )
-    st.dataframe(arrow(rows), hide_index=True, key="ts_table")
-    st.plotly_chart(
-        figcache.figure(cp.roi_distributions_chart, {r: out[r].roi for r in RULES}),
-        key="ts_roi",
-        config={"displaylogo": False},
-    )
-    n = result.sample_prices.shape[0]
-    # the paths and the entry, stop and target lines do not move with the leverage: built
-    # once per model and rules, with this leverage's liquidation line and exits added
-    paths_base = figcache.figure(
-        cp.exit_paths_base_chart,
-        result.time_hours,
-        result.sample_prices,
-        entry_price=result.entry_price,
-        stop_price=result.stop_price,
-        target_price=result.target_price,
-    )
-    st.plotly_chart(
-        figcache.variant(
-            paths_base,
-            traces=cp.exit_marker_traces(
-                result.time_hours,
-                {r: (out[r].exit_index[:n], out[r].exit_price[:n]) for r in RULES},
-                liquidation_price=result.liquidation_price,
-                partial=(out["partial"].partial_index[:n], np.full(n, result.target_price)),
+        row.metric("Winners kept: trailing", text.pct(out["trailing"].winners_kept, 1))
+        row.metric("Winners kept: partial", text.pct(out["partial"].winners_kept, 1))
+        row.metric(
+            "Liquidated before the stop",
+            text.pct(out["fixed"].p_liquidated, 2),
+            help=glossary.helped(
+                "Fixed rule: a gap jumped over the stop AND the liquidation price in one move, "
+                "so the whole margin was lost. Without gaps this cannot happen when the stop is "
+                "inside the liquidation price."
             ),
-        ),
-        key="ts_paths_chart",
-        config={"displaylogo": False},
-    )
-    st.caption(
-        f"{result.paths:,} simulated price paths ({vol:.0%} a year)"
-        + (
-            f" with about {jumps:g} gaps a year (average {gap_pct:g}%, spread 3%)"
-            if gaps_on and jumps > 0
-            else ""
         )
-        + f", observed every {step_minutes:g} minutes: the trailing stop follows the best "
-        "price at those steps. A stop reached by a continuous move fills at its level; one "
-        "jumped over by a gap fills at the gapped price, or not at all when the gap also "
-        "crosses the liquidation price. ROI is on the margin; no fees or funding."
-    )
+        rows = []
+        for rule in RULES:
+            o = out[rule]
+            rows.append(
+                {
+                    "rule": cp.RULE_LABELS[rule],
+                    "mean ROI": text.pct(o.mean_roi, 1),
+                    "median ROI": text.pct(o.median_roi, 1),
+                    "closed in profit": text.pct(o.p_profit, 1),
+                    "winners kept": text.pct(o.winners_kept, 1),
+                    "liquidated before the stop": text.pct(o.p_liquidated, 2),
+                    "stopped out": text.pct(o.p_stopped, 1),
+                    "reached the target": text.pct(o.p_target, 1),
+                    "open at the horizon": text.pct(o.p_horizon, 1),
+                }
+            )
+        st.dataframe(arrow(rows), hide_index=True, key="ts_table")
+        st.plotly_chart(
+            figcache.figure(cp.roi_distributions_chart, {r: out[r].roi for r in RULES}),
+            key="ts_roi",
+            config={"displaylogo": False},
+        )
+        n = result.sample_prices.shape[0]
+        # the paths and the entry, stop and target lines do not move with the leverage: built
+        # once per model and rules, with this leverage's liquidation line and exits added
+        paths_base = figcache.figure(
+            cp.exit_paths_base_chart,
+            result.time_hours,
+            result.sample_prices,
+            entry_price=result.entry_price,
+            stop_price=result.stop_price,
+            target_price=result.target_price,
+        )
+        st.plotly_chart(
+            figcache.variant(
+                paths_base,
+                traces=cp.exit_marker_traces(
+                    result.time_hours,
+                    {r: (out[r].exit_index[:n], out[r].exit_price[:n]) for r in RULES},
+                    liquidation_price=result.liquidation_price,
+                    partial=(out["partial"].partial_index[:n], np.full(n, result.target_price)),
+                ),
+            ),
+            key="ts_paths_chart",
+            config={"displaylogo": False},
+        )
+        st.caption(
+            f"{result.paths:,} simulated price paths ({vol:.0%} a year)"
+            + (
+                f" with about {jumps:g} gaps a year (average {gap_pct:g}%, spread 3%)"
+                if gaps_on and jumps > 0
+                else ""
+            )
+            + f", observed every {step_minutes:g} minutes: the trailing stop follows the best "
+            "price at those steps. A stop reached by a continuous move fills at its level; one "
+            "jumped over by a gap fills at the gapped price, or not at all when the gap also "
+            "crosses the liquidation price. ROI is on the margin; no fees or funding."
+        )
+
+
+results(leverage_scope.claim())

@@ -504,6 +504,10 @@ def lesson_charts(kinds: set[str], horizon: str) -> lp.LessonCharts:
 
 
 if present:
+    # the leverage slider before anything shows the leverage: a presentation link's leverage
+    # reaches the session state when the slider is made (ui.leverage_scope)
+    leverage_scope.draw_pending()
+    sc = current_resolved().scenario
     with st.sidebar:  # hidden: kept so that the link's settings hold and come back on leaving
         p_horizon = st.select_slider(
             "How long the position stays open (steps 6 and 7)",
@@ -538,7 +542,6 @@ if present:
     if not notices.ready():  # app.py checks the link after the page, which stops here
         notices.check_once(LINK_LABELS, LINK_RANGES)
         notices.render(present_top)
-    leverage_scope.draw_pending()
     st.stop()
 
 

@@ -5,14 +5,16 @@ On "Why 50x is fragile" a move of the leverage slider used to rerun the whole le
 elements, some 40 ms of server time) although only a dozen elements show the leverage: the
 one-line scenario above the page, an error when the position cannot be opened, step 1's
 sentence, step 4's marker and metrics and step 6's comparison with history. A classroom drags
-that slider more than anything else.
+that slider more than anything else. On "Trailing stops" the outcomes depend on the leverage
+but the ten inputs above them do not.
 
 How it works, for a page listed in :data:`PAGES`:
 
 1. ``app.py`` calls :func:`begin` with the container of the one-line scenario; the sidebar then
    leaves an empty container where the slider goes (``scenario.sidebar(leverage_slot=...)``).
-   The slider's value is in session state before the slider is drawn, so the page reads the
-   same scenario as on any other page.
+   The page's body runs before the slider is made, so it reads the leverage of the previous
+   run: a link's ``lev`` reaches the session state only when the slider is made. Everything
+   that shows the leverage therefore comes from :func:`draw`'s result, never from the body.
 2. The page takes the slots with :func:`claim` and passes them to one of its fragments, which
    calls :func:`draw` first: the slider goes into the sidebar's container and the scenario line
    above the page (a fragment may write to containers created outside it; Streamlit clears and
@@ -21,7 +23,8 @@ How it works, for a page listed in :data:`PAGES`:
 3. Moving the slider then reruns that fragment only.
 
 A page that stops before it reaches its fragment (``st.stop()``) calls :func:`draw_pending`
-first; ``app.py`` calls it after every page as well. The slider is then an ordinary widget of
+first, before it shows anything of the leverage (the lesson's presentation mode); ``app.py``
+calls it after every page as well. The slider is then an ordinary widget of
 the run and moving it reruns the whole page, as on every other page.
 
 The slots of a run live in a thread-local: ``app.py`` and the page's body run in the same
@@ -40,7 +43,7 @@ from ui import scenario, summary
 from ui.scenario import Resolved
 
 #: URL paths of the pages that draw the leverage slider in a fragment of their own.
-PAGES = frozenset({"why_50x"})
+PAGES = frozenset({"why_50x", "trailing_stops"})
 
 _RUN = threading.local()
 
@@ -84,10 +87,11 @@ def draw(slots: Slots | None, known: Resolved | None = None) -> Resolved:
     (nothing when ``slots`` is ``None``) and return the scenario resolved, with the leverage
     just set. ``known``: the page's own resolution in its full run, reused when the scenario is
     still the same (it is on the full run; a slider move makes it differ)."""
+    if slots is not None:  # first: a link's leverage reaches the state when the slider is made
+        scenario.leverage_slider(slots.cap, slots.slider_box)
     now = scenario.current()
     res = known if known is not None and known.scenario == now else scenario.resolve(now)
     if slots is not None:
-        scenario.leverage_slider(slots.cap, slots.slider_box)
         summary.render(slots.summary_box, res)
     return res
 

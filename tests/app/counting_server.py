@@ -2,9 +2,11 @@
 ``streamlit run app.py`` would, with some of the lesson's computations counted: every call of
 ``ui.model.liquidation_curve`` (step 1 of "Why 50x is fragile", outside every fragment) and of
 ``ui.model.check_guess`` (inside the guess fragment) appends its name to COUNT_FILE, one line a
-call. The simulations (``risk.odds.liquidation_odds``, ``risk.odds.sample_price_paths``), the
-read of the shipped history (``risk.calibration.history_shares``) and the lesson's chart
-builders append ``name:<digest of the arguments>``, so that a test can tell a repeated
+call, and so does every ``ui.inputs.number`` (the bounded number fields of the sidebar and
+of the pages: a whole-page rerun calls several). The simulations
+(``risk.odds.liquidation_odds``, ``risk.odds.sample_price_paths``), the read of the shipped
+history (``risk.calibration.history_shares``) and the lesson's chart builders append
+``name:<digest of the arguments>``, so that a test can tell a repeated
 computation (the same digest twice) from a new one. The trailing-stop page's three steps
 (``risk.trailing.simulate_prices``, ``prepare_exit_paths``, ``exits_at_leverage``) append their
 names only (their arguments are tens of megabytes of paths).
@@ -29,7 +31,7 @@ from streamlit.web import cli  # noqa: E402
 import risk.calibration  # noqa: E402
 import risk.odds  # noqa: E402
 import risk.trailing  # noqa: E402
-from ui import charts_calibration, charts_odds, model  # noqa: E402
+from ui import charts_calibration, charts_odds, inputs, model  # noqa: E402
 
 
 def _counted(name: str, fn, path: str, *, digest: bool = False):
@@ -71,6 +73,8 @@ if __name__ == "__main__":
     PagesManager.uses_pages_directory = False
     for name in ("liquidation_curve", "check_guess"):
         setattr(model, name, _counted(name, getattr(model, name), count_file))
+    # every bounded number field (the sidebar's and the pages' own): a whole-page rerun
+    inputs.number = _counted("inputs.number", inputs.number, count_file)
     for name in UNDIGESTED:
         setattr(risk.trailing, name, _counted(name, getattr(risk.trailing, name), count_file))
     for module, names in DIGESTED:

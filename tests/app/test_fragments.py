@@ -91,6 +91,39 @@ def test_on_other_pages_the_leverage_reruns_the_whole_page(counted_app) -> None:
     run_in_fresh_loop(scenario())
 
 
+def test_trailing_stops_leverage_reruns_only_the_outcomes(counted_app) -> None:
+    """The trailing-stop page takes the slider into its outcomes fragment: a move searches the
+    exits at the new leverage and builds none of the ten inputs above nor the sidebar's fields
+    (counted: ``ui.inputs.number``); one of those inputs reruns the whole page."""
+    url, counts = counted_app
+
+    async def scenario() -> None:
+        c = ProtocolClient(url, timeout_s=120.0)
+        try:
+            # the counts are the server's (other tests use it too): differences only
+            fields0, exits0 = _count(counts, "inputs.number"), _count(counts, "exits_at_leverage")
+            await c.open("trailing_stops")
+            fields = _count(counts, "inputs.number")
+            exits = _count(counts, "exits_at_leverage")
+            per_run = fields - fields0
+            assert per_run >= 5  # the page's own fields and the sidebar's, on the first load
+            assert exits >= exits0
+            assert c.widget_fragments["lev"] != "" and c.widget_fragments["ts_stop"] == ""
+            for lev in (41, 43):  # leverages no other test asks this page for
+                s = await c.set_widget("lev", lev)
+                assert s.status == FRAGMENT_DONE and not s.exceptions
+            assert _count(counts, "exits_at_leverage") == exits + 2  # a new leverage each
+            assert _count(counts, "inputs.number") == fields  # nothing outside the fragment
+
+            s = await c.set_widget("ts_stop", 1.5)
+            assert s.status == ForwardMsg.FINISHED_SUCCESSFULLY and not s.exceptions
+            assert _count(counts, "inputs.number") == fields + per_run
+        finally:
+            await c.close()
+
+    run_in_fresh_loop(scenario())
+
+
 def test_the_protocol_client_runs_beside_a_running_event_loop() -> None:
     """In `make test` a process may run this file after a browser test, whose Playwright keeps an
     event loop running: the scenario above then failed with "asyncio.run() cannot be called

@@ -159,3 +159,16 @@ def test_a_leverage_move_redraws_only_the_liquidation_line_and_the_exits(monkeyp
         assert np.array_equal(old["y"], new["y"]) and np.array_equal(old["x"], new["x"])
     old_liq = next(t for t in first["data"] if t["name"] == "Liquidation price")
     assert old_liq["y"][0] != pytest.approx(res.liquidation_price)
+
+
+def test_a_links_leverage_is_the_one_the_outcomes_and_the_scenario_line_use() -> None:
+    """This page draws the sidebar's leverage slider in its outcomes fragment
+    (ui.leverage_scope); a link's leverage reaches the session only when the slider is made, so
+    the scenario line above the page and the outcomes are computed after it (the line said the
+    default 10x while the slider said 20x)."""
+    at = app_test("pages/trailing_stops.py", query_params={"lev": "20"})
+    assert not at.exception
+    assert at.slider(key="lev").value == 20
+    (line,) = [c.value for c in at.caption if "Scenario:" in c.value]
+    assert "at 20x" in line
+    assert any("long 20x at" in c.value for c in at.caption)  # the outcomes' position

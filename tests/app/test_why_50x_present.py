@@ -155,3 +155,15 @@ def test_the_heatmap_step_shows_the_lessons_odds() -> None:
     col = heat["x"].index("50x")
     z_pct = float(np.asarray(heat["z"])[row][col])
     assert z_pct == pytest.approx(100 * day_odds_50x(), abs=1e-9)
+
+
+def test_the_links_leverage_is_the_one_marked() -> None:
+    """The lesson draws the sidebar's leverage slider itself (ui.leverage_scope); a link's
+    leverage reaches the session only when the slider is made, so in the presentation it is made
+    before the odds chart marks 'Your leverage' (it was marked at the default 10x)."""
+    at = present("5", lev="20")
+    assert not at.exception
+    (spec,) = chart_specs(at)
+    (yours,) = [t for t in spec["data"] if t.get("name") == "Your leverage"]
+    assert list(yours["x"]) == [20.0, 20.0]
+    assert at.slider(key="lev").value == 20
