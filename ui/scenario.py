@@ -358,8 +358,9 @@ def sidebar(leverage_slot: Callable[[DeltaGenerator, int], None] | None = None) 
 
     With ``leverage_slot``, the leverage slider is not drawn: an empty container takes its
     place and ``leverage_slot(container, maximum)`` is called, for a page that draws the slider
-    in a fragment of its own (:mod:`ui.leverage_scope`). The slider's value is in session state
-    before it is drawn, so the scenario returned is the same either way."""
+    in a fragment of its own (:mod:`ui.leverage_scope`). The scenario returned then carries the
+    leverage of the session state, which a link's ``lev`` reaches only when the slider is made:
+    such a page takes the leverage from ``leverage_scope.draw``, not from this."""
     sb = st.sidebar
     sb.markdown("### :material/query_stats: Leverage Lab")
     sb.caption("Exact liquidation, margin and funding math for perpetual futures.")
