@@ -506,8 +506,7 @@ def lesson_charts(kinds: set[str], horizon: str) -> lp.LessonCharts:
 if present:
     # the leverage slider before anything shows the leverage: a presentation link's leverage
     # reaches the session state when the slider is made (ui.leverage_scope)
-    leverage_scope.draw_pending()
-    sc = current_resolved().scenario
+    sc = (leverage_scope.draw_pending() or current_resolved()).scenario
     with st.sidebar:  # hidden: kept so that the link's settings hold and come back on leaving
         p_horizon = st.select_slider(
             "How long the position stays open (steps 6 and 7)",

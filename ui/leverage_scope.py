@@ -96,9 +96,10 @@ def draw(slots: Slots | None, known: Resolved | None = None) -> Resolved:
     return res
 
 
-def draw_pending() -> None:
+def draw_pending() -> Resolved | None:
     """Draw the slider and the scenario line of this run if no fragment claimed them (the page
-    stopped early, or is not in :data:`PAGES`): then they are ordinary elements of the run."""
+    stopped early, or is not in :data:`PAGES`): then they are ordinary elements of the run.
+    Returns the scenario resolved after the slider was made; ``None`` when nothing was
+    pending (nothing drawn, nothing resolved)."""
     slots = claim()
-    if slots is not None:
-        draw(slots)
+    return None if slots is None else draw(slots)
